@@ -44,7 +44,7 @@ export const DEFAULT_RULES: Rules = {
   recentDays: 90,
   danger: { suspensionAccounts: 3, suspensionWindowDays: 60, phishingAccounts: 3, establishedAfterDays: 7 },
   caution: { rejectionShare: 0.1, minSample: 3 },
-  moderation: { flagsToHold: 3, brigade: { youngAccountDays: 7, windowHours: 24, accounts: 2 } },
+  moderation: { flagsToHold: 3, brigade: { youngAccountDays: 7, windowHours: 24, accounts: 3 } },
 };
 
 /** A worker's own thresholds (options page). Pay in minor units (cents, pence) per hour. */
