@@ -1,0 +1,137 @@
+/**
+ * Builds the extension into dist/extension: one folder that both Chrome and Firefox
+ * load (MV3 with both `background.service_worker` and `background.scripts`, so no
+ * per-browser copies can drift apart).
+ *
+ *   npm run build            build once
+ *   npm run watch            rebuild on change
+ *   npm run package          build, then write the store zips to dist/packages
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { checkManifest } from './manifest-check.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
+const CONTENT_BUDGET_GZIP = 30 * 1024;
+
+/** Extension pages: src/<name>/index.tsx + src/<name>/<name>.html. Added as they are written. */
+const PAGES = ['popup', 'options'].filter((name) => existsSync(join(ROOT, 'src', name, 'index.tsx')));
+
+function entryOptions(outdir: string, dev: boolean): esbuild.BuildOptions[] {
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    minify: !dev,
+    sourcemap: dev ? 'linked' : false,
+    target: ['chrome120', 'firefox128'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"' },
+    logLevel: 'warning',
+    metafile: true,
+  };
+  return [
+    // Content scripts can't be modules: one self-contained IIFE.
+    { ...common, entryPoints: { content: join(ROOT, 'src/content/index.ts') }, format: 'iife', outdir },
+    {
+      ...common,
+      entryPoints: {
+        background: join(ROOT, 'src/background/index.ts'),
+        ...Object.fromEntries(PAGES.map((name) => [name, join(ROOT, 'src', name, 'index.tsx')])),
+      },
+      format: 'esm',
+      outdir,
+    },
+  ];
+}
+
+function copyStatic(outdir: string): void {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  manifest.version = pkg.version;
+  writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  cpSync(join(ROOT, 'src/_locales'), join(outdir, '_locales'), { recursive: true });
+  mkdirSync(join(outdir, 'icons'), { recursive: true });
+  for (const file of readdirSync(join(ROOT, 'icons'))) {
+    if (file.endsWith('.png')) cpSync(join(ROOT, 'icons', file), join(outdir, 'icons', file));
+  }
+  for (const name of PAGES) cpSync(join(ROOT, 'src', name, `${name}.html`), join(outdir, `${name}.html`));
+}
+
+export interface BundleSize {
+  file: string;
+  bytes: number;
+  gzip: number;
+}
+
+function bundleSizes(outdir: string): BundleSize[] {
+  return readdirSync(outdir)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => {
+      const bytes = readFileSync(join(outdir, file));
+      return { file, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    });
+}
+
+export async function build(options: { outdir?: string; dev?: boolean; quiet?: boolean } = {}): Promise<BundleSize[]> {
+  const outdir = options.outdir ?? EXTENSION_DIR;
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await Promise.all(entryOptions(outdir, options.dev ?? false).map((o) => esbuild.build(o)));
+  copyStatic(outdir);
+  const problems = checkManifest(outdir);
+  if (problems.length > 0) throw new Error(`build failed:\n  ${problems.join('\n  ')}`);
+  const sizes = bundleSizes(outdir);
+  const content = sizes.find((s) => s.file === 'content.js');
+  if (!options.dev && content && content.gzip > CONTENT_BUDGET_GZIP) {
+    throw new Error(`content.js is ${content.gzip} bytes gzipped, over the ${CONTENT_BUDGET_GZIP}-byte budget`);
+  }
+  if (!options.quiet) printSizes(sizes, outdir);
+  return sizes;
+}
+
+function printSizes(sizes: BundleSize[], outdir: string): void {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`.padStart(9);
+  console.log(`Built ${outdir}`);
+  console.log(`${'bundle'.padEnd(16)}${'size'.padStart(9)}${'gzipped'.padStart(10)}`);
+  for (const s of sizes) console.log(`${s.file.padEnd(16)}${kb(s.bytes)} ${kb(s.gzip)}`);
+}
+
+async function watch(): Promise<void> {
+  await build({ dev: true });
+  const contexts = await Promise.all(entryOptions(EXTENSION_DIR, true).map((o) => esbuild.context(o)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('Watching src/ for changes (Ctrl-C to stop). Reload the extension after a rebuild.');
+}
+
+/** Chrome Web Store and addons.mozilla.org both take a zip of the same folder. */
+function packageZips(version: string): void {
+  const out = join(ROOT, 'dist', 'packages');
+  mkdirSync(out, { recursive: true });
+  const webExt = join(ROOT, 'node_modules', '.bin', 'web-ext');
+  for (const store of ['chrome', 'firefox']) {
+    execFileSync(webExt, ['build', '--source-dir', EXTENSION_DIR, '--artifacts-dir', out, '--overwrite-dest', '--filename', `lantern-${store}-${version}.zip`], { stdio: 'ignore' });
+    console.log(`Wrote ${join(out, `lantern-${store}-${version}.zip`)}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = new Set(process.argv.slice(2));
+  try {
+    if (args.has('--watch')) await watch();
+    else {
+      await build();
+      if (args.has('--package')) {
+        const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+        packageZips(version);
+      }
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

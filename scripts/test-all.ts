@@ -1,0 +1,62 @@
+/**
+ * `npm test`: every check, in order of speed — types, unit and server tests (vitest),
+ * the Firefox lint of the built extension, then end-to-end tests in real Chromium.
+ * Ends with one line "N passed, N failed" counting every test and check.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const RESULTS = 'test-results';
+mkdirSync(RESULTS, { recursive: true });
+const bin = (name: string) => join('node_modules', '.bin', name);
+
+let passed = 0;
+let failed = 0;
+const failures: string[] = [];
+
+function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function check(label: string, ok: boolean): void {
+  if (ok) passed += 1;
+  else {
+    failed += 1;
+    failures.push(label);
+  }
+}
+
+/** Adds a runner's own per-test counts from its JSON report; a missing report is a failure. */
+function countJson(label: string, file: string, read: (report: any) => { passed: number; failed: number }): void {
+  if (!existsSync(file)) {
+    check(`${label} (no report written)`, false);
+    return;
+  }
+  const counts = read(JSON.parse(readFileSync(file, 'utf8')));
+  passed += counts.passed;
+  failed += counts.failed;
+  if (counts.failed > 0) failures.push(`${label}: ${counts.failed} failed`);
+}
+
+check('typecheck', run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']));
+
+const vitestJson = join(RESULTS, 'vitest.json');
+const vitestOk = run('unit and server tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+countJson('vitest', vitestJson, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites ?? 0) }));
+if (!vitestOk && !failures.some((f) => f.startsWith('vitest'))) check('vitest exit status', false);
+
+check('build', run('build', 'npx', ['tsx', 'scripts/build.ts']));
+check('web-ext lint (0 errors)', run('Firefox lint', bin('web-ext'), ['lint', '--source-dir', 'dist/extension', '--output', 'text']));
+
+const playwrightJson = join(RESULTS, 'playwright.json');
+const e2eOk = run('end-to-end tests', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+countJson('playwright', playwrightJson, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.errors?.length ?? 0) }));
+if (!e2eOk && !failures.some((f) => f.startsWith('playwright'))) check('playwright exit status', false);
+
+console.log('');
+if (failures.length) console.log(`Failed: ${failures.join('; ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,35 @@
+/**
+ * A platform adapter finds requesters on one platform's pages. It reads the page and
+ * nothing else: no network, no storage, no rendering. Adding a platform is one new
+ * adapter file plus its fixtures, registered in ./index.ts.
+ */
+import type { DIAGNOSTIC_PROBLEMS } from '../core/messages.js';
+import type { Platform } from '../core/requester-key.js';
+import type { RequesterKey } from '../core/requester-key.js';
+
+/** One place on the page where a requester is shown and a badge belongs. */
+export interface RequesterSpot {
+  key: RequesterKey;
+  name: string;
+  /** The badge goes right after this element. */
+  anchor: Element;
+  /** The task row (or card) the spot belongs to: one badge per row, filters act on it. */
+  row: Element;
+}
+
+export type Problem = (typeof DIAGNOSTIC_PROBLEMS)[number];
+
+export interface ScanResult {
+  /** A short page-type name for diagnostics, e.g. "task-list". */
+  page: string;
+  spots: RequesterSpot[];
+  problems: Problem[];
+}
+
+export interface PlatformAdapter {
+  platform: Platform;
+  /** Whether this adapter handles the page at `url` at all. */
+  handles(url: URL): boolean;
+  /** Finds every requester spot. Must not throw and must not change the page. */
+  scan(doc: Document, url: URL): ScanResult;
+}

@@ -1,0 +1,30 @@
+/**
+ * Strings and number formats for every extension page and the content script.
+ * Strings live in `_locales/<lang>/messages.json`; this is the one place that reads them.
+ */
+import browser from 'webextension-polyfill';
+
+export function t(key: string, substitutions?: string | string[]): string {
+  return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+function uiLocale(): string {
+  try {
+    return browser.i18n.getUILanguage() || 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** Minor units (cents, pence) as money in the worker's language, e.g. "$7.25". */
+export function formatMoney(cents: number, currency: string): string {
+  return new Intl.NumberFormat(uiLocale(), { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
+}
+
+export function formatShare(share: number): string {
+  return new Intl.NumberFormat(uiLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+export function formatRating(mean: number): string {
+  return new Intl.NumberFormat(uiLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(mean);
+}
