@@ -1,0 +1,350 @@
+/**
+ * The wire formats between the reputation server and the extension's background:
+ * the sync feed (snapshot, changes since a version token, checksum), the compact
+ * encoding of requester summaries, review buckets fetched by hash prefix, and the
+ * responses of the write endpoints. Pure and browser-safe (no Node APIs): the
+ * server builds these bodies and the extension's service worker checks them.
+ */
+import * as z from 'zod/mini';
+import { RequesterKey } from './requester-key.js';
+import { shrinkRating } from './rating.js';
+import { int, type Rules } from './rules.js';
+import {
+  Currency,
+  ISSUE_TAGS,
+  IssueTag,
+  Outcome,
+  Rating,
+  TaskId,
+  type RatingStat,
+  type RequesterSummary,
+  type WindowStats,
+} from './schemas.js';
+
+/** Bump when a body below changes shape; old clients then see a 400 and update. */
+export const SYNC_FORMAT = 1;
+
+/** Header every write (POST/PUT/DELETE of reviews, reports, flags) must carry. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+/** A client-made random id per logical write, reused verbatim on every retry (a UUID fits). */
+export const IdempotencyKey = z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
+
+// ---------------------------------------------------------------- version token
+
+/**
+ * `<epoch>.<seq>`: `seq` counts summary changes; `epoch` names the database, so a token
+ * from another server (or a reset database) is rejected instead of silently misapplied.
+ */
+export const VersionToken = z.string().check(z.maxLength(40), z.regex(/^[A-Za-z0-9_-]{4,16}\.(0|[1-9][0-9]{0,14})$/, 'not a version token'));
+export type VersionToken = z.infer<typeof VersionToken>;
+
+export function formatVersionToken(epoch: string, seq: number): VersionToken {
+  return `${epoch}.${seq}`;
+}
+
+/** Null when the text is not a token (use `VersionToken.safeParse` for a message). */
+export function parseVersionToken(token: string): { epoch: string; seq: number } | null {
+  if (!VersionToken.safeParse(token).success) return null;
+  const dot = token.indexOf('.');
+  return { epoch: token.slice(0, dot), seq: Number(token.slice(dot + 1)) };
+}
+
+// ---------------------------------------------------------------- compact summary rows
+
+/** A nullable number scaled to an integer: `null` stays `null`. */
+const scaled = z.nullable(int(0));
+/**
+ * [sum of the ratings given, how many], or 0 for a rating nobody gave. Integers are exact;
+ * the shrunk mean, the raw mean and "too few" follow from them and the published rules.
+ */
+const EncodedRating = z.union([z.literal(0), z.tuple([int(1), int(1)])]);
+/** [currency, cents/hour rounded, tasks, tasks in other currencies], or 0 for none. */
+const EncodedHourly = z.union([z.literal(0), z.tuple([Currency, int(0), int(1), int(0)])]);
+/**
+ * [reviews, pay, fairness, speed, communication, hourly, rejected, decided, mean days×10],
+ * 0 when the window is empty, or (recent window only) 1 when it equals the all-time one.
+ */
+const WindowTuple = z.tuple([int(1), EncodedRating, EncodedRating, EncodedRating, EncodedRating, EncodedHourly, int(0), int(0), scaled]);
+const EncodedWindow = z.union([z.literal(0), WindowTuple]);
+const EncodedRecentWindow = z.union([z.literal(0), z.literal(1), WindowTuple]);
+
+/**
+ * One requester's summary as a tuple: [key, name, recent, allTime,
+ * [suspension accounts, since | null, confirmed 0/1], [issue counts in ISSUE_TAGS order],
+ * phishingConfirmed 0/1, held]. Only integers and strings, so the canonical text (and so
+ * the checksum) is the same in every JavaScript engine.
+ */
+export const EncodedSummary = z.tuple([
+  RequesterKey,
+  z.string().check(z.maxLength(200)),
+  EncodedRecentWindow,
+  EncodedWindow,
+  z.tuple([int(0), z.nullable(z.iso.date()), int(0, 1)]),
+  z.tuple([int(0), int(0), int(0), int(0)]),
+  int(0, 1),
+  int(0),
+]);
+export type EncodedSummary = z.infer<typeof EncodedSummary>;
+type EncodedWindowT = z.infer<typeof EncodedWindow>;
+type EncodedRatingT = z.infer<typeof EncodedRating>;
+
+const bit = (b: boolean) => (b ? 1 : 0);
+
+function encodeRating(s: RatingStat): EncodedRatingT {
+  if (s.count === 0 || s.raw === null) return 0;
+  return [Math.round(s.raw * s.count), s.count];
+}
+
+function encodeWindow(w: WindowStats): EncodedWindowT {
+  if (w.reviews === 0) return 0;
+  const h = w.hourly;
+  return [
+    w.reviews,
+    encodeRating(w.ratings.pay),
+    encodeRating(w.ratings.fairness),
+    encodeRating(w.ratings.speed),
+    encodeRating(w.ratings.communication),
+    h === null ? 0 : [h.currency, Math.round(h.centsPerHour), h.tasks, h.otherCurrencyTasks],
+    w.rejectionShare === null ? 0 : Math.round(w.rejectionShare * w.decided),
+    w.decided,
+    w.meanDaysToDecision === null ? null : Math.round(w.meanDaysToDecision * 10),
+  ];
+}
+
+export function encodeSummary(s: RequesterSummary): EncodedSummary {
+  const allTime = encodeWindow(s.allTime);
+  const recent = encodeWindow(s.recent);
+  return [
+    s.key,
+    s.name,
+    recent !== 0 && JSON.stringify(recent) === JSON.stringify(allTime) ? 1 : recent,
+    allTime,
+    [s.suspensions.accounts, s.suspensions.since, bit(s.suspensions.confirmed)],
+    [s.issues.unpaid_screener, s.issues.broken, s.issues.personal_data, s.issues.phishing],
+    bit(s.phishingConfirmed),
+    s.held,
+  ];
+}
+
+function decodeWindow(w: EncodedWindowT, rules: Rules): WindowStats {
+  const rating = (r: EncodedRatingT) => (r === 0 ? shrinkRating(0, 0, rules) : shrinkRating(r[0], r[1], rules));
+  if (w === 0) {
+    const none = rating(0);
+    return {
+      reviews: 0,
+      ratings: { pay: none, fairness: none, speed: none, communication: none },
+      hourly: null,
+      rejectionShare: null,
+      decided: 0,
+      meanDaysToDecision: null,
+    };
+  }
+  const h = w[5];
+  return {
+    reviews: w[0],
+    ratings: { pay: rating(w[1]), fairness: rating(w[2]), speed: rating(w[3]), communication: rating(w[4]) },
+    hourly: h === 0 ? null : { currency: h[0], centsPerHour: h[1], tasks: h[2], otherCurrencyTasks: h[3] },
+    rejectionShare: w[7] === 0 ? null : w[6] / w[7],
+    decided: w[7],
+    meanDaysToDecision: w[8] === null ? null : w[8] / 10,
+  };
+}
+
+/**
+ * The inverse of `encodeSummary` under the published `rules` (shrinkage and "too few"
+ * come from them); exact except hourly pay (to 1 cent/h) and days to decision (to 0.1).
+ */
+export function decodeSummary(row: EncodedSummary, rules: Rules): RequesterSummary {
+  const [key, name, recent, allTime, susp, issues, phishingConfirmed, held] = row;
+  return {
+    key,
+    name,
+    recent: decodeWindow(recent === 1 ? allTime : recent, rules),
+    allTime: decodeWindow(allTime, rules),
+    suspensions: { accounts: susp[0], since: susp[1], confirmed: susp[2] === 1 },
+    issues: { unpaid_screener: issues[0], broken: issues[1], personal_data: issues[2], phishing: issues[3] },
+    phishingConfirmed: phishingConfirmed === 1,
+    held,
+  };
+}
+// The issue tuple above follows this order; a change to ISSUE_TAGS must fail to compile here.
+const ISSUE_ORDER: readonly ['unpaid_screener', 'broken', 'personal_data', 'phishing'] = ISSUE_TAGS;
+void ISSUE_ORDER;
+
+// ---------------------------------------------------------------- checksum
+
+/** The canonical text of a row: what the checksum hashes. */
+export function canonicalRow(row: EncodedSummary): string {
+  return JSON.stringify(row);
+}
+
+const utf8 = new TextEncoder();
+/** 32-bit FNV-1a over the UTF-8 bytes of `text`. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of utf8.encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export function rowDigest(row: EncodedSummary): number {
+  return fnv1a32(canonicalRow(row));
+}
+
+/**
+ * The replica's checksum: how many requesters it holds, and the sum mod 2^32 of every
+ * row's digest. A sum (not a hash chain) so a client updates it per row while applying
+ * a delta: subtract the old row's digest, add the new one's.
+ */
+export const Checksum = z.object({ rows: int(0), sum: int(0, 0xffffffff) });
+export type Checksum = z.infer<typeof Checksum>;
+
+export const EMPTY_CHECKSUM: Checksum = { rows: 0, sum: 0 };
+
+/** Replace one row: `before`/`after` are digests, null when the row is absent. */
+export function updateChecksum(c: Checksum, before: number | null, after: number | null): Checksum {
+  let sum = c.sum;
+  let rows = c.rows;
+  if (before !== null) {
+    sum = (sum - before) >>> 0;
+    rows -= 1;
+  }
+  if (after !== null) {
+    sum = (sum + after) >>> 0;
+    rows += 1;
+  }
+  return { rows, sum };
+}
+
+export function checksumOf(rows: Iterable<EncodedSummary>): Checksum {
+  let c = EMPTY_CHECKSUM;
+  for (const row of rows) c = updateChecksum(c, null, rowDigest(row));
+  return c;
+}
+
+// ---------------------------------------------------------------- sync bodies
+
+/**
+ * GET /v1/sync/snapshot: every requester at one version. The server gzips it once per
+ * version and serves the same bytes (ETag) to everyone, so a CDN can hold it.
+ */
+export const SnapshotBody = z.object({
+  format: z.literal(SYNC_FORMAT),
+  version: VersionToken,
+  rulesVersion: int(1),
+  /** Hex characters of the bucket prefix to use for review texts (see `bucketPrefix`). */
+  bucketPrefixLength: int(0, 16),
+  checksum: Checksum,
+  rows: z.array(EncodedSummary),
+});
+export type SnapshotBody = z.infer<typeof SnapshotBody>;
+
+/**
+ * GET /v1/sync/changes?since=TOKEN[&limit=N]: the latest row of each requester changed
+ * after `since`, oldest change first, at most `limit` rows. While `more` is true, ask
+ * again with `version` at once; `checksum` is given only on the last page (the state at
+ * `version`), so apply all pages, then compare. A mismatch means: take the snapshot.
+ */
+export const DeltaBody = z.object({
+  format: z.literal(SYNC_FORMAT),
+  since: VersionToken,
+  version: VersionToken,
+  more: z.boolean(),
+  rows: z.array(EncodedSummary),
+  /** Requesters gone from the replica (merged by moderators). */
+  removed: z.array(RequesterKey),
+  checksum: z.nullable(Checksum),
+  rulesVersion: int(1),
+  bucketPrefixLength: int(0, 16),
+  /** Seconds to wait before the next poll; the client adds jitter. 0 when `more`. */
+  retryAfterSeconds: int(0),
+});
+export type DeltaBody = z.infer<typeof DeltaBody>;
+
+export const DELTA_DEFAULT_LIMIT = 1000;
+export const DELTA_MAX_LIMIT = 5000;
+
+// ---------------------------------------------------------------- review buckets
+
+/** Buckets must average at least this many requesters, so a fetch reveals little. */
+export const MIN_BUCKET_AVERAGE = 20;
+
+/** The longest prefix (hex chars) whose buckets still average ≥ MIN_BUCKET_AVERAGE requesters. */
+export function prefixLengthFor(requesterCount: number): number {
+  let length = 0;
+  while (length < 8 && requesterCount / 16 ** (length + 1) >= MIN_BUCKET_AVERAGE) length += 1;
+  return length;
+}
+
+/** The first `length` hex characters of SHA-256(key) — Web Crypto, so it works in the worker too. */
+export async function bucketPrefix(key: RequesterKey, length: number): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', utf8.encode(key));
+  let hex = '';
+  for (const byte of new Uint8Array(digest).slice(0, Math.ceil(length / 2))) hex += byte.toString(16).padStart(2, '0');
+  return hex.slice(0, length);
+}
+
+/** GET /v1/buckets?prefix=HEX — the prefix may be empty when the database is small. */
+export const BucketQuery = z.strictObject({ prefix: z.string().check(z.maxLength(8), z.regex(/^[0-9a-f]*$/, 'lowercase hex only')) });
+
+/** A visible review as anyone may see it: the author is a pseudonym that differs per requester. */
+export const PublicReview = z.object({
+  id: z.string(),
+  author: z.string(),
+  /** Day precision only: exact times would help link an author's reviews. */
+  createdOn: z.iso.date(),
+  editedOn: z.nullable(z.iso.date()),
+  taskId: TaskId,
+  taskTitle: z.string(),
+  reward: z.object({ cents: int(0), currency: Currency }),
+  bonusCents: int(0),
+  minutes: z.nullable(z.number()),
+  finished: z.boolean(),
+  outcome: Outcome,
+  daysToDecision: z.nullable(z.number()),
+  ratings: z.object({ pay: Rating, fairness: Rating, speed: Rating, communication: Rating }),
+  text: z.string(),
+  tags: z.array(IssueTag),
+});
+export type PublicReview = z.infer<typeof PublicReview>;
+
+/** Per requester, the most recent visible reviews (at most BUCKET_REVIEWS_PER_REQUESTER). */
+export const BUCKET_REVIEWS_PER_REQUESTER = 50;
+export const BucketBody = z.object({
+  prefix: z.string(),
+  bucketPrefixLength: int(0, 16),
+  requesters: z.array(
+    z.object({ key: RequesterKey, name: z.string(), reviews: z.array(PublicReview), totalVisible: int(0) }),
+  ),
+});
+export type BucketBody = z.infer<typeof BucketBody>;
+
+// ---------------------------------------------------------------- accounts and writes
+
+/** POST /v1/accounts → 201. The secret is shown once; the server keeps only its hash. */
+export const AccountCreated = z.object({ accountSecret: z.string().check(z.minLength(43)), createdAt: z.iso.datetime() });
+export type AccountCreated = z.infer<typeof AccountCreated>;
+
+export const REVIEW_STATUSES = ['visible', 'hidden', 'held'] as const;
+/** The author's own view of a review: its status and, when hidden or held, why. */
+export const OwnReview = z.object({
+  ...PublicReview.shape,
+  requester: RequesterKey,
+  status: z.enum(REVIEW_STATUSES),
+  statusReason: z.nullable(z.string()),
+});
+export type OwnReview = z.infer<typeof OwnReview>;
+
+/** POST/PUT /v1/reviews → { review }; DELETE → { deleted: id }. */
+export const ReviewWritten = z.object({ review: OwnReview });
+export const ReviewDeleted = z.object({ deleted: z.string() });
+/** Suspension reports, requester flags and review flags answer with an id and whether it was new. */
+export const Recorded = z.object({ id: z.string(), created: z.boolean() });
+export type Recorded = z.infer<typeof Recorded>;
+
+/** Every 4xx/5xx body. `field` names the offending input ("ratings.pay", "since", "(body)"). */
+export const ApiError = z.object({ error: z.string(), message: z.string(), field: z.optional(z.string()) });
+export type ApiError = z.infer<typeof ApiError>;
+
