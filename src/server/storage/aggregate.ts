@@ -1,0 +1,148 @@
+/**
+ * Keeping requester summaries current inside each write's transaction: recompute the
+ * ONE requester a write touched from its rows (never all requesters), and when its
+ * canonical row changed, give it the next sequence number and move the checksum.
+ */
+import { createHash } from 'node:crypto';
+import { summarize, type IssueFlagFacts, type ReportFacts, type ReviewFacts } from '../../core/rating.js';
+import type { Rules } from '../../core/rules.js';
+import type { IssueTag, Review } from '../../core/schemas.js';
+import { canonicalRow, encodeSummary, fnv1a32 } from '../../core/sync-protocol.js';
+import type { RequesterKey } from '../../core/requester-key.js';
+import type { SqlExecutor } from './driver.js';
+
+const DAY_MS = 86_400_000;
+const TWO_32 = 4294967296;
+
+/** The first 8 hex chars of SHA-256(key); clients ask by a shorter prefix of it. */
+export function bucketOf(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+/**
+ * Make sure the requester exists and record its last seen name. On Postgres the upsert
+ * also locks the row, so two writes for one requester recompute one after the other.
+ */
+export async function touchRequester(tx: SqlExecutor, key: string, name: string | null, now: number): Promise<void> {
+  if (name === null) {
+    await tx.run('UPDATE requesters SET updated_at = updated_at WHERE key = ?', [key]);
+    return;
+  }
+  await tx.run(
+    `INSERT INTO requesters (key, name, bucket, seq, row_json, row_digest, updated_at) VALUES (?, ?, ?, 0, '', 0, ?)
+     ON CONFLICT (key) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
+    [key, name, bucketOf(key), now],
+  );
+}
+
+/** Old enough when it wrote, and not muted now. */
+function established(accountCreated: number, mutedUntil: number | null, wroteAt: number, now: number, rules: Rules) {
+  return wroteAt - accountCreated >= rules.danger.establishedAfterDays * DAY_MS && (mutedUntil === null || mutedUntil <= now);
+}
+
+interface ReviewRow {
+  account_id: string;
+  body_json: string;
+  created_at: number;
+  status: string;
+  account_created: number;
+  muted_until: number | null;
+}
+interface ReportRow {
+  account_id: string;
+  at: number;
+  account_created: number;
+  muted_until: number | null;
+  reason?: string;
+}
+
+/** Recompute one requester's summary; returns whether its row changed (and got a new seq). */
+export async function recomputeRequester(tx: SqlExecutor, key: string, now: number, rules: Rules): Promise<boolean> {
+  const [requester] = await tx.all<{ name: string; row_json: string; row_digest: number; suspension_confirmed: number; phishing_confirmed: number }>(
+    'SELECT name, row_json, row_digest, suspension_confirmed, phishing_confirmed FROM requesters WHERE key = ?',
+    [key],
+  );
+  if (!requester) throw new Error('recompute of a missing requester');
+  const reviewRows = await tx.all<ReviewRow>(
+    `SELECT r.account_id, r.body_json, r.created_at, r.status, a.created_at AS account_created, a.muted_until
+     FROM reviews r JOIN accounts a ON a.id = r.account_id
+     WHERE r.requester_key = ? AND r.deleted_at IS NULL AND r.status <> 'hidden'`,
+    [key],
+  );
+  const reports = await tx.all<ReportRow>(
+    `SELECT s.account_id, s.reported_at AS at, a.created_at AS account_created, a.muted_until
+     FROM suspension_reports s JOIN accounts a ON a.id = s.account_id WHERE s.requester_key = ? AND s.status <> 'dismissed'`,
+    [key],
+  );
+  const flags = await tx.all<ReportRow>(
+    `SELECT f.account_id, f.created_at AS at, f.reason, a.created_at AS account_created, a.muted_until
+     FROM requester_flags f JOIN accounts a ON a.id = f.account_id WHERE f.requester_key = ?`,
+    [key],
+  );
+
+  const reviews: ReviewFacts[] = [];
+  let held = 0;
+  for (const row of reviewRows) {
+    if (row.status === 'held') {
+      held += 1;
+      continue;
+    }
+    const body = JSON.parse(row.body_json) as Review;
+    reviews.push({
+      ...body,
+      account: row.account_id,
+      established: established(row.account_created, row.muted_until, row.created_at, now, rules),
+      createdAt: row.created_at,
+    });
+  }
+  const asReport = (r: ReportRow): ReportFacts => ({
+    account: r.account_id,
+    established: established(r.account_created, r.muted_until, r.at, now, rules),
+    reportedAt: r.at,
+  });
+  const summary = summarize(
+    {
+      key: key as RequesterKey,
+      name: requester.name,
+      reviews,
+      heldReviews: held,
+      suspensions: reports.map(asReport),
+      issueFlags: flags.map((f): IssueFlagFacts => ({ ...asReport(f), reason: f.reason as IssueTag })),
+      confirmed: { suspension: requester.suspension_confirmed === 1, phishing: requester.phishing_confirmed === 1 },
+    },
+    now,
+    rules,
+  );
+  const rowJson = canonicalRow(encodeSummary(summary));
+  if (rowJson === requester.row_json) return false;
+  const digest = fnv1a32(rowJson);
+  const isNew = requester.row_json === '';
+  const before = isNew ? 0 : requester.row_digest;
+  // Last statement of the transaction on purpose: on Postgres this row lock orders
+  // commits by sequence number, so a client never skips a change that commits late.
+  const [state] = await tx.all<{ seq: number }>(
+    `UPDATE sync_state SET seq = seq + 1,
+       checksum_sum = ((checksum_sum - ? + ?) % ${TWO_32} + ${TWO_32}) % ${TWO_32},
+       row_count = row_count + ?
+     WHERE id = 1 RETURNING seq`,
+    [before, digest, isNew ? 1 : 0],
+  );
+  if (!state) throw new Error('sync_state is missing');
+  await tx.run('UPDATE requesters SET row_json = ?, row_digest = ?, seq = ? WHERE key = ?', [rowJson, digest, state.seq, key]);
+  return true;
+}
+
+/**
+ * Requesters with a review crossing the recent window or a suspension report crossing
+ * the danger window between `from` and `to` (both exclusive of older runs).
+ */
+export async function requestersCrossingWindows(tx: SqlExecutor, from: number, to: number, rules: Rules): Promise<string[]> {
+  const recent = rules.recentDays * DAY_MS;
+  const danger = rules.danger.suspensionWindowDays * DAY_MS;
+  const rows = await tx.all<{ key: string }>(
+    `SELECT DISTINCT requester_key AS key FROM reviews WHERE created_at >= ? AND created_at < ?
+     UNION SELECT DISTINCT requester_key AS key FROM suspension_reports WHERE reported_at >= ? AND reported_at < ?`,
+    [from - recent, to - recent, from - danger, to - danger],
+  );
+  return rows.map((r) => r.key);
+}

@@ -1,0 +1,14 @@
+/**
+ * Numbered, forward-only migrations, applied in order at start-up. Never edit a
+ * released migration: add the next number. A database newer than this code is refused.
+ */
+import type { Dialect } from '../driver.js';
+import { migration001 } from './001_init.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (dialect: Dialect) => string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001];

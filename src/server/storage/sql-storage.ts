@@ -1,0 +1,241 @@
+/**
+ * The Storage implementation over a SqlDriver: SQLite and Postgres differ only in their
+ * driver. `openStorage` picks the driver from the database string.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Rules } from '../../core/rules.js';
+import type { Review } from '../../core/schemas.js';
+import type { OwnReview } from '../../core/sync-protocol.js';
+import type { SqlDriver, SqlExecutor } from './driver.js';
+import { recomputeRequester, requestersCrossingWindows, touchRequester } from './aggregate.js';
+import { migrate } from './migrate.js';
+import { openPostgresDriver } from './postgres-driver.js';
+import { openSqliteDriver } from './sqlite-driver.js';
+import type {
+  AccountRecord,
+  BucketRequester,
+  ChangesPage,
+  ExportChunk,
+  ParsedRequesterFlag,
+  ParsedReviewFlag,
+  ParsedSuspensionReport,
+  Storage,
+  StoredResponse,
+  SyncHead,
+  WriteContext,
+} from './storage.js';
+import { REVIEW_COLUMNS, ownReview, publicReview, type ReviewRecord } from './views.js';
+import { Writes } from './writes.js';
+
+export const DEFAULT_SQLITE_PATH = join('data', 'lantern.sqlite');
+
+export interface OpenOptions {
+  /** Postgres only: the schema to use (created when missing); tests use one per run. */
+  schema?: string;
+  now?: () => number;
+}
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//.test(database);
+}
+
+export async function openStorage(database: string = DEFAULT_SQLITE_PATH, options: OpenOptions = {}): Promise<Storage> {
+  const driver = isPostgresUrl(database)
+    ? openPostgresDriver(database, options.schema ? { schema: options.schema } : {})
+    : openSqliteDriver(database);
+  try {
+    await migrate(driver, undefined, (options.now ?? Date.now)());
+    return await SqlStorage.load(driver);
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+}
+
+interface HeadRow {
+  seq: number;
+  checksum_sum: number;
+  row_count: number;
+}
+
+class SqlStorage implements Storage {
+  private readonly writes: Writes;
+
+  private constructor(
+    private readonly driver: SqlDriver,
+    private readonly epoch: string,
+    pepper: string,
+    private currentRules: Rules,
+  ) {
+    this.writes = new Writes(driver, pepper, () => this.currentRules);
+  }
+
+  static async load(driver: SqlDriver): Promise<SqlStorage> {
+    return driver.read(async (tx) => {
+      const meta = new Map((await tx.all<{ name: string; value: string }>('SELECT name, value FROM server_meta')).map((r) => [r.name, r.value]));
+      const [rulesRow] = await tx.all<{ rules_json: string }>('SELECT rules_json FROM rules_versions ORDER BY version DESC LIMIT 1');
+      const epoch = meta.get('epoch');
+      const pepper = meta.get('pseudonym_pepper');
+      if (!epoch || !pepper || !rulesRow) throw new Error('the database was not initialised');
+      const rules = Rules.safeParse(JSON.parse(rulesRow.rules_json));
+      if (!rules.success) throw new Error('the published rules in the database are invalid');
+      return new SqlStorage(driver, epoch, pepper, rules.data);
+    });
+  }
+
+  get dialect() {
+    return this.driver.dialect;
+  }
+
+  rules(): Rules {
+    return this.currentRules;
+  }
+
+  async rulesVersion(version: number): Promise<Rules | null> {
+    const [row] = await this.driver.read((tx) => tx.all<{ rules_json: string }>('SELECT rules_json FROM rules_versions WHERE version = ?', [version]));
+    return row ? (JSON.parse(row.rules_json) as Rules) : null;
+  }
+
+  createAccount(secretHash: string, now: number): Promise<AccountRecord> {
+    return this.driver.write(async (tx) => {
+      const id = randomBytes(12).toString('base64url');
+      await tx.run('INSERT INTO accounts (id, secret_hash, created_at) VALUES (?, ?, ?)', [id, secretHash, now]);
+      return { id, createdAt: now, mutedUntil: null };
+    });
+  }
+
+  async accountBySecretHash(secretHash: string): Promise<AccountRecord | null> {
+    const [row] = await this.driver.read((tx) =>
+      tx.all<{ id: string; created_at: number; muted_until: number | null }>('SELECT id, created_at, muted_until FROM accounts WHERE secret_hash = ?', [secretHash]),
+    );
+    return row ? { id: row.id, createdAt: row.created_at, mutedUntil: row.muted_until } : null;
+  }
+
+  createReview(ctx: WriteContext, review: Review): Promise<StoredResponse> {
+    return this.writes.createReview(ctx, review);
+  }
+  updateReview(ctx: WriteContext, id: string, review: Review): Promise<StoredResponse> {
+    return this.writes.updateReview(ctx, id, review);
+  }
+  deleteReview(ctx: WriteContext, id: string): Promise<StoredResponse> {
+    return this.writes.deleteReview(ctx, id);
+  }
+  reportSuspension(ctx: WriteContext, report: ParsedSuspensionReport): Promise<StoredResponse> {
+    return this.writes.reportSuspension(ctx, report);
+  }
+  flagRequester(ctx: WriteContext, flag: ParsedRequesterFlag): Promise<StoredResponse> {
+    return this.writes.flagRequester(ctx, flag);
+  }
+  flagReview(ctx: WriteContext, flag: ParsedReviewFlag): Promise<StoredResponse> {
+    return this.writes.flagReview(ctx, flag);
+  }
+
+  async ownReviews(accountId: string): Promise<OwnReview[]> {
+    const rows = await this.driver.read((tx) =>
+      tx.all<ReviewRecord>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE account_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id`, [accountId]),
+    );
+    return rows.map(ownReview);
+  }
+
+  private async head(tx: SqlExecutor): Promise<SyncHead> {
+    const [row] = await tx.all<HeadRow>('SELECT seq, checksum_sum, row_count FROM sync_state WHERE id = 1');
+    if (!row) throw new Error('sync_state is missing');
+    return { epoch: this.epoch, seq: row.seq, checksum: { rows: row.row_count, sum: row.checksum_sum }, rulesVersion: this.currentRules.version };
+  }
+
+  syncHead(): Promise<SyncHead> {
+    return this.driver.read((tx) => this.head(tx));
+  }
+
+  changesSince(seq: number, limit: number): Promise<ChangesPage> {
+    return this.driver.read(async (tx) => {
+      const head = await this.head(tx);
+      const rows = await tx.all<{ row_json: string; seq: number }>('SELECT row_json, seq FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?', [seq, limit + 1]);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return { head, rows: page.map((r) => r.row_json), through: more ? (page.at(-1)?.seq ?? seq) : head.seq, more };
+    });
+  }
+
+  snapshot(): Promise<{ head: SyncHead; rows: string[] }> {
+    return this.driver.read(async (tx) => {
+      const head = await this.head(tx);
+      const rows = await tx.all<{ row_json: string }>('SELECT row_json FROM requesters WHERE seq > 0 ORDER BY key');
+      return { head, rows: rows.map((r) => r.row_json) };
+    });
+  }
+
+  bucket(prefix: string, perRequester: number): Promise<BucketRequester[]> {
+    return this.driver.read(async (tx) => {
+      // A range, not LIKE: both databases then use the index. Hex digits sort below 'g'.
+      const requesters = await tx.all<{ key: string; name: string }>(
+        'SELECT key, name FROM requesters WHERE bucket >= ? AND bucket < ? AND seq > 0 ORDER BY key',
+        [prefix, `${prefix}g`],
+      );
+      const out: BucketRequester[] = [];
+      for (const requester of requesters) {
+        const visible = `requester_key = ? AND status = 'visible' AND deleted_at IS NULL`;
+        const [count] = await tx.all<{ n: number }>(`SELECT COUNT(*) AS n FROM reviews WHERE ${visible}`, [requester.key]);
+        const rows = await tx.all<ReviewRecord>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE ${visible} ORDER BY created_at DESC, id LIMIT ?`, [
+          requester.key,
+          perRequester,
+        ]);
+        out.push({ key: requester.key, name: requester.name, totalVisible: Number(count?.n ?? 0), reviews: rows.map(publicReview) });
+      }
+      return out;
+    });
+  }
+
+  async *exportChunks(): AsyncIterable<ExportChunk> {
+    const batch = 2000;
+    let after = '';
+    for (;;) {
+      const rows = await this.driver.read((tx) =>
+        tx.all<{ key: string; row_json: string }>('SELECT key, row_json FROM requesters WHERE key > ? AND seq > 0 ORDER BY key LIMIT ?', [after, batch]),
+      );
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.key;
+      yield { summaries: rows.map((r) => r.row_json), reviews: [] };
+    }
+    let afterId = '';
+    for (;;) {
+      const rows = await this.driver.read((tx) =>
+        tx.all<ReviewRecord>(
+          `SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id > ? AND status = 'visible' AND deleted_at IS NULL ORDER BY id LIMIT ?`,
+          [afterId, batch],
+        ),
+      );
+      if (rows.length === 0) break;
+      afterId = rows.at(-1)!.id;
+      yield { summaries: [], reviews: rows.map((r) => ({ requester: r.requester_key, ...publicReview(r) })) };
+    }
+  }
+
+  async ageWindows(now: number): Promise<number> {
+    const rules = this.currentRules;
+    const [state] = await this.driver.read((tx) => tx.all<{ aged_through: number }>('SELECT aged_through FROM sync_state WHERE id = 1'));
+    const from = state?.aged_through ?? now;
+    if (now <= from) return 0;
+    const keys = await this.driver.read((tx) => requestersCrossingWindows(tx, from, now, rules));
+    let changed = 0;
+    // One short transaction per requester: writes for other requesters are never held up.
+    for (const key of keys) {
+      const recomputed = await this.driver.write(async (tx) => {
+        await touchRequester(tx, key, null, now);
+        return recomputeRequester(tx, key, now, rules);
+      });
+      if (recomputed) changed += 1;
+    }
+    await this.driver.write((tx) => tx.run('UPDATE sync_state SET aged_through = ? WHERE id = 1 AND aged_through < ?', [now, now]));
+    return changed;
+  }
+
+  pruneIdempotency(before: number): Promise<number> {
+    return this.driver.write((tx) => tx.run('DELETE FROM idempotency WHERE created_at < ?', [before]));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}

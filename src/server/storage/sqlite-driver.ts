@@ -1,0 +1,76 @@
+/**
+ * SQLite through better-sqlite3: one write connection (transactions serialized by a
+ * mutex, since awaiting inside a transaction would otherwise let another request's
+ * statements run inside it) and one read connection, which in WAL mode sees only
+ * committed data and never waits for the writer.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Mutex, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
+
+type Db = Database.Database;
+
+function executor(db: Db, cache: Map<string, Database.Statement>): SqlExecutor {
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    dialect: 'sqlite',
+    async all<T>(sql: string, params: readonly SqlValue[] = []) {
+      const statement = prepare(sql);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
+    },
+    async run(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).run(...params).changes;
+    },
+  };
+}
+
+export function openSqliteDriver(path: string): SqlDriver {
+  mkdirSync(dirname(path), { recursive: true });
+  const writer = new Database(path);
+  writer.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a power cut may lose the last commits, never corrupts the file.
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('busy_timeout = 5000');
+  writer.pragma('foreign_keys = ON');
+  const reader = new Database(path, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const writeTx = executor(writer, new Map());
+  const readTx = executor(reader, new Map());
+  const writeLock = new Mutex();
+  const readLock = new Mutex();
+
+  async function inTransaction<T>(db: Db, tx: SqlExecutor, begin: string, fn: (tx: SqlExecutor) => Promise<T>) {
+    db.exec(begin);
+    try {
+      const result = await fn(tx);
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  return {
+    dialect: 'sqlite',
+    write: (fn) => writeLock.run(() => inTransaction(writer, writeTx, 'BEGIN IMMEDIATE', fn)),
+    read: (fn) => readLock.run(() => inTransaction(reader, readTx, 'BEGIN', fn)),
+    exclusive: (fn) => writeLock.run(() => inTransaction(writer, writeTx, 'BEGIN IMMEDIATE', fn)),
+    async close() {
+      await writeLock.run(async () => undefined);
+      await readLock.run(async () => undefined);
+      reader.close();
+      writer.close();
+    },
+  };
+}

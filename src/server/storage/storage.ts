@@ -1,0 +1,109 @@
+/**
+ * The one storage interface the API uses. `openStorage` gives a SQLite or a Postgres
+ * implementation; the contract suite (storage.contract.test.ts) runs against both.
+ */
+import type { Rules } from '../../core/rules.js';
+import type { Review, ReviewFlagInput, RequesterFlagInput, SuspensionReportInput } from '../../core/schemas.js';
+import type { Checksum, OwnReview, PublicReview } from '../../core/sync-protocol.js';
+import type { Dialect } from './driver.js';
+
+export type ParsedSuspensionReport = Required<SuspensionReportInput> & { tasks: { taskId: string; taskTitle: string }[] };
+export type ParsedRequesterFlag = Omit<Required<RequesterFlagInput>, 'taskId'> & { taskId?: string | undefined };
+export type ParsedReviewFlag = Required<ReviewFlagInput>;
+
+export interface AccountRecord {
+  id: string;
+  createdAt: number;
+  mutedUntil: number | null;
+}
+
+/** Who writes, under which idempotency key, and when (the server's clock, injectable in tests). */
+export interface WriteContext {
+  account: AccountRecord;
+  idempotencyKey: string;
+  /** A hash of method, route and body: the same key with a different request is refused. */
+  requestHash: string;
+  now: number;
+}
+
+/** A write's response, as first sent; a retry with the same key gets it again (`replayed`). */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/** A refusal the client caused (404, 409, 422…): the transaction rolls back, nothing is stored. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SyncHead {
+  epoch: string;
+  seq: number;
+  checksum: Checksum;
+  rulesVersion: number;
+}
+
+export interface ChangesPage {
+  head: SyncHead;
+  /** Canonical row texts (already JSON), oldest change first. */
+  rows: string[];
+  /** The sequence the page ends at: `head.seq` unless `more`. */
+  through: number;
+  more: boolean;
+}
+
+export interface BucketRequester {
+  key: string;
+  name: string;
+  totalVisible: number;
+  reviews: PublicReview[];
+}
+
+export interface ExportChunk {
+  summaries: string[];
+  reviews: (PublicReview & { requester: string })[];
+}
+
+export interface Storage {
+  readonly dialect: Dialect;
+  /** The rules in force (the latest published version). */
+  rules(): Rules;
+  rulesVersion(version: number): Promise<Rules | null>;
+
+  createAccount(secretHash: string, now: number): Promise<AccountRecord>;
+  accountBySecretHash(secretHash: string): Promise<AccountRecord | null>;
+
+  createReview(ctx: WriteContext, review: Review): Promise<StoredResponse>;
+  updateReview(ctx: WriteContext, id: string, review: Review): Promise<StoredResponse>;
+  deleteReview(ctx: WriteContext, id: string): Promise<StoredResponse>;
+  reportSuspension(ctx: WriteContext, report: ParsedSuspensionReport): Promise<StoredResponse>;
+  flagRequester(ctx: WriteContext, flag: ParsedRequesterFlag): Promise<StoredResponse>;
+  flagReview(ctx: WriteContext, flag: ParsedReviewFlag): Promise<StoredResponse>;
+  ownReviews(accountId: string): Promise<OwnReview[]>;
+
+  syncHead(): Promise<SyncHead>;
+  changesSince(seq: number, limit: number): Promise<ChangesPage>;
+  snapshot(): Promise<{ head: SyncHead; rows: string[] }>;
+  /** Requesters whose bucket starts with `prefix`, each with its latest visible reviews. */
+  bucket(prefix: string, perRequester: number): Promise<BucketRequester[]>;
+  /** The public export, in chunks: summaries first, then visible reviews. No account ids. */
+  exportChunks(): AsyncIterable<ExportChunk>;
+
+  /**
+   * Recompute the requesters whose rows crossed a time window (90-day, suspension window)
+   * since the last run. Returns how many were recomputed.
+   */
+  ageWindows(now: number): Promise<number>;
+  /** Forget idempotency records older than `before` (retries come within minutes, not weeks). */
+  pruneIdempotency(before: number): Promise<number>;
+  close(): Promise<void>;
+}
