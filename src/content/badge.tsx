@@ -9,7 +9,21 @@ import type { Level } from '../core/schemas.js';
 import { formatMoney, t } from '../ui/i18n.js';
 import { describeReason } from '../ui/reasons.js';
 
-const ICONS: Record<Level, string> = { unknown: '☆', ok: '✓', caution: '⚠', danger: '⛔' };
+/** Inline SVG, not emoji: emoji fonts are missing on many workers' machines. */
+const ICON_PATHS: Record<Level, string> = {
+  unknown: 'M8 1.5l1.9 4.1 4.4.5-3.3 3 .9 4.4L8 11.3l-3.9 2.2.9-4.4-3.3-3 4.4-.5z',
+  ok: 'M2.5 8.5l3.5 3.5 7.5-8',
+  caution: 'M8 1.5L15 14H1zM8 6v4M8 11.5v1',
+  danger: 'M5 1h6l4 4v6l-4 4H5l-4-4V5zM8 4.5v5M8 11v1.5',
+};
+
+function LevelIcon({ level }: { level: Level }) {
+  return (
+    <svg class="icon" viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
+      <path d={ICON_PATHS[level]} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
+    </svg>
+  );
+}
 const LEVEL_LABELS: Record<Level, string> = {
   unknown: 'levelLabelUnknown',
   ok: 'levelLabelOk',
@@ -32,6 +46,8 @@ function detailLines(result: LookupResult): string[] {
   const lines = result.assessment.reasons.map(describeReason);
   const reviews = result.summary?.allTime.reviews ?? 0;
   if (reviews > 0) lines.push(t('reviewCount', String(reviews)));
+  const held = result.summary?.held ?? 0;
+  if (held > 0) lines.push(t('heldReviews', String(held)));
   if (result.assessment.level === 'unknown') lines.push(t('noReviewsHint'));
   return lines;
 }
@@ -58,9 +74,7 @@ export function Badge({ name, result }: { name: string; result: LookupResult }) 
           if (event.key === 'Escape') setOpen(false);
         }}
       >
-        <span class="icon" aria-hidden="true">
-          {ICONS[level]}
-        </span>
+        <LevelIcon level={level} />
         <span>{badgeText(result)}</span>
       </button>
       {open && (

@@ -29,11 +29,11 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
 
   function place(spot: RequesterSpot): void {
     let host = hostsByRow.get(spot.row);
-    const inPlace = host && host.element.isConnected && host.element.previousElementSibling === spot.anchor;
-    if (!host || !inPlace) {
+    const neighbour = spot.position === 'afterend' ? host?.element.previousElementSibling : host?.element.nextElementSibling;
+    if (!host || !host.element.isConnected || neighbour !== spot.anchor) {
       if (host) host.element.remove();
       host = createBadgeHost(doc);
-      spot.anchor.insertAdjacentElement('afterend', host.element);
+      spot.anchor.insertAdjacentElement(spot.position, host.element);
       hostsByRow.set(spot.row, host);
     }
     liveHosts.add(host.element);

@@ -160,6 +160,10 @@ describe('warning level', () => {
     expect(assess(summary({}), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('unknown');
   });
 
+  it('stays unknown while the only reviews are held for moderation', () => {
+    expect(assess(summary({ heldReviews: 4 }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('unknown');
+  });
+
   it('is ok for a fair, well-paying requester, even with one review', () => {
     expect(assess(summary({ reviews: [review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toEqual({ level: 'ok', reasons: [] });
   });

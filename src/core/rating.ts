@@ -206,10 +206,10 @@ function pickWindow<T>(summary: RequesterSummary, pick: (w: WindowStats) => T | 
   return all !== null && enough(all) ? all : null;
 }
 
+/** Held reviews don't count: a requester known only from held reviews is still unknown. */
 function hasAnyData(s: RequesterSummary): boolean {
   return (
     s.allTime.reviews > 0 ||
-    s.held > 0 ||
     s.suspensions.accounts > 0 ||
     s.suspensions.confirmed ||
     s.phishingConfirmed ||

@@ -81,7 +81,8 @@ function scanTaskTable(mount: Element, problems: Set<Problem>): RequesterSpot[] 
       return;
     }
     const name = namesById.get(id) ?? link?.textContent?.trim() ?? id;
-    spots.push({ key, name, anchor, row });
+    // Requester cells are `.text-truncate`: a badge after a long name would be cut off.
+    spots.push({ key, name, anchor, row, position: 'beforebegin' });
   });
   return spots;
 }

@@ -11,8 +11,13 @@ import type { RequesterKey } from '../core/requester-key.js';
 export interface RequesterSpot {
   key: RequesterKey;
   name: string;
-  /** The badge goes right after this element. */
+  /** The badge goes beside this element, on the side `position` says. */
   anchor: Element;
+  /**
+   * Before the name where its cell truncates overflowing text (the badge must never be
+   * the part cut off); after it where there is room.
+   */
+  position: 'beforebegin' | 'afterend';
   /** The task row (or card) the spot belongs to: one badge per row, filters act on it. */
   row: Element;
 }
