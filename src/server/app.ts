@@ -1,0 +1,80 @@
+/**
+ * The HTTP API on Fastify: chosen over Hono because it runs on Node with pino logging,
+ * body limits, a graceful `close()` that lets in-flight requests finish, and a mature
+ * plugin for CORS built in — everything this server needs, without adapters.
+ */
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandling, sendError } from './http/errors.js';
+import { Guards, originMatcher } from './http/guards.js';
+import type { RateLimits } from './http/rate-limit.js';
+import { readRoutes } from './routes/reads.js';
+import { writeRoutes } from './routes/writes.js';
+import type { Storage } from './storage/storage.js';
+import { ExportCache } from './sync/export-cache.js';
+import { SnapshotCache } from './sync/snapshot-cache.js';
+
+export interface AppOptions {
+  storage: Storage;
+  logger: Logger;
+  corsOrigins: readonly string[];
+  /** `false` turns limits off (benchmarks, the property-based tests). */
+  rateLimits: RateLimits | false;
+  /** Bytes; a review with 2,000 characters of escaped text stays well under it. */
+  bodyLimit: number;
+  snapshotMaxAgeMs: number;
+  exportMaxAgeMs: number;
+  advisedWaitSeconds: number;
+  /** Behind a load balancer: take the client address from X-Forwarded-For (hashed like any other). */
+  trustProxy: boolean;
+  now: () => number;
+}
+
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; guards: Guards }> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps Fastify's default generics.
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Fastify's own per-request lines are off; the onResponse hook below writes a safe one.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    // Request ids are counters made here, never taken from a client header.
+    requestIdHeader: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+  const { storage, now } = options;
+  const guards = new Guards(storage, options.rateLimits, now);
+  const allowedOrigin = originMatcher(options.corsOrigins);
+
+  installErrorHandling(app);
+  // A web page's origin is refused outright, not only denied CORS headers: its "simple"
+  // requests would otherwise still reach the handlers.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedOrigin(origin)) return sendError(reply, 403, 'origin_not_allowed', 'this API is only for the Lantern extension');
+    guards.checkAddress(request);
+  });
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigin(origin)),
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'],
+    exposedHeaders: ['ETag', 'Retry-After', 'Idempotent-Replayed'],
+    maxAge: 86400,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  writeRoutes(app, storage, guards, now);
+  readRoutes(
+    app,
+    storage,
+    guards,
+    { snapshot: new SnapshotCache(storage, options.snapshotMaxAgeMs, now), export: new ExportCache(storage, options.exportMaxAgeMs, now) },
+    { advisedWaitSeconds: options.advisedWaitSeconds },
+  );
+  return { app, guards };
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm run server`: the reputation server from the command line.
+ *   --host, --port, --database (or LANTERN_HOST, LANTERN_PORT, LANTERN_DATABASE)
+ *   --log-level (LANTERN_LOG_LEVEL), --trust-proxy (LANTERN_TRUST_PROXY=1)
+ * SIGTERM / SIGINT: stop accepting, finish requests in flight, close the database, exit 0.
+ */
+import { parseArgs } from 'node:util';
+import { startServer } from './index.js';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    database: { type: 'string' },
+    'log-level': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
+  },
+});
+
+const env = process.env;
+const portText = values.port ?? env.LANTERN_PORT;
+const port = portText === undefined ? undefined : Number(portText);
+if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+  console.error(`invalid port: ${portText}`);
+  process.exit(2);
+}
+
+const server = await startServer({
+  host: values.host ?? env.LANTERN_HOST,
+  port,
+  database: values.database ?? env.LANTERN_DATABASE,
+  logLevel: values['log-level'] ?? env.LANTERN_LOG_LEVEL,
+  trustProxy: values['trust-proxy'] ?? env.LANTERN_TRUST_PROXY === '1',
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
