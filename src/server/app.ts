@@ -50,6 +50,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const allowedOrigin = originMatcher(options.corsOrigins);
 
   installErrorHandling(app);
+  // JSON only: a text/plain body is what a web page can send without a CORS preflight.
+  app.removeContentTypeParser('text/plain');
   // A web page's origin is refused outright, not only denied CORS headers: its "simple"
   // requests would otherwise still reach the handlers.
   app.addHook('onRequest', async (request, reply) => {
