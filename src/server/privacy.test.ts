@@ -1,0 +1,80 @@
+/**
+ * Privacy, proved: after a realistic session, no table row and no log line holds the
+ * client's address or an account secret; the export holds no account id; one account's
+ * reviews of two requesters carry two different pseudonyms.
+ */
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_A, KEY_B, review } from './testing/builders.js';
+import { testBackends } from './testing/databases.js';
+import { CLIENT_ADDRESS, startTestServer, type TestServer } from './testing/harness.js';
+
+/** The address as text, and the forms a careless implementation might store it in. */
+const ADDRESS_FORMS = [CLIENT_ADDRESS, `::ffff:${CLIENT_ADDRESS}`, '7f000002', Buffer.from([127, 0, 0, 2]).toString('base64')];
+
+for (const { backend, skip } of testBackends()) {
+  describe.skipIf(skip)(`privacy on ${backend}`, () => {
+    let t: TestServer;
+    const secrets: string[] = [];
+    const reviewTexts = ['The timer was far too short, returned it', 'Lovely requester, paid a bonus quickly'];
+
+    beforeAll(async () => {
+      // Rate limits on: they are what would hold an address, if anything did.
+      t = await startTestServer(backend, { rateLimits: undefined });
+      for (let i = 0; i < 3; i++) secrets.push(await t.account());
+      const [alice, bob, carol] = secrets as [string, string, string];
+      const a1 = await t.request('POST', '/v1/reviews', { secret: alice, body: review({ requester: KEY_A, text: reviewTexts[0] }) });
+      await t.request('POST', '/v1/reviews', { secret: alice, body: review({ requester: KEY_B, text: reviewTexts[1] }) });
+      await t.request('POST', '/v1/reviews', { secret: bob, body: review({ requester: KEY_A, text: 'Fine.' }) });
+      await t.request('POST', '/v1/review-flags', { secret: carol, body: { reviewId: a1.json.review.id, reason: 'other', note: 'this looks like the requester wrote it' } });
+      await t.request('POST', '/v1/suspension-reports', {
+        secret: bob,
+        body: { requester: KEY_A, requesterName: 'Acme', suspendedOn: '2026-05-01', note: 'private note for moderators', tasks: [{ taskId: 'T9', taskTitle: 'Survey' }] },
+      });
+      await t.request('POST', '/v1/requester-flags', { secret: carol, body: { requester: KEY_B, requesterName: 'Beta', reason: 'phishing' } });
+      await t.request('GET', '/v1/sync/snapshot');
+      await t.request('GET', '/v1/buckets?prefix=');
+      await t.request('GET', '/v1/account/reviews', { secret: alice });
+      await t.request('POST', '/v1/reviews', { secret: alice, body: '{"broken json' });
+    });
+    afterAll(() => t?.close());
+
+    it('stores neither the client address nor any account secret in any table', async () => {
+      const tables = await t.db.dumpTables();
+      expect(Object.keys(tables)).toContain('reviews');
+      const everything = JSON.stringify(tables);
+      expect(everything).toContain('The timer was far too short');
+      for (const form of ADDRESS_FORMS) expect(everything).not.toContain(form);
+      for (const secret of secrets) expect(everything).not.toContain(secret);
+    });
+
+    it('logs one line per request without addresses, secrets, headers or bodies', async () => {
+      expect(t.logs.length).toBeGreaterThan(10);
+      const logs = t.logs.join('');
+      for (const form of ADDRESS_FORMS) expect(logs).not.toContain(form);
+      for (const secret of secrets) expect(logs).not.toContain(secret);
+      for (const text of [...reviewTexts, 'private note', 'broken json', 'Bearer', 'authorization', 'idempotency']) {
+        expect(logs.toLowerCase()).not.toContain(text.toLowerCase());
+      }
+      expect(logs).toContain('"route":"/v1/reviews"');
+    });
+
+    it('exports no account id, and gives one author different pseudonyms per requester', async () => {
+      const tables = await t.db.dumpTables();
+      const accountIds = tables.accounts!.map((row) => JSON.parse(row).id as string);
+      const exported = gunzipSync((await t.request('GET', '/v1/export')).raw).toString();
+      expect(exported).toContain('Lovely requester');
+      for (const id of accountIds) expect(exported).not.toContain(id);
+      expect(exported).not.toContain('private note');
+
+      const mine = (await t.request('GET', '/v1/account/reviews', { secret: secrets[0] })).json.reviews as { requester: string; author: string }[];
+      const byRequester = new Map(mine.map((r) => [r.requester, r.author]));
+      expect(byRequester.get(KEY_A)).toBeDefined();
+      expect(byRequester.get(KEY_A)).not.toBe(byRequester.get(KEY_B));
+      const bucket = (await t.request('GET', '/v1/buckets?prefix=')).json;
+      const authors = bucket.requesters.flatMap((r: { reviews: { author: string }[] }) => r.reviews.map((x) => x.author));
+      for (const id of accountIds) expect(JSON.stringify(bucket)).not.toContain(id);
+      expect(new Set(authors).size).toBe(authors.length);
+    });
+  });
+}
