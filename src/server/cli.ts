@@ -35,6 +35,7 @@ const server = await startServer({
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    console.log(JSON.stringify({ level: 30, msg: `${signal}: finishing requests in flight, then closing` }));
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
