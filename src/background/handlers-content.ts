@@ -1,17 +1,21 @@
-/** What the background does for each message. One function per message type. */
+/** What the background does for each content-script message. */
+import type { CONTENT_MESSAGES } from '../core/messages.js';
+import type { Handlers } from '../core/messaging.js';
 import { assess } from '../core/rating.js';
-import type { MessageType, ParsedRequestOf, ResponseOf } from '../core/messages.js';
 import { countProblem } from './diagnostics.js';
+import { rememberTask } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
-import { getRules, getThresholds } from './settings.js';
+import { getRules, getSettings } from './settings.js';
 
-type Handlers = { [T in MessageType]: (request: ParsedRequestOf<T>) => Promise<ResponseOf<T>> };
-
-export const handlers: Handlers = {
-  async 'content/lookup'({ keys }) {
+export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
+  async 'content/lookup'({ platform, keys }) {
     const unique = [...new Set(keys)];
-    const [summaries, thresholds, rules] = await Promise.all([getSummaries(unique), getThresholds(), getRules()]);
+    const [settings, rules] = await Promise.all([getSettings(), getRules()]);
+    if (!settings.platforms[platform]) return { enabled: false, results: [] };
+    const summaries = await getSummaries(unique, rules);
+    const { thresholds } = settings;
     return {
+      enabled: true,
       results: unique.map((key) => {
         const summary = summaries.get(key) ?? null;
         return { key, summary, assessment: assess(summary, thresholds, rules) };
@@ -21,5 +25,9 @@ export const handlers: Handlers = {
 
   async 'content/diagnostic'({ platform, page, problem }) {
     return { counted: await countProblem(platform, page, problem) };
+  },
+
+  async 'content/task-seen'({ task }) {
+    return { task: await rememberTask(task) };
   },
 };

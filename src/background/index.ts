@@ -1,11 +1,29 @@
 /**
  * Background entry (service worker in Chrome, event page in Firefox).
- * Listeners are registered synchronously at start-up, as MV3 requires.
+ * Listeners are registered synchronously at start-up, as MV3 requires; work that was
+ * interrupted (a snapshot cut off, submissions queued) resumes on every start.
  */
+import browser from 'webextension-polyfill';
+import { readMeta } from './db.js';
+import { flushOutbox, OUTBOX_ALARM } from './outbox.js';
 import * as replica from './replica.js';
 import { listen } from './router.js';
+import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
 
 listen();
 
-// For the developer console and end-to-end tests: the same functions sync uses.
-Object.assign(globalThis, { lantern: { replica } });
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) void syncNow();
+  if (alarm.name === OUTBOX_ALARM) void flushOutbox();
+});
+
+async function resume(): Promise<void> {
+  const [meta, alarm] = await Promise.all([readMeta(), browser.alarms.get(SYNC_ALARM)]);
+  // No replica yet, a snapshot cut off, or no sync planned: sync now.
+  if (!meta.version || meta.snapshotProgress || !alarm) void syncNow();
+  void flushOutbox();
+}
+void resume();
+
+// For the developer console and end-to-end tests: the same functions the extension runs.
+Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox } });

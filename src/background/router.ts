@@ -1,14 +1,17 @@
 /**
  * The background's message entry point. Checks who is speaking before what is said:
  * `content/…` messages only from content scripts in a tab, `ui/…` only from our own
- * extension pages. Then validates the payload and answers `{ok, value}` or `{ok:false, error}`.
+ * extension pages — a web page that fools a content script still can't reach the
+ * worker's account or settings.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { MESSAGES, MessageEnvelope, type MessageType, type Reply } from '../core/messages.js';
-import { describeIssues } from '../core/validation.js';
-import { handlers } from './handlers.js';
+import { CONTENT_MESSAGES } from '../core/messages.js';
+import { UI_MESSAGES } from '../core/messages-ui.js';
+import { makeReceiver } from '../core/messaging.js';
+import { contentHandlers } from './handlers-content.js';
+import { uiHandlers } from './handlers-ui.js';
 
-function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | null {
+export function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | null {
   if (sender.id !== browser.runtime.id) return null;
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
   const origin = sender.url ? new URL(sender.url).origin : null;
@@ -16,20 +19,15 @@ function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | null {
   return sender.tab ? 'content' : null;
 }
 
-export async function handleMessage(message: unknown, sender: Runtime.MessageSender): Promise<Reply> {
-  const envelope = MessageEnvelope.safeParse(message);
-  if (!envelope.success) return { ok: false, error: `message: ${describeIssues(envelope.error)}` };
-  const type: MessageType = envelope.data.type;
-  const spec = MESSAGES[type];
-  if (senderKind(sender) !== spec.from) return { ok: false, error: `${type}: not accepted from this sender` };
-  const request = spec.request.safeParse(envelope.data.payload);
-  if (!request.success) return { ok: false, error: describeIssues(request.error) };
-  try {
-    const handler = handlers[type] as (request: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(request.data) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+const receivers = [makeReceiver(CONTENT_MESSAGES, contentHandlers), makeReceiver(UI_MESSAGES, uiHandlers)];
+
+export async function handleMessage(message: unknown, sender: Runtime.MessageSender) {
+  const kind = senderKind(sender);
+  for (const receive of receivers) {
+    const reply = await receive(message, kind);
+    if (reply) return reply;
   }
+  return { ok: false, error: 'unknown message type' };
 }
 
 export function listen(): void {

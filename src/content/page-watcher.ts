@@ -26,6 +26,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
   const reported = new Set<string>();
   let scanning: Promise<void> | null = null;
   let again = false;
+  let stopped = false;
 
   function place(spot: RequesterSpot): void {
     let host = hostsByRow.get(spot.row);
@@ -58,6 +59,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
     const missing = [...new Set(scan.spots.map((s) => s.key))].filter((key) => !results.has(key));
     if (missing.length > 0) {
       for (const result of await deps.lookup(missing)) results.set(result.key, result);
+      if (stopped) return;
     }
     liveHosts.clear();
     for (const spot of scan.spots) place(spot);
@@ -99,7 +101,11 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
   void scanNow();
 
   return {
-    stop: () => observer.disconnect(),
+    stop: () => {
+      stopped = true;
+      observer.disconnect();
+      for (const element of doc.querySelectorAll(HOST_TAG)) element.remove();
+    },
     scanNow,
   };
 }

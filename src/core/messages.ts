@@ -9,7 +9,8 @@
  */
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
-import { Assessment, RequesterSummary } from './schemas.js';
+import { RecentTask } from './extension-state.js';
+import { Assessment, Money, RequesterSummary, TaskId } from './schemas.js';
 
 export const LookupResult = z.object({
   key: RequesterKey,
@@ -18,14 +19,40 @@ export const LookupResult = z.object({
 });
 export type LookupResult = z.infer<typeof LookupResult>;
 
+/** What a task page shows, as its content script read it: for prefilling the popup's forms. */
+export const PageInfo = z.object({
+  platform: z.enum(['mturk', 'prolific']),
+  page: z.string(),
+  requesters: z.array(z.object({ key: RequesterKey, name: z.string() })),
+  task: z.nullable(
+    z.object({
+      requester: RequesterKey,
+      requesterName: z.string(),
+      taskId: TaskId,
+      taskTitle: z.string(),
+      reward: z.nullable(Money),
+      acceptedAt: z.nullable(z.int()),
+    }),
+  ),
+});
+export type PageInfo = z.infer<typeof PageInfo>;
+
+export const nothing = z.strictObject({});
+export const done = z.object({ done: z.literal(true) });
+
 export const DIAGNOSTIC_PROBLEMS = ['props_unreadable', 'no_rows', 'row_without_requester', 'adapter_threw'] as const;
 
-export const MESSAGES = {
+/** Content script → background. */
+export const CONTENT_MESSAGES = {
   /** One per page scan: every requester key on the page, answered from the local replica. */
   'content/lookup': {
     from: 'content',
-    request: z.strictObject({ keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(2000)) }),
-    response: z.object({ results: z.array(LookupResult) }),
+    request: z.strictObject({
+      platform: z.enum(['mturk', 'prolific']),
+      keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(2000)),
+    }),
+    /** `enabled` is false when the worker switched this platform off: then show nothing. */
+    response: z.object({ enabled: z.boolean(), results: z.array(LookupResult) }),
   },
   /** An adapter met a page it could not read; counted for the options page. */
   'content/diagnostic': {
@@ -37,18 +64,26 @@ export const MESSAGES = {
     }),
     response: z.object({ counted: z.int() }),
   },
+  /** A task page the worker opened or accepted, for the browser-only recent-task list. */
+  'content/task-seen': {
+    from: 'content',
+    request: z.strictObject({ task: RecentTask }),
+    /** The task as remembered, with the earliest time this browser saw it accepted. */
+    response: z.object({ task: RecentTask }),
+  },
+
 } as const;
 
-export type MessageType = keyof typeof MESSAGES;
-export type MessageSender = (typeof MESSAGES)[MessageType]['from'];
-export type RequestOf<T extends MessageType> = z.input<(typeof MESSAGES)[T]['request']>;
-export type ParsedRequestOf<T extends MessageType> = z.output<(typeof MESSAGES)[T]['request']>;
-export type ResponseOf<T extends MessageType> = z.output<(typeof MESSAGES)[T]['response']>;
+/** Popup → the active tab's content script. */
+export const TAB_MESSAGES = {
+  'tab/page-info': { from: 'ui', request: nothing, response: PageInfo },
+} as const;
+export type TabMessageType = keyof typeof TAB_MESSAGES;
 
-export const MessageEnvelope = z.object({
-  type: z.enum(Object.keys(MESSAGES) as [MessageType, ...MessageType[]]),
-  payload: z.unknown(),
-});
+/** A catalogue of messages: each type names its sender, request and response schemas. */
+export type Catalogue = Record<string, { from: 'content' | 'ui'; request: z.ZodMiniType; response: z.ZodMiniType }>;
+
+export const MessageEnvelope = z.object({ type: z.string().check(z.maxLength(60)), payload: z.unknown() });
 
 /** What the background sends back: errors travel as data, since a thrown error loses its text. */
 export const Reply = z.union([

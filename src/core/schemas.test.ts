@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGES } from './messages.js';
+import { CONTENT_MESSAGES } from './messages.js';
 import { requesterKey, RequesterKey } from './requester-key.js';
 import { ReviewFlagInput, ReviewInput } from './schemas.js';
 import { describeIssues, firstField } from './validation.js';
@@ -78,7 +78,7 @@ describe('review flags', () => {
 
 describe('messages', () => {
   it('bound a lookup to 1–2000 valid keys', () => {
-    const lookup = MESSAGES['content/lookup'].request;
+    const lookup = CONTENT_MESSAGES['content/lookup'].request;
     expect(lookup.safeParse({ keys: [] }).success).toBe(false);
     expect(lookup.safeParse({ keys: ['mturk:A2P2MT8IK72CVZ'] }).success).toBe(true);
     expect(lookup.safeParse({ keys: ['mturk:A3WORKER'] }).success).toBe(false);

@@ -10,6 +10,7 @@
  * link inside a task row or a `requester_id` field, never from page text.
  */
 import { requesterKey } from '../core/requester-key.js';
+import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult } from './types.js';
 
 const HIT_SET_TABLE = '[data-react-class*="HitSetTable"]';
@@ -99,10 +100,18 @@ export const mturkAdapter: PlatformAdapter = {
     const spots: RequesterSpot[] = [];
     const isTaskList = url.pathname === '/' || url.pathname === '/projects' || /^\/requesters\/[^/]+\/projects\/?$/.test(url.pathname);
     for (const mount of doc.querySelectorAll(HIT_SET_TABLE)) spots.push(...scanTaskTable(mount, problems));
+    if (isTaskPage(url)) {
+      const spot = taskPageSpot(doc, url);
+      if (spot) spots.push(spot);
+      else problems.add('row_without_requester');
+      return { page: 'task', spots, problems: [...problems] };
+    }
     if (isTaskList && spots.length === 0 && problems.size === 0 && !doc.querySelector(HIT_SET_TABLE)) {
       // A task-list URL without the table: the page changed (or it is the rate-limit page).
       if (!doc.querySelector('.error-page')) problems.add('no_rows');
     }
     return { page: isTaskList ? 'task-list' : 'other', spots, problems: [...problems] };
   },
+
+  task: taskPageContext,
 };

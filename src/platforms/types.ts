@@ -31,10 +31,24 @@ export interface ScanResult {
   problems: Problem[];
 }
 
+/** The task a task page shows, for prefilling a review and the recent-task list. */
+export interface TaskContext {
+  requester: RequesterKey;
+  requesterName: string;
+  taskId: string;
+  taskTitle: string;
+  /** Minor units; null when the page doesn't say. */
+  reward: { cents: number; currency: 'USD' | 'GBP' | 'EUR' } | null;
+  /** Whether the page shows the task accepted by this worker (working on it now). */
+  accepted: boolean;
+}
+
 export interface PlatformAdapter {
   platform: Platform;
   /** Whether this adapter handles the page at `url` at all. */
   handles(url: URL): boolean;
   /** Finds every requester spot. Must not throw and must not change the page. */
   scan(doc: Document, url: URL): ScanResult;
+  /** The task on a task page; null elsewhere. Must not throw. */
+  task(doc: Document, url: URL): TaskContext | null;
 }

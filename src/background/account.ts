@@ -1,0 +1,34 @@
+/**
+ * The worker's pseudonymous account: a random secret made by the server, kept here in
+ * extension storage. The recovery code is the secret itself; whoever holds it can
+ * write as this account, so it is shown only on request.
+ */
+import browser from 'webextension-polyfill';
+import { AccountCreated } from '../core/sync-protocol.js';
+import { callServer, readJson, ServerError } from './server-api.js';
+
+export async function getSecret(): Promise<string | null> {
+  const { account } = await browser.storage.local.get('account');
+  const secret = (account as { secret?: unknown } | undefined)?.secret;
+  return typeof secret === 'string' ? secret : null;
+}
+
+export async function createAccount(): Promise<string> {
+  const response = await callServer('/v1/accounts', { method: 'POST', body: {} });
+  const parsed = AccountCreated.safeParse(await readJson(response));
+  if (!parsed.success) throw new ServerError('The server sent an account in an unknown form.', response.status);
+  await browser.storage.local.set({ account: { secret: parsed.data.accountSecret } });
+  return parsed.data.accountSecret;
+}
+
+/** The secret, creating an account on first use so a worker's first review just works. */
+export async function ensureAccount(): Promise<string> {
+  return (await getSecret()) ?? createAccount();
+}
+
+/** Adopts a recovery code after checking with the server that it names an account. */
+export async function restoreAccount(code: string): Promise<void> {
+  const secret = code.trim();
+  await callServer('/v1/account/reviews', { secret });
+  await browser.storage.local.set({ account: { secret } });
+}

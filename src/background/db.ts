@@ -1,0 +1,101 @@
+/**
+ * The extension's IndexedDB database. Two replica stores let a new snapshot be written
+ * beside the one in use and switched to in a single transaction: a snapshot cut off at
+ * any point leaves the previous replica whole.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { OutboxItem } from '../core/extension-state.js';
+import type { RequesterKey } from '../core/requester-key.js';
+import type { BucketBody, Checksum, EncodedSummary } from '../core/sync-protocol.js';
+
+export type ReplicaStore = 'rowsA' | 'rowsB';
+export const REPLICA_STORES: readonly ReplicaStore[] = ['rowsA', 'rowsB'];
+
+export interface ReplicaRow {
+  key: RequesterKey;
+  row: EncodedSummary;
+  digest: number;
+}
+
+/** What sync knows about the replica; one record, changed only in whole transactions. */
+export interface SyncMeta {
+  active: ReplicaStore;
+  version: string | null;
+  checksum: Checksum;
+  rulesVersion: number;
+  bucketPrefixLength: number;
+  lastSyncAt: number | null;
+  nextSyncAt: number | null;
+  lastError: string | null;
+  failures: number;
+  snapshotProgress: { done: number; total: number } | null;
+}
+
+export interface CachedBucket {
+  prefix: string;
+  fetchedAt: number;
+  body: BucketBody;
+}
+
+interface LanternDB extends DBSchema {
+  rowsA: { key: RequesterKey; value: ReplicaRow };
+  rowsB: { key: RequesterKey; value: ReplicaRow };
+  meta: { key: string; value: SyncMeta };
+  outbox: { key: string; value: OutboxItem };
+  buckets: { key: string; value: CachedBucket };
+}
+
+export const DB_NAME = 'lantern';
+let dbPromise: Promise<IDBPDatabase<LanternDB>> | null = null;
+
+export function db(): Promise<IDBPDatabase<LanternDB>> {
+  dbPromise ??= openDB<LanternDB>(DB_NAME, 1, {
+    upgrade(database) {
+      database.createObjectStore('rowsA', { keyPath: 'key' });
+      database.createObjectStore('rowsB', { keyPath: 'key' });
+      database.createObjectStore('meta');
+      database.createObjectStore('outbox', { keyPath: 'id' });
+      database.createObjectStore('buckets', { keyPath: 'prefix' });
+    },
+  });
+  return dbPromise;
+}
+
+/** Deletes the whole database (options → clear local data). */
+export async function deleteDatabase(): Promise<void> {
+  const open = dbPromise;
+  dbPromise = null;
+  if (open) (await open).close();
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(DB_NAME);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => resolve();
+  });
+}
+
+export const INITIAL_META: SyncMeta = {
+  active: 'rowsA',
+  version: null,
+  checksum: { rows: 0, sum: 0 },
+  rulesVersion: 1,
+  bucketPrefixLength: 0,
+  lastSyncAt: null,
+  nextSyncAt: null,
+  lastError: null,
+  failures: 0,
+  snapshotProgress: null,
+};
+
+export async function readMeta(): Promise<SyncMeta> {
+  return (await (await db()).get('meta', 'sync')) ?? INITIAL_META;
+}
+
+/** Changes some fields of the sync record (not the replica switch: see replica.ts). */
+export async function patchMeta(patch: Partial<SyncMeta>): Promise<SyncMeta> {
+  const tx = (await db()).transaction('meta', 'readwrite');
+  const next = { ...((await tx.store.get('sync')) ?? INITIAL_META), ...patch };
+  await tx.store.put(next, 'sync');
+  await tx.done;
+  return next;
+}

@@ -1,0 +1,120 @@
+/** What the background does for each message from the popup and the options page. */
+import browser from 'webextension-polyfill';
+import type { UI_MESSAGES } from '../core/messages-ui.js';
+import type { Handlers } from '../core/messaging.js';
+import { assess } from '../core/rating.js';
+import { OwnReview } from '../core/sync-protocol.js';
+import * as z from 'zod/mini';
+import { createAccount, getSecret, restoreAccount } from './account.js';
+import { deleteDatabase } from './db.js';
+import { getDiagnostics } from './diagnostics.js';
+import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
+import { clearRecentTasks, recentTasks } from './recent-tasks.js';
+import { getSummaries } from './replica.js';
+import { reviewsFor } from './reviews-cache.js';
+import { callServer, readJson } from './server-api.js';
+import { getRules, getSettings, getThresholds, updateSettings } from './settings.js';
+import { syncNow, syncStatus } from './sync.js';
+
+const OwnReviewsBody = z.object({ reviews: z.array(OwnReview) });
+
+async function status() {
+  const [settings, secret, sync, outbox] = await Promise.all([getSettings(), getSecret(), syncStatus(), listOutbox()]);
+  return { serverUrl: settings.serverUrl, hasAccount: secret !== null, sync, outbox };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
+  'ui/status': status,
+
+  async 'ui/sync-now'() {
+    await Promise.all([syncNow(), flushOutbox(true)]);
+    return status();
+  },
+
+  'ui/settings-get': getSettings,
+
+  async 'ui/settings-set'(patch) {
+    const before = await getSettings();
+    const after = await updateSettings(patch);
+    // A new server means a new database: start the replica over from its snapshot.
+    if (patch.serverUrl !== undefined && patch.serverUrl !== before.serverUrl && after.serverUrl) {
+      void syncNow();
+      void flushOutbox(true);
+    }
+    return after;
+  },
+
+  async 'ui/blocklist-import'({ entries }) {
+    const { blocklist } = await getSettings();
+    const known = new Set(blocklist.map((e) => e.key));
+    const added = entries.filter((e) => !known.has(e.key) && known.add(e.key));
+    const next = await updateSettings({ blocklist: [...blocklist, ...added] });
+    return { added: added.length, total: next.blocklist.length };
+  },
+
+  async 'ui/account-create'() {
+    return { recoveryCode: await createAccount() };
+  },
+
+  async 'ui/account-restore'({ recoveryCode }) {
+    await restoreAccount(recoveryCode);
+    return { done: true };
+  },
+
+  async 'ui/account-get'() {
+    return { recoveryCode: await getSecret() };
+  },
+
+  async 'ui/submit'({ submission, replaces }) {
+    return enqueue(submission, replaces);
+  },
+
+  async 'ui/outbox-discard'({ id }) {
+    await discard(id);
+    return { done: true };
+  },
+
+  async 'ui/own-reviews'() {
+    const secret = await getSecret();
+    if (!secret) return { reviews: [], error: null };
+    try {
+      const body = OwnReviewsBody.safeParse(await readJson(await callServer('/v1/account/reviews', { secret })));
+      return body.success ? { reviews: body.data.reviews, error: null } : { reviews: [], error: 'The server sent reviews Lantern cannot read.' };
+    } catch (error) {
+      return { reviews: [], error: errorText(error) };
+    }
+  },
+
+  async 'ui/requester-detail'({ key }) {
+    const [thresholds, rules] = await Promise.all([getThresholds(), getRules()]);
+    const summary = (await getSummaries([key], rules)).get(key) ?? null;
+    const assessment = assess(summary, thresholds, rules);
+    try {
+      return { summary, assessment, reviews: await reviewsFor(key), reviewsError: null };
+    } catch (error) {
+      return { summary, assessment, reviews: null, reviewsError: errorText(error) };
+    }
+  },
+
+  async 'ui/recent-tasks'() {
+    return { tasks: await recentTasks() };
+  },
+
+  async 'ui/recent-tasks-clear'() {
+    await clearRecentTasks();
+    return { done: true };
+  },
+
+  async 'ui/diagnostics'() {
+    return { counts: await getDiagnostics() };
+  },
+
+  async 'ui/clear-local-data'() {
+    await browser.alarms.clearAll();
+    await deleteDatabase();
+    await browser.storage.local.clear();
+    return { done: true };
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * The outbox: every review, report and flag is written to IndexedDB before it is sent,
+ * with its id as the idempotency key. It is retried with backoff across worker and
+ * browser restarts; a 2xx removes it; a refusal from the server (4xx) keeps it, marked
+ * rejected with the server's words, for the worker to edit or discard. Never dropped
+ * silently, never delivered twice (the server keeps one row per idempotency key).
+ */
+import browser from 'webextension-polyfill';
+import { Submission, type OutboxItem, type SubmissionInput } from '../core/extension-state.js';
+import { describeIssues } from '../core/validation.js';
+import { ensureAccount } from './account.js';
+import { db } from './db.js';
+import { callServer, ServerError } from './server-api.js';
+
+export const OUTBOX_ALARM = 'lantern-outbox';
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+
+let flushing: Promise<void> | null = null;
+
+function request(submission: Submission): { method: string; path: string; body?: unknown } {
+  switch (submission.kind) {
+    case 'review':
+      return { method: 'POST', path: '/v1/reviews', body: submission.payload };
+    case 'review-edit':
+      return { method: 'PUT', path: `/v1/reviews/${encodeURIComponent(submission.reviewId)}`, body: submission.payload };
+    case 'review-delete':
+      return { method: 'DELETE', path: `/v1/reviews/${encodeURIComponent(submission.reviewId)}` };
+    case 'suspension':
+      return { method: 'POST', path: '/v1/suspension-reports', body: submission.payload };
+    case 'requester-flag':
+      return { method: 'POST', path: '/v1/requester-flags', body: submission.payload };
+    case 'review-flag':
+      return { method: 'POST', path: '/v1/review-flags', body: submission.payload };
+  }
+}
+
+/** Writes the submission to the outbox (replacing an edited one), then tries to send it. */
+export async function enqueue(input: SubmissionInput, replaces?: string): Promise<{ item: OutboxItem; delivered: boolean }> {
+  const parsed = Submission.safeParse(input);
+  if (!parsed.success) throw new Error(describeIssues(parsed.error));
+  const item: OutboxItem = {
+    id: crypto.randomUUID(),
+    submission: parsed.data,
+    createdAt: Date.now(),
+    attempts: 0,
+    state: 'queued',
+    lastError: null,
+    errorField: null,
+    nextAttemptAt: 0,
+  };
+  const tx = (await db()).transaction('outbox', 'readwrite');
+  if (replaces) await tx.store.delete(replaces);
+  await tx.store.put(item);
+  await tx.done;
+  await flushOutbox();
+  const still = await (await db()).get('outbox', item.id);
+  return { item: still ?? item, delivered: !still };
+}
+
+async function sendOne(item: OutboxItem): Promise<void> {
+  const database = await db();
+  try {
+    const secret = await ensureAccount();
+    const { method, path, body } = request(item.submission);
+    await callServer(path, { method, body, secret, idempotencyKey: item.id });
+    await database.delete('outbox', item.id);
+  } catch (error) {
+    const failure = error instanceof ServerError ? error : new ServerError(String(error), 0);
+    const attempts = item.attempts + 1;
+    const updated: OutboxItem = failure.transient
+      ? {
+          ...item,
+          attempts,
+          state: 'queued',
+          lastError: failure.message,
+          errorField: null,
+          nextAttemptAt: Date.now() + Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (attempts - 1)),
+        }
+      : { ...item, attempts, state: 'rejected', lastError: failure.message, errorField: failure.field, nextAttemptAt: 0 };
+    // The item may have been discarded meanwhile: only write it back if it is still there.
+    const tx = database.transaction('outbox', 'readwrite');
+    if (await tx.store.get(item.id)) await tx.store.put(updated);
+    await tx.done;
+  }
+}
+
+async function runFlush(force: boolean): Promise<void> {
+  const items = await (await db()).getAll('outbox');
+  const now = Date.now();
+  const due = items
+    .filter((i) => i.state === 'queued' && (force || i.nextAttemptAt <= now))
+    .sort((a, b) => a.createdAt - b.createdAt);
+  // In order, one at a time: an edit must not overtake the review it edits.
+  for (const item of due) await sendOne(item);
+  const waiting = (await (await db()).getAll('outbox')).filter((i) => i.state === 'queued');
+  if (waiting.length > 0) {
+    const next = Math.min(...waiting.map((i) => i.nextAttemptAt));
+    await browser.alarms.create(OUTBOX_ALARM, { when: Math.max(next, Date.now() + 30_000) });
+  }
+}
+
+/** Sends what is due (everything queued when `force`); one flush at a time. */
+export function flushOutbox(force = false): Promise<void> {
+  if (flushing) return flushing.then(() => flushOutbox(force));
+  flushing = runFlush(force).finally(() => {
+    flushing = null;
+  });
+  return flushing;
+}
+
+export async function listOutbox(): Promise<OutboxItem[]> {
+  return (await (await db()).getAll('outbox')).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function discard(id: string): Promise<void> {
+  await (await db()).delete('outbox', id);
+}

@@ -1,0 +1,146 @@
+/**
+ * Keeps the local replica in step with the server: a snapshot first, then changes since
+ * the replica's version on an alarm at the server's advised interval (plus jitter), with
+ * exponential backoff on errors. A body that fails validation or whose checksum doesn't
+ * match is never applied; a checksum mismatch after a delta falls back to the snapshot.
+ */
+import browser from 'webextension-polyfill';
+import type { SyncStatus } from '../core/extension-state.js';
+import { Rules } from '../core/rules.js';
+import { DeltaBody, SnapshotBody, type EncodedSummary } from '../core/sync-protocol.js';
+import { describeIssues } from '../core/validation.js';
+import { patchMeta, readMeta, type SyncMeta } from './db.js';
+import { applyChanges, ChecksumMismatch, countRows, replaceAll } from './replica.js';
+import { callServer, readJson, ServerError } from './server-api.js';
+import { getRules, getSettings, setRules } from './settings.js';
+
+export const SYNC_ALARM = 'lantern-sync';
+const MIN_WAIT_S = 30; // alarms can't fire sooner in Chrome
+const MAX_BACKOFF_S = 60 * 60;
+const DEFAULT_WAIT_S = 15 * 60;
+
+let running: Promise<void> | null = null;
+
+/** Jitter spreads many browsers' polls apart: up to +20 % of the wait. */
+function withJitter(seconds: number): number {
+  return Math.max(MIN_WAIT_S, seconds) * (1 + Math.random() * 0.2);
+}
+
+function backoffSeconds(failures: number): number {
+  return Math.min(MAX_BACKOFF_S, MIN_WAIT_S * 2 ** Math.max(0, failures - 1));
+}
+
+async function schedule(seconds: number): Promise<number> {
+  const at = Date.now() + seconds * 1000;
+  await browser.alarms.create(SYNC_ALARM, { when: at });
+  return at;
+}
+
+class BadBody extends Error {}
+
+async function fetchSnapshot(): Promise<SnapshotBody> {
+  const body = SnapshotBody.safeParse(await readJson(await callServer('/v1/sync/snapshot')));
+  if (!body.success) throw new BadBody(`The server sent a snapshot Lantern can't read (${describeIssues(body.error)}); nothing was changed.`);
+  return body.data;
+}
+
+async function takeSnapshot(): Promise<DeltaOutcome> {
+  await patchMeta({ snapshotProgress: { done: 0, total: 0 } });
+  const snapshot = await fetchSnapshot();
+  await patchMeta({ snapshotProgress: { done: 0, total: snapshot.rows.length } });
+  await replaceAll(
+    snapshot.rows,
+    snapshot.checksum,
+    { version: snapshot.version, rulesVersion: snapshot.rulesVersion, bucketPrefixLength: snapshot.bucketPrefixLength },
+    async (done, total) => {
+      await patchMeta({ snapshotProgress: { done, total } });
+    },
+  );
+  return { rulesVersion: snapshot.rulesVersion, waitSeconds: DEFAULT_WAIT_S };
+}
+
+interface DeltaOutcome {
+  rulesVersion: number;
+  waitSeconds: number;
+}
+
+/** Fetches every page of changes since `version`, then applies them in one transaction. */
+async function takeChanges(version: string): Promise<DeltaOutcome> {
+  const rows: EncodedSummary[] = [];
+  const removed = new Set<string>();
+  let since = version;
+  for (let page = 0; page < 1000; page += 1) {
+    const body = DeltaBody.safeParse(await readJson(await callServer(`/v1/sync/changes?since=${encodeURIComponent(since)}`)));
+    if (!body.success) throw new BadBody(`The server sent changes Lantern can't read (${describeIssues(body.error)}); nothing was changed.`);
+    const delta = body.data;
+    if (delta.since !== since) throw new BadBody('The server answered for another version; nothing was changed.');
+    rows.push(...delta.rows);
+    for (const key of delta.removed) removed.add(key);
+    since = delta.version;
+    if (!delta.more) {
+      await applyChanges(rows, [...removed] as EncodedSummary[0][], delta.checksum, {
+        version: delta.version,
+        rulesVersion: delta.rulesVersion,
+        bucketPrefixLength: delta.bucketPrefixLength,
+      });
+      return { rulesVersion: delta.rulesVersion, waitSeconds: delta.retryAfterSeconds };
+    }
+  }
+  throw new BadBody('The server kept sending more pages of changes; stopped.');
+}
+
+async function refreshRules(version: number): Promise<void> {
+  if ((await getRules()).version === version) return;
+  const rules = Rules.safeParse(await readJson(await callServer(`/v1/rules/${version}`)));
+  if (!rules.success) throw new BadBody(`The server's rules can't be read (${describeIssues(rules.error)}).`);
+  await setRules(rules.data);
+}
+
+async function runSync(): Promise<void> {
+  if (!(await getSettings()).serverUrl) return;
+  const meta = await readMeta();
+  try {
+    let outcome: DeltaOutcome;
+    if (!meta.version) outcome = await takeSnapshot();
+    else {
+      try {
+        outcome = await takeChanges(meta.version);
+      } catch (error) {
+        // Drift, or a token the server no longer knows: start over from the snapshot.
+        const unknownVersion = error instanceof ServerError && error.code === 'unknown_version';
+        if (!(error instanceof ChecksumMismatch) && !unknownVersion) throw error;
+        outcome = await takeSnapshot();
+      }
+    }
+    await refreshRules(outcome.rulesVersion);
+    const nextSyncAt = await schedule(withJitter(outcome.waitSeconds));
+    await patchMeta({ lastSyncAt: Date.now(), nextSyncAt, lastError: null, failures: 0, snapshotProgress: null });
+  } catch (error) {
+    const failures = meta.failures + 1;
+    const nextSyncAt = await schedule(withJitter(backoffSeconds(failures)));
+    const message = error instanceof Error ? error.message : String(error);
+    await patchMeta({ lastError: message, failures, nextSyncAt, snapshotProgress: null });
+  }
+}
+
+/** One sync at a time; a second caller waits for the one running. */
+export function syncNow(): Promise<void> {
+  running ??= runSync().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+export async function syncStatus(): Promise<SyncStatus> {
+  const meta: SyncMeta = await readMeta();
+  const state: SyncStatus['state'] = running ? 'syncing' : meta.lastError ? 'error' : meta.version ? 'idle' : 'never';
+  return {
+    state,
+    version: meta.version,
+    rows: await countRows(),
+    lastSyncAt: meta.lastSyncAt,
+    nextSyncAt: meta.nextSyncAt,
+    lastError: meta.lastError,
+    snapshotProgress: meta.snapshotProgress,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * What the extension keeps about the worker, locally: settings, the outbox of
+ * submissions waiting to reach the server, the sync status, and the browser-only list
+ * of recently done tasks. Shared by the background (which owns it) and the pages.
+ */
+import * as z from 'zod/mini';
+import { RequesterKey } from './requester-key.js';
+import { int, Thresholds } from './rules.js';
+import { Money, RequesterFlagInput, ReviewFlagInput, ReviewInput, SuspensionReportInput, TaskId } from './schemas.js';
+
+/** A blocked requester (by key) — tasks from it are hidden or dimmed. */
+export const BlockEntry = z.strictObject({
+  key: RequesterKey,
+  name: z.string().check(z.maxLength(200)),
+  addedOn: z.iso.date(),
+});
+export type BlockEntry = z.infer<typeof BlockEntry>;
+
+export const ServerUrl = z.string().check(
+  z.maxLength(300),
+  z.refine((url) => {
+    try {
+      const u = new URL(url);
+      // Plain http only on this machine: anything else would expose the account secret.
+      return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// address (http:// only for 127.0.0.1 or localhost)'),
+);
+
+export const Settings = z.strictObject({
+  serverUrl: z.nullable(ServerUrl),
+  thresholds: Thresholds,
+  blocklist: z.array(BlockEntry).check(z.maxLength(10_000)),
+  /** How tasks from blocked or below-threshold requesters are shown. */
+  filterMode: z.enum(['hide', 'dim', 'off']),
+  platforms: z.strictObject({ mturk: z.boolean(), prolific: z.boolean() }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** Every kind of submission, with the payload the server takes for it. */
+export const Submission = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('review'), payload: ReviewInput }),
+  z.strictObject({ kind: z.literal('review-edit'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)), payload: ReviewInput }),
+  z.strictObject({ kind: z.literal('review-delete'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  z.strictObject({ kind: z.literal('suspension'), payload: SuspensionReportInput }),
+  z.strictObject({ kind: z.literal('requester-flag'), payload: RequesterFlagInput }),
+  z.strictObject({ kind: z.literal('review-flag'), payload: ReviewFlagInput }),
+]);
+export type Submission = z.infer<typeof Submission>;
+export type SubmissionInput = z.input<typeof Submission>;
+
+/**
+ * A submission in the outbox. Written to IndexedDB before any attempt to send; its id is
+ * the idempotency key, reused on every retry, so the server keeps it once.
+ */
+export const OutboxItem = z.object({
+  id: z.string(),
+  submission: Submission,
+  createdAt: int(0),
+  attempts: int(0),
+  /** queued: will be retried; rejected: the server refused it, waiting for the worker to edit. */
+  state: z.enum(['queued', 'rejected']),
+  lastError: z.nullable(z.string()),
+  /** The field the server named, for the form to highlight. */
+  errorField: z.nullable(z.string()),
+  nextAttemptAt: int(0),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+export const SyncStatus = z.object({
+  state: z.enum(['never', 'idle', 'syncing', 'error']),
+  version: z.nullable(z.string()),
+  rows: int(0),
+  lastSyncAt: z.nullable(int(0)),
+  nextSyncAt: z.nullable(int(0)),
+  lastError: z.nullable(z.string()),
+  /** While the first snapshot (or a re-snapshot) is being written. */
+  snapshotProgress: z.nullable(z.object({ done: int(0), total: int(0) })),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** A task the worker did or accepted, kept only in this browser to pick from when reporting. */
+export const RecentTask = z.strictObject({
+  requester: RequesterKey,
+  requesterName: z.string().check(z.maxLength(200)),
+  taskId: TaskId,
+  taskTitle: z.string().check(z.maxLength(300)),
+  reward: z.nullable(Money),
+  /** When the worker accepted it in this browser, if they did. */
+  acceptedAt: z.nullable(int(0)),
+  seenAt: int(0),
+});
+export type RecentTask = z.infer<typeof RecentTask>;
+export const RECENT_TASKS_CAP = 50;
