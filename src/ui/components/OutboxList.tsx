@@ -1,0 +1,85 @@
+/**
+ * What is waiting to reach the server. A refused item says why, in words, and stays
+ * until the worker edits and re-sends it or discards it: nothing is dropped silently.
+ */
+import { useState } from 'preact/hooks';
+import type { OutboxItem } from '../../core/extension-state.js';
+import { t } from '../i18n.js';
+import { StatusLine } from './fields.js';
+import { formatRelative } from './format.js';
+import { errorText, send } from './send.js';
+import { serverErrorText } from './use-submit.js';
+
+export function describeSubmission(item: OutboxItem): string {
+  const s = item.submission;
+  switch (s.kind) {
+    case 'review':
+      return t('outboxReview', [s.payload.requesterName, s.payload.taskTitle || s.payload.taskId]);
+    case 'review-edit':
+      return t('outboxReviewEdit', [s.payload.requesterName, s.payload.taskTitle || s.payload.taskId]);
+    case 'review-delete':
+      return t('outboxReviewDelete');
+    case 'suspension':
+      return t('outboxSuspension', s.payload.requesterName);
+    case 'requester-flag':
+      return t('outboxRequesterFlag', s.payload.requesterName);
+    case 'review-flag':
+      return t('outboxReviewFlag');
+  }
+}
+
+export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxItem) => void; onChanged?: () => void }) {
+  const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null);
+  const [gone, setGone] = useState<Set<string>>(new Set());
+  const items = props.items.filter((item) => !gone.has(item.id));
+
+  async function discard(item: OutboxItem) {
+    try {
+      await send('ui/outbox-discard', { id: item.id });
+      setGone(new Set([...gone, item.id]));
+      setMessage({ text: t('outboxDiscarded'), kind: 'ok' });
+      props.onChanged?.();
+    } catch (error) {
+      setMessage({ text: errorText(error), kind: 'error' });
+    }
+  }
+
+  return (
+    <div data-view="outbox">
+      <h3>{t('outboxTitle', String(items.length))}</h3>
+      {items.length === 0 ? (
+        <p class="muted small">{t('outboxEmpty')}</p>
+      ) : (
+        <ul class="plain">
+          {items.map((item) => (
+            <li key={item.id} data-outbox-state={item.state}>
+              <p>{describeSubmission(item)}</p>
+              {item.state === 'rejected' ? (
+                <p class="notice error-box" data-field="outbox-error">
+                  {t('outboxRefused', serverErrorText({ message: item.lastError ?? t('errorRefused'), field: item.errorField }))}
+                </p>
+              ) : (
+                <p class="muted small">
+                  {item.attempts === 0 ? t('outboxWaiting') : t('outboxRetrying', [String(item.attempts), formatRelative(item.nextAttemptAt)])}
+                  {item.lastError ? ` ${t('outboxLastError', errorText(new Error(item.lastError)))}` : ''}
+                </p>
+              )}
+              <div class="actions">
+                {props.onEdit && item.state === 'rejected' && item.submission.kind !== 'review-delete' && (
+                  <button type="button" onClick={() => props.onEdit?.(item)}>
+                    {t('edit')}
+                  </button>
+                )}
+                <button type="button" onClick={() => void discard(item)}>
+                  {t('discard')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!props.onEdit && items.some((item) => item.state === 'rejected') && <p class="muted small">{t('outboxEditInPopup')}</p>}
+      <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+    </div>
+  );
+}

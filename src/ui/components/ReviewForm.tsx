@@ -1,0 +1,193 @@
+/**
+ * Write or edit a review. Prefilled from the task page (requester, task, reward, and a
+ * suggested time from when the worker accepted it), from an outbox item the server
+ * refused, or from one of the worker's own reviews.
+ */
+import { useId, useState } from 'preact/hooks';
+import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDimension } from '../../core/schemas.js';
+import { Currency } from '../../core/rules.js';
+import { t } from '../i18n.js';
+import { dimensionLabel } from '../reasons.js';
+import { describedBy, Field } from './fields.js';
+import { reviewFromDraft, type ReviewDraft } from './review-draft.js';
+import { useSubmit, type ServerError } from './use-submit.js';
+
+export const TEXT_MAX = 2000;
+
+const TAG_KEYS: Record<IssueTag, string> = {
+  unpaid_screener: 'tagUnpaidScreener',
+  broken: 'tagBroken',
+  personal_data: 'tagPersonalData',
+  phishing: 'tagPhishing',
+};
+export const tagLabel = (tag: IssueTag) => t(TAG_KEYS[tag]);
+export const outcomeLabel = (outcome: string) => t(`outcome_${outcome}`);
+
+export interface ReviewFormProps {
+  draft: ReviewDraft;
+  /** Editing a published review (by id) rather than writing a new one. */
+  reviewId?: string | null;
+  /** The outbox item this replaces, and why the server refused it. */
+  replaces?: string;
+  serverError?: ServerError | null;
+  /** Set when the minutes were suggested from the time the worker accepted the task. */
+  suggestedMinutes?: boolean;
+  onDone: (delivered: boolean) => void;
+  onCancel: () => void;
+}
+
+export function ReviewForm(props: ReviewFormProps) {
+  const base = useId();
+  const id = (name: string) => `${base}-${name}`;
+  const [draft, setDraft] = useState<ReviewDraft>(props.draft);
+  const form = useSubmit({ replaces: props.replaces, serverError: props.serverError, onDone: props.onDone });
+  const set = <K extends keyof ReviewDraft>(key: K, value: ReviewDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const setRating = (dim: RatingDimension, value: string) => setDraft((d) => ({ ...d, ratings: { ...d.ratings, [dim]: value } }));
+  const errorFor = (name: string) => (form.invalid(name) ? form.error : null);
+  const textLength = draft.text.trim().length;
+
+  function onSubmit(event: Event) {
+    event.preventDefault();
+    const result = reviewFromDraft(draft);
+    if (!result.ok) {
+      form.fail(result.field, t(result.messageKey));
+      return;
+    }
+    void form.submit(
+      props.reviewId ? { kind: 'review-edit', reviewId: props.reviewId, payload: result.payload } : { kind: 'review', payload: result.payload },
+    );
+  }
+
+  const input = (name: keyof ReviewDraft & string, label: string, options: { hint?: string | null; cls?: string; inputMode?: 'decimal' | 'numeric'; errorName?: string } = {}) => {
+    const errorName = options.errorName ?? name;
+    return (
+      <Field id={id(name)} label={label} hint={options.hint} error={errorFor(errorName)}>
+        <input
+          id={id(name)}
+          name={name}
+          type="text"
+          class={options.cls}
+          inputMode={options.inputMode}
+          value={draft[name] as string}
+          aria-invalid={form.invalid(errorName)}
+          aria-describedby={describedBy(id(name), options.hint, errorFor(errorName))}
+          onInput={(e) => set(name, e.currentTarget.value)}
+        />
+      </Field>
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-labelledby={id('title')} data-form="review">
+      <h2 id={id('title')}>{props.reviewId ? t('reviewEditTitle') : t('reviewWriteTitle')}</h2>
+      <p>
+        <span class="label">{t('fieldRequester')}: </span>
+        <span data-field="requesterName">{draft.requesterName}</span> <span class="muted small">({draft.requester})</span>
+      </p>
+      {input('taskTitle', t('fieldTaskTitle'), { cls: 'wide' })}
+      {input('taskId', t('fieldTaskId'), { cls: 'wide' })}
+      <div class="row">
+        {input('reward', t('fieldRewardAmount'), { cls: 'short', inputMode: 'decimal' })}
+        <Field id={id('currency')} label={t('fieldCurrency')}>
+          <select id={id('currency')} name="currency" value={draft.currency} onChange={(e) => set('currency', e.currentTarget.value as Currency)}>
+            {Currency.options.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {input('bonus', t('fieldBonusAmount'), { cls: 'short', inputMode: 'decimal', errorName: 'bonusCents' })}
+      </div>
+      <div class="row">
+        {input('minutes', t('fieldMinutes'), {
+          cls: 'short',
+          inputMode: 'decimal',
+          hint: props.suggestedMinutes ? t('minutesSuggested') : null,
+        })}
+        {input('daysToDecision', t('fieldDaysToDecision'), { cls: 'short', inputMode: 'decimal', hint: t('daysToDecisionHint') })}
+      </div>
+      <fieldset>
+        <legend>{t('fieldFinished')}</legend>
+        <label class="choice">
+          <input type="radio" name={id('finished')} checked={draft.finished} onChange={() => set('finished', true)} /> {t('yes')}
+        </label>
+        <label class="choice">
+          <input type="radio" name={id('finished')} checked={!draft.finished} onChange={() => set('finished', false)} /> {t('no')}
+        </label>
+      </fieldset>
+      <Field id={id('outcome')} label={t('fieldOutcome')}>
+        <select id={id('outcome')} name="outcome" value={draft.outcome} onChange={(e) => set('outcome', e.currentTarget.value as ReviewDraft['outcome'])}>
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {outcomeLabel(o)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <fieldset>
+        <legend>{t('ratingsLegend')}</legend>
+        <div class="row">
+          {RATING_DIMENSIONS.map((dim) => (
+            <Field key={dim} id={id(`rating-${dim}`)} label={dimensionLabel(dim)} error={errorFor(`ratings.${dim}`)}>
+              <select
+                id={id(`rating-${dim}`)}
+                name={`rating-${dim}`}
+                value={draft.ratings[dim]}
+                aria-invalid={form.invalid(`ratings.${dim}`)}
+                onChange={(e) => setRating(dim, e.currentTarget.value)}
+              >
+                <option value="">{t('ratingNa')}</option>
+                {[1, 2, 3, 4, 5].map((n) => (
+                  <option key={n} value={String(n)}>
+                    {t(`ratingOption${n}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <Field id={id('text')} label={t('fieldReviewText')} error={errorFor('text')}>
+        <textarea
+          id={id('text')}
+          name="text"
+          rows={5}
+          value={draft.text}
+          aria-invalid={form.invalid('text') || textLength > TEXT_MAX}
+          aria-describedby={`${id('text')}-count`}
+          onInput={(e) => set('text', e.currentTarget.value)}
+        />
+        <span id={`${id('text')}-count`} class={textLength > TEXT_MAX ? 'counter over' : 'counter'}>
+          {t('textCounter', [String(textLength), String(TEXT_MAX)])}
+        </span>
+      </Field>
+      <fieldset>
+        <legend>{t('fieldTags')}</legend>
+        {ISSUE_TAGS.map((tag) => (
+          <label key={tag} class="choice">
+            <input
+              type="checkbox"
+              name="tags"
+              value={tag}
+              checked={draft.tags.includes(tag)}
+              onChange={(e) => set('tags', e.currentTarget.checked ? [...draft.tags, tag] : draft.tags.filter((x) => x !== tag))}
+            />{' '}
+            {tagLabel(tag)}
+          </label>
+        ))}
+      </fieldset>
+      <p role="alert" class="error" data-role="form-error">
+        {form.error ?? ''}
+      </p>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={form.busy || textLength > TEXT_MAX}>
+          {form.busy ? t('sending') : props.reviewId ? t('saveChanges') : t('sendReview')}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
