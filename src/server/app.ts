@@ -31,7 +31,31 @@ export interface AppOptions {
   now: () => number;
 }
 
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; guards: Guards }> {
+/**
+ * Counts route handlers still running. A client that hangs up mid-request closes its
+ * connection, so Fastify's close() can return while the handler is still writing;
+ * shutdown waits for this count to reach zero before closing the database.
+ */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) this.waiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; guards: Guards; inFlight: InFlight }> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps Fastify's default generics.
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -50,6 +74,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const allowedOrigin = originMatcher(options.corsOrigins);
 
   installErrorHandling(app);
+  const inFlight = new InFlight();
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function tracked(this: FastifyInstance, request, reply) {
+      return inFlight.track(async () => handler.call(this, request, reply));
+    };
+  });
   // JSON only: a text/plain body is what a web page can send without a CORS preflight.
   app.removeContentTypeParser('text/plain');
   // A web page's origin is refused outright, not only denied CORS headers: its "simple"
@@ -78,5 +109,5 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     { snapshot: new SnapshotCache(storage, options.snapshotMaxAgeMs, now), export: new ExportCache(storage, options.exportMaxAgeMs, now) },
     { advisedWaitSeconds: options.advisedWaitSeconds },
   );
-  return { app, guards };
+  return { app, guards, inFlight };
 }

@@ -2,6 +2,7 @@
  * `npm run server`: the reputation server from the command line.
  *   --host, --port, --database (or LANTERN_HOST, LANTERN_PORT, LANTERN_DATABASE)
  *   --log-level (LANTERN_LOG_LEVEL), --trust-proxy (LANTERN_TRUST_PROXY=1)
+ *   --no-rate-limits (LANTERN_RATE_LIMITS=off): when a proxy in front already limits, and for benchmarks
  * SIGTERM / SIGINT: stop accepting, finish requests in flight, close the database, exit 0.
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     database: { type: 'string' },
     'log-level': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'no-rate-limits': { type: 'boolean' },
   },
 });
 
@@ -31,6 +33,7 @@ const server = await startServer({
   database: values.database ?? env.LANTERN_DATABASE,
   logLevel: values['log-level'] ?? env.LANTERN_LOG_LEVEL,
   trustProxy: values['trust-proxy'] ?? env.LANTERN_TRUST_PROXY === '1',
+  ...(values['no-rate-limits'] || env.LANTERN_RATE_LIMITS === 'off' ? { rateLimits: false as const } : {}),
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

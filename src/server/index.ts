@@ -39,7 +39,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const now = options.now ?? Date.now;
   const logger = createLogger(options.logLevel ?? 'info', options.logDestination);
   const storage = await openStorage(options.database ?? DEFAULT_SQLITE_PATH, { now });
-  const { app, guards } = await buildApp({
+  const { app, guards, inFlight } = await buildApp({
     storage,
     logger,
     corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
@@ -87,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing ??= (async () => {
         timers.forEach(clearInterval);
         await app.close();
+        await inFlight.idle();
         await running;
         await storage.close();
         logger.info('server closed');

@@ -118,17 +118,26 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
   const digest = fnv1a32(rowJson);
   const isNew = requester.row_json === '';
   const before = isNew ? 0 : requester.row_digest;
-  // Last statement of the transaction on purpose: on Postgres this row lock orders
-  // commits by sequence number, so a client never skips a change that commits late.
-  const [state] = await tx.all<{ seq: number }>(
-    `UPDATE sync_state SET seq = seq + 1,
+  // The last statement of the transaction on purpose: on Postgres this row lock orders
+  // commits by sequence number (so a client never skips a change that commits late),
+  // and holding it for one statement and the COMMIT keeps writers from queueing on it.
+  const bump = `UPDATE sync_state SET seq = seq + 1,
        checksum_sum = ((checksum_sum - ? + ?) % ${TWO_32} + ${TWO_32}) % ${TWO_32},
        row_count = row_count + ?
-     WHERE id = 1 RETURNING seq`,
-    [before, digest, isNew ? 1 : 0],
-  );
-  if (!state) throw new Error('sync_state is missing');
-  await tx.run('UPDATE requesters SET row_json = ?, row_digest = ?, seq = ? WHERE key = ?', [rowJson, digest, state.seq, key]);
+     WHERE id = 1 RETURNING seq`;
+  const bumpParams = [before, digest, isNew ? 1 : 0];
+  if (tx.dialect === 'postgres') {
+    await tx.run(`WITH bumped AS (${bump}) UPDATE requesters SET row_json = ?, row_digest = ?, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
+      ...bumpParams,
+      rowJson,
+      digest,
+      key,
+    ]);
+  } else {
+    const [state] = await tx.all<{ seq: number }>(bump, bumpParams);
+    if (!state) throw new Error('sync_state is missing');
+    await tx.run('UPDATE requesters SET row_json = ?, row_digest = ?, seq = ? WHERE key = ?', [rowJson, digest, state.seq, key]);
+  }
   return true;
 }
 

@@ -21,7 +21,9 @@ export interface SqlDriver {
    * and the storage takes row locks in a fixed order (idempotency key, requester, sync state).
    */
   write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** One consistent read-only snapshot (a delta's rows and checksum must agree). */
+  /** One read-only statement on its own (it is its own snapshot): the cheap path for hot reads. */
+  query<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** One consistent read-only snapshot over several statements. */
   read<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Run `fn` while holding an exclusive lock across processes (migrations at start-up). */
   exclusive<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;

@@ -78,6 +78,10 @@ export function openPostgresDriver(url: string, options: { schema?: string; maxC
     dialect: 'postgres',
     write: (fn) => transaction('BEGIN', fn),
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
+    async query<T>(sql: string, params: readonly SqlValue[] = []) {
+      const result = await pool.query({ text: toPostgres(sql), values: params as SqlValue[] });
+      return result.rows as T[];
+    },
     // One fixed advisory lock id: two server processes starting together migrate in turn.
     exclusive: (fn) =>
       transaction('BEGIN', fn, [

@@ -93,7 +93,7 @@ class SqlStorage implements Storage {
   }
 
   async rulesVersion(version: number): Promise<Rules | null> {
-    const [row] = await this.driver.read((tx) => tx.all<{ rules_json: string }>('SELECT rules_json FROM rules_versions WHERE version = ?', [version]));
+    const [row] = await this.driver.query<{ rules_json: string }>('SELECT rules_json FROM rules_versions WHERE version = ?', [version]);
     return row ? (JSON.parse(row.rules_json) as Rules) : null;
   }
 
@@ -106,8 +106,9 @@ class SqlStorage implements Storage {
   }
 
   async accountBySecretHash(secretHash: string): Promise<AccountRecord | null> {
-    const [row] = await this.driver.read((tx) =>
-      tx.all<{ id: string; created_at: number; muted_until: number | null }>('SELECT id, created_at, muted_until FROM accounts WHERE secret_hash = ?', [secretHash]),
+    const [row] = await this.driver.query<{ id: string; created_at: number; muted_until: number | null }>(
+      'SELECT id, created_at, muted_until FROM accounts WHERE secret_hash = ?',
+      [secretHash],
     );
     return row ? { id: row.id, createdAt: row.created_at, mutedUntil: row.muted_until } : null;
   }
@@ -132,30 +133,43 @@ class SqlStorage implements Storage {
   }
 
   async ownReviews(accountId: string): Promise<OwnReview[]> {
-    const rows = await this.driver.read((tx) =>
-      tx.all<ReviewRecord>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE account_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id`, [accountId]),
+    const rows = await this.driver.query<ReviewRecord>(
+      `SELECT ${REVIEW_COLUMNS} FROM reviews WHERE account_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id`,
+      [accountId],
     );
     return rows.map(ownReview);
   }
 
-  private async head(tx: SqlExecutor): Promise<SyncHead> {
+  private async head(tx: Pick<SqlExecutor, 'all'>): Promise<SyncHead> {
     const [row] = await tx.all<HeadRow>('SELECT seq, checksum_sum, row_count FROM sync_state WHERE id = 1');
     if (!row) throw new Error('sync_state is missing');
+    return this.toHead(row);
+  }
+
+  private toHead(row: HeadRow): SyncHead {
     return { epoch: this.epoch, seq: row.seq, checksum: { rows: row.row_count, sum: row.checksum_sum }, rulesVersion: this.currentRules.version };
   }
 
   syncHead(): Promise<SyncHead> {
-    return this.driver.read((tx) => this.head(tx));
+    return this.head({ all: (sql, params) => this.driver.query(sql, params) });
   }
 
-  changesSince(seq: number, limit: number): Promise<ChangesPage> {
-    return this.driver.read(async (tx) => {
-      const head = await this.head(tx);
-      const rows = await tx.all<{ row_json: string; seq: number }>('SELECT row_json, seq FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?', [seq, limit + 1]);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      return { head, rows: page.map((r) => r.row_json), through: more ? (page.at(-1)?.seq ?? seq) : head.seq, more };
-    });
+  async changesSince(seq: number, limit: number): Promise<ChangesPage> {
+    // One statement, so the head and the page come from the same snapshot on both
+    // databases without a transaction: the hottest endpoint pays one round trip.
+    const rows = await this.driver.query<HeadRow & { row_json: string | null }>(
+      `SELECT seq, checksum_sum, row_count, NULL AS row_json FROM sync_state WHERE id = 1
+       UNION ALL
+       SELECT * FROM (SELECT seq, 0 AS checksum_sum, 0 AS row_count, row_json FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?) AS page`,
+      [seq, limit + 1],
+    );
+    const headRow = rows.find((r) => r.row_json === null);
+    if (!headRow) throw new Error('sync_state is missing');
+    const changes = rows.filter((r) => r.row_json !== null).sort((a, b) => a.seq - b.seq);
+    const more = changes.length > limit;
+    const page = more ? changes.slice(0, limit) : changes;
+    const head = this.toHead(headRow);
+    return { head, rows: page.map((r) => r.row_json!), through: more ? (page.at(-1)?.seq ?? seq) : head.seq, more };
   }
 
   snapshot(): Promise<{ head: SyncHead; rows: string[] }> {
@@ -169,21 +183,24 @@ class SqlStorage implements Storage {
   bucket(prefix: string, perRequester: number): Promise<BucketRequester[]> {
     return this.driver.read(async (tx) => {
       // A range, not LIKE: both databases then use the index. Hex digits sort below 'g'.
-      const requesters = await tx.all<{ key: string; name: string }>(
-        'SELECT key, name FROM requesters WHERE bucket >= ? AND bucket < ? AND seq > 0 ORDER BY key',
-        [prefix, `${prefix}g`],
+      const inBucket = 'SELECT key FROM requesters WHERE bucket >= ? AND bucket < ? AND seq > 0';
+      const range = [prefix, `${prefix}g`];
+      const visible = `status = 'visible' AND deleted_at IS NULL`;
+      const requesters = await tx.all<{ key: string; name: string; n: number }>(
+        `SELECT q.key, q.name, (SELECT COUNT(*) FROM reviews r WHERE r.requester_key = q.key AND ${visible}) AS n
+         FROM requesters q WHERE q.key IN (${inBucket}) ORDER BY q.key`,
+        range,
       );
-      const out: BucketRequester[] = [];
-      for (const requester of requesters) {
-        const visible = `requester_key = ? AND status = 'visible' AND deleted_at IS NULL`;
-        const [count] = await tx.all<{ n: number }>(`SELECT COUNT(*) AS n FROM reviews WHERE ${visible}`, [requester.key]);
-        const rows = await tx.all<ReviewRecord>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE ${visible} ORDER BY created_at DESC, id LIMIT ?`, [
-          requester.key,
-          perRequester,
-        ]);
-        out.push({ key: requester.key, name: requester.name, totalVisible: Number(count?.n ?? 0), reviews: rows.map(publicReview) });
-      }
-      return out;
+      const reviews = await tx.all<ReviewRecord & { rn: number }>(
+        `SELECT * FROM (SELECT ${REVIEW_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY requester_key ORDER BY created_at DESC, id) AS rn
+           FROM reviews WHERE requester_key IN (${inBucket}) AND ${visible}) AS ranked
+         WHERE rn <= ? ORDER BY requester_key, rn`,
+        [...range, perRequester],
+      );
+      const byRequester = new Map<string, BucketRequester>();
+      for (const r of requesters) byRequester.set(r.key, { key: r.key, name: r.name, totalVisible: Number(r.n), reviews: [] });
+      for (const row of reviews) byRequester.get(row.requester_key)?.reviews.push(publicReview(row));
+      return [...byRequester.values()];
     });
   }
 
@@ -214,7 +231,7 @@ class SqlStorage implements Storage {
 
   async ageWindows(now: number): Promise<number> {
     const rules = this.currentRules;
-    const [state] = await this.driver.read((tx) => tx.all<{ aged_through: number }>('SELECT aged_through FROM sync_state WHERE id = 1'));
+    const [state] = await this.driver.query<{ aged_through: number }>('SELECT aged_through FROM sync_state WHERE id = 1');
     const from = state?.aged_through ?? now;
     if (now <= from) return 0;
     const keys = await this.driver.read((tx) => requestersCrossingWindows(tx, from, now, rules));

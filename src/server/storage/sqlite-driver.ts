@@ -65,6 +65,8 @@ export function openSqliteDriver(path: string): SqlDriver {
     dialect: 'sqlite',
     write: (fn) => writeLock.run(() => inTransaction(writer, writeTx, 'BEGIN IMMEDIATE', fn)),
     read: (fn) => readLock.run(() => inTransaction(reader, readTx, 'BEGIN', fn)),
+    // better-sqlite3 is synchronous: one statement cannot interleave with another's transaction.
+    query: <T>(sql: string, params?: readonly SqlValue[]) => (reader.inTransaction ? readLock.run(() => readTx.all<T>(sql, params)) : readTx.all<T>(sql, params)),
     exclusive: (fn) => writeLock.run(() => inTransaction(writer, writeTx, 'BEGIN IMMEDIATE', fn)),
     async close() {
       await writeLock.run(async () => undefined);

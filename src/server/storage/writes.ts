@@ -16,7 +16,8 @@ const HOUR_MS = 3_600_000;
 
 export const newId = () => randomBytes(12).toString('base64url');
 
-type Outcome = { status: number; body: unknown };
+/** A write's response, and the requesters whose summaries it changed (recomputed last). */
+type Outcome = { status: number; body: unknown; recompute: string[] };
 
 export class Writes {
   constructor(
@@ -42,14 +43,16 @@ export class Writes {
         }
         return { status: prior.status, body: JSON.parse(prior.body_json) as unknown, replayed: true };
       }
-      const outcome = await fn(tx);
+      const { status, body, recompute } = await fn(tx);
       await tx.run('UPDATE idempotency SET status = ?, body_json = ? WHERE account_id = ? AND key = ?', [
-        outcome.status,
-        JSON.stringify(outcome.body),
+        status,
+        JSON.stringify(body),
         ctx.account.id,
         ctx.idempotencyKey,
       ]);
-      return { ...outcome, replayed: false };
+      // Summaries last: recomputing ends with the sync-state bump, right before COMMIT.
+      for (const key of recompute) await recomputeRequester(tx, key, ctx.now, this.rules());
+      return { status, body, replayed: false };
     });
   }
 
@@ -63,10 +66,10 @@ export class Writes {
     return row;
   }
 
-  private async reviewResponse(tx: SqlExecutor, id: string, status: number): Promise<Outcome> {
+  private async reviewResponse(tx: SqlExecutor, id: string, status: number, requester: string): Promise<Outcome> {
     const [row] = await tx.all<ReviewRecord>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id = ?`, [id]);
     if (!row) throw new Error('review vanished inside its transaction');
-    return { status, body: { review: ownReview(row) } };
+    return { status, body: { review: ownReview(row) }, recompute: [requester] };
   }
 
   createReview(ctx: WriteContext, review: Review): Promise<StoredResponse> {
@@ -96,8 +99,7 @@ export class Writes {
             young ? 1 : 0, brigade ? 'held' : 'visible', brigade ? 'brigade' : null],
         );
       }
-      await recomputeRequester(tx, review.requester, ctx.now, rules);
-      return this.reviewResponse(tx, id, existing ? 200 : 201);
+      return this.reviewResponse(tx, id, existing ? 200 : 201, review.requester);
     });
   }
 
@@ -128,8 +130,7 @@ export class Writes {
       if (before.taskId !== review.taskId) throw new DomainError(400, 'invalid_request', 'a review cannot move to another task', 'taskId');
       await touchRequester(tx, review.requester, review.requesterName, ctx.now);
       await tx.run('UPDATE reviews SET body_json = ?, edited_at = ? WHERE id = ?', [JSON.stringify(review), ctx.now, id]);
-      await recomputeRequester(tx, review.requester, ctx.now, this.rules());
-      return this.reviewResponse(tx, id, 200);
+      return this.reviewResponse(tx, id, 200, review.requester);
     });
   }
 
@@ -139,8 +140,7 @@ export class Writes {
       const row = await this.ownRow(tx, ctx, id);
       await touchRequester(tx, row.requester_key, null, ctx.now);
       await tx.run('UPDATE reviews SET deleted_at = ? WHERE id = ?', [ctx.now, id]);
-      await recomputeRequester(tx, row.requester_key, ctx.now, this.rules());
-      return { status: 200, body: { deleted: id } };
+      return { status: 200, body: { deleted: id }, recompute: [row.requester_key] };
     });
   }
 
@@ -165,8 +165,7 @@ export class Writes {
           [id, ctx.account.id, report.requester, ...fields, ctx.now],
         );
       }
-      await recomputeRequester(tx, report.requester, ctx.now, this.rules());
-      return { status: existing ? 200 : 201, body: { id, created: !existing } };
+      return { status: existing ? 200 : 201, body: { id, created: !existing }, recompute: [report.requester] };
     });
   }
 
@@ -185,10 +184,9 @@ export class Writes {
           flag.requester,
           flag.reason,
         ]);
-        return { status: 200, body: { id: prior?.id ?? id, created: false } };
+        return { status: 200, body: { id: prior?.id ?? id, created: false }, recompute: [] };
       }
-      await recomputeRequester(tx, flag.requester, ctx.now, this.rules());
-      return { status: 201, body: { id, created: true } };
+      return { status: 201, body: { id, created: true }, recompute: [flag.requester] };
     });
   }
 
@@ -210,14 +208,12 @@ export class Writes {
       );
       if (inserted === 0) {
         const [prior] = await tx.all<{ id: string }>('SELECT id FROM review_flags WHERE review_id = ? AND account_id = ?', [flag.reviewId, ctx.account.id]);
-        return { status: 200, body: { id: prior?.id ?? id, created: false } };
+        return { status: 200, body: { id: prior?.id ?? id, created: false }, recompute: [] };
       }
       const [count] = await tx.all<{ n: number }>('SELECT COUNT(DISTINCT account_id) AS n FROM review_flags WHERE review_id = ?', [flag.reviewId]);
-      if (review.status === 'visible' && Number(count?.n ?? 0) >= this.rules().moderation.flagsToHold) {
-        await tx.run(`UPDATE reviews SET status = 'held', status_reason = 'flags' WHERE id = ?`, [flag.reviewId]);
-        await recomputeRequester(tx, review.requester_key, ctx.now, this.rules());
-      }
-      return { status: 201, body: { id, created: true } };
+      const hold = review.status === 'visible' && Number(count?.n ?? 0) >= this.rules().moderation.flagsToHold;
+      if (hold) await tx.run(`UPDATE reviews SET status = 'held', status_reason = 'flags' WHERE id = ?`, [flag.reviewId]);
+      return { status: 201, body: { id, created: true }, recompute: hold ? [review.requester_key] : [] };
     });
   }
 }
