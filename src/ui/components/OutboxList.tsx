@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../core/extension-state.js';
 import { t } from '../i18n.js';
-import { StatusLine } from './fields.js';
+import { ConfirmButton, StatusLine } from './fields.js';
 import { formatRelative } from './format.js';
 import { errorText, send } from './send.js';
 import { serverErrorText } from './use-submit.js';
@@ -31,6 +31,7 @@ export function describeSubmission(item: OutboxItem): string {
 export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxItem) => void; onChanged?: () => void }) {
   const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
+  const [confirming, setConfirming] = useState<string | null>(null);
   const items = props.items.filter((item) => !gone.has(item.id));
 
   async function discard(item: OutboxItem) {
@@ -70,9 +71,14 @@ export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxI
                     {t('edit')}
                   </button>
                 )}
-                <button type="button" onClick={() => void discard(item)}>
-                  {t('discard')}
-                </button>
+                <ConfirmButton
+                  label={t('discard')}
+                  question={t('discardQuestion')}
+                  confirmLabel={t('discardConfirm')}
+                  confirming={confirming === item.id}
+                  setConfirming={(on) => setConfirming(on ? item.id : null)}
+                  onConfirm={() => void discard(item)}
+                />
               </div>
             </li>
           ))}
