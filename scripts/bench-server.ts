@@ -21,6 +21,7 @@ import { openPostgresDriver } from '../src/server/storage/postgres-driver.js';
 import { openSqliteDriver } from '../src/server/storage/sqlite-driver.js';
 import { review as validReview } from '../src/server/testing/builders.js';
 import { loadBenchData, type LoadedData } from './bench-server-data.js';
+import { fixedRate, type RequestSpec } from './bench-server-rate.js';
 
 const { values } = parseArgs({
   options: {
@@ -166,12 +167,18 @@ async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<{ rows: Row
       toRow(`bucket (${prefixLength} hex)`, await run('bucket', { url, connections: 20, requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/v1/buckets?prefix=${randomPrefix()}` }) }] })),
     );
     rows.push(toRow('review POST', await run('review POST', { url, connections: 20, requests: [{ setupRequest: reviewRequest }] })));
-    const deltaAt200 = await run('delta @200/s', { url, connections: 10, overallRate: 200, requests: [{ method: 'GET', path: `/v1/sync/changes?since=${since}` }] });
-    rows[1]!.p99At200 = deltaAt200.latency.p99;
-    const bucketAt200 = await run('bucket @200/s', { url, connections: 10, overallRate: 200, requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/v1/buckets?prefix=${randomPrefix()}` }) }] });
-    rows[2]!.p99At200 = bucketAt200.latency.p99;
-    const postAt200 = await run('review POST @200/s', { url, connections: 10, overallRate: 200, requests: [{ setupRequest: reviewRequest }] });
-    rows[3]!.p99At200 = postAt200.latency.p99;
+    const at200 = async (title: string, row: Row, next: () => RequestSpec) => {
+      // Only where the server can sustain well over 200 req/s; past capacity the queue, not the server, is measured.
+      if (row.rps < 300) return;
+      process.stdout.write(`  ${title} at 200 req/s… `);
+      const result = await fixedRate(url, 200, DURATION, next);
+      process.stdout.write(`p99 ${result.p99} ms\n`);
+      row.p99At200 = result.p99;
+      row.non2xx += result.errors;
+    };
+    await at200('delta', rows[1]!, () => ({ method: 'GET', path: `/v1/sync/changes?since=${since}` }));
+    await at200('bucket', rows[2]!, () => ({ method: 'GET', path: `/v1/buckets?prefix=${randomPrefix()}` }));
+    await at200('review POST', rows[3]!, () => reviewRequest({}));
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
