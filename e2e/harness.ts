@@ -3,7 +3,8 @@
  * except loopback, and task-site fixtures served at their real URLs by routing.
  * See ../../shared/reference/browser-testing.md for why each flag is here.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, chromium, type BrowserContext, type Worker } from '@playwright/test';
@@ -78,3 +79,33 @@ export const test = base.extend<{ context: BrowserContext; background: Worker }>
 });
 
 export { expect } from '@playwright/test';
+
+export function extensionIdOf(background: Worker): string {
+  return new URL(background.url()).host;
+}
+
+/**
+ * Sends a `ui/…` message from a real extension page, as the popup and options page do,
+ * so the background's sender check applies. Resolves with the reply's value.
+ */
+export async function sendUi<T = unknown>(page: import('@playwright/test').Page, type: string, payload: unknown = {}): Promise<T> {
+  const reply = await page.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: t, payload: p }),
+    [type, payload] as const,
+  );
+  const typed = reply as { ok: boolean; value?: T; error?: string };
+  if (!typed.ok) throw new Error(typed.error);
+  return typed.value as T;
+}
+
+/** An extension page to speak from (the popup, opened in a tab). */
+export async function extensionPage(context: BrowserContext, background: Worker): Promise<import('@playwright/test').Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
+  return page;
+}
+
+/** A browser profile kept on disk, so a test can close the browser and start it again. */
+export function profileDir(): string {
+  return mkdtempSync(join(tmpdir(), 'lantern-profile-'));
+}
