@@ -1,51 +1,20 @@
 /**
- * End-to-end harness: real Debian Chromium with the built extension loaded, no network
- * except loopback, and task-site fixtures served at their real URLs by routing.
- * See ../../shared/reference/browser-testing.md for why each flag is here.
+ * End-to-end harness: Playwright test fixtures around e2e/browser.ts — a fresh browser
+ * profile with the built extension per test — and task-site fixtures served at their
+ * real URLs by routing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, chromium, type BrowserContext, type Worker } from '@playwright/test';
+import { test as base, type BrowserContext, type Worker } from '@playwright/test';
 import type { RequesterSummary } from '../src/core/schemas.js';
+import { backgroundOf, launchWithExtension } from './browser.js';
+
+export * from './browser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
 export const FIXTURES_DIR = join(ROOT, 'e2e', 'fixtures');
 export const ARTIFACTS_DIR = join(ROOT, 'artifacts');
-
-export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(`Chromium not found at ${path}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
-  }
-  return path;
-}
-
-export async function launchWithExtension(userDataDir = ''): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-default-browser-check',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-    ],
-  });
-}
-
-export async function backgroundOf(context: BrowserContext): Promise<Worker> {
-  const [worker] = context.serviceWorkers();
-  return worker ?? context.waitForEvent('serviceworker');
-}
 
 /** Serves e2e/fixtures/<file> for every request to `urlPattern`, as text/html. */
 export async function serveFixture(context: BrowserContext, urlPattern: string, file: string): Promise<void> {
@@ -79,33 +48,3 @@ export const test = base.extend<{ context: BrowserContext; background: Worker }>
 });
 
 export { expect } from '@playwright/test';
-
-export function extensionIdOf(background: Worker): string {
-  return new URL(background.url()).host;
-}
-
-/**
- * Sends a `ui/…` message from a real extension page, as the popup and options page do,
- * so the background's sender check applies. Resolves with the reply's value.
- */
-export async function sendUi<T = unknown>(page: import('@playwright/test').Page, type: string, payload: unknown = {}): Promise<T> {
-  const reply = await page.evaluate(
-    ([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: t, payload: p }),
-    [type, payload] as const,
-  );
-  const typed = reply as { ok: boolean; value?: T; error?: string };
-  if (!typed.ok) throw new Error(typed.error);
-  return typed.value as T;
-}
-
-/** An extension page to speak from (the popup, opened in a tab). */
-export async function extensionPage(context: BrowserContext, background: Worker): Promise<import('@playwright/test').Page> {
-  const page = await context.newPage();
-  await page.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
-  return page;
-}
-
-/** A browser profile kept on disk, so a test can close the browser and start it again. */
-export function profileDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lantern-profile-'));
-}

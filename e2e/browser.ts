@@ -1,0 +1,75 @@
+/**
+ * Real Debian Chromium with the built extension loaded, no network but loopback.
+ * Used by the end-to-end tests (through harness.ts) and by the benchmarks.
+ * See ../shared/reference/browser-testing.md (beside the project) for why each flag is here.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
+
+export function chromiumPath(): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(`Chromium not found at ${path}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  }
+  return path;
+}
+
+export async function launchWithExtension(userDataDir = ''): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-default-browser-check',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/** A browser profile kept on disk, so a test can close the browser and start it again. */
+export function profileDir(): string {
+  return mkdtempSync(join(tmpdir(), 'lantern-profile-'));
+}
+
+export async function backgroundOf(context: BrowserContext): Promise<Worker> {
+  const [worker] = context.serviceWorkers();
+  return worker ?? context.waitForEvent('serviceworker');
+}
+
+export function extensionIdOf(background: Worker): string {
+  return new URL(background.url()).host;
+}
+
+/**
+ * Sends a `ui/…` message from a real extension page, as the popup and options page do,
+ * so the background's sender check applies. Resolves with the reply's value.
+ */
+export async function sendUi<T = unknown>(page: Page, type: string, payload: unknown = {}): Promise<T> {
+  const reply = await page.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: t, payload: p }),
+    [type, payload] as const,
+  );
+  const typed = reply as { ok: boolean; value?: T; error?: string };
+  if (!typed.ok) throw new Error(typed.error);
+  return typed.value as T;
+}
+
+/** An extension page to speak from (the popup, opened in a tab). */
+export async function extensionPage(context: BrowserContext, background: Worker): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
+  return page;
+}
