@@ -15,7 +15,7 @@ import { AccountSection, DataSection, DiagnosticsSection, PlatformsSection, Serv
 export function Options() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [settingsError, setSettingsError] = useState<string | null>(null);
-  // Bumped after "clear local data" or an import, so sections reload what they show.
+  // Bumped after "clear local data": every section starts again from what is stored.
   const [generation, setGeneration] = useState(0);
   const { status, error: statusError, setStatus } = useStatus();
 
@@ -39,6 +39,7 @@ export function Options() {
     setGeneration((g) => g + 1);
     void refreshStatus();
   };
+  const reloadSettings = () => send('ui/settings-get', {}).then(setSettings, (e) => setSettingsError(errorText(e)));
 
   return (
     <main>
@@ -56,7 +57,7 @@ export function Options() {
           <ServerSection settings={settings} update={update} />
           <AccountSection hasAccount={status?.hasAccount ?? false} serverUrl={settings.serverUrl} onChanged={() => void refreshStatus()} />
           <ThresholdsSection settings={settings} update={update} />
-          <BlocklistSection settings={settings} update={update} onImported={reload} />
+          <BlocklistSection settings={settings} update={update} onImported={() => void reloadSettings()} />
           <PlatformsSection settings={settings} update={update} />
         </div>
       )}

@@ -17,11 +17,12 @@ export function ServerSection({ settings, update }: { settings: Settings; update
   const [message, setMessage] = useState<Message>(null);
   const [invalid, setInvalid] = useState(false);
 
-  async function commit(serverUrl: string | null, granted: boolean | null) {
+  const [note, setNote] = useState<string | null>(null);
+
+  async function commit(serverUrl: string | null) {
     try {
       await update({ serverUrl });
-      const saved = serverUrl === null ? t('serverCleared') : t('serverSaved');
-      setMessage({ text: granted === false ? `${saved} ${t('serverPermissionDenied')}` : saved, kind: 'ok' });
+      setMessage({ text: serverUrl === null ? t('serverCleared') : t('serverSaved'), kind: 'ok' });
     } catch (error) {
       setInvalid(true);
       setMessage({ text: errorText(error), kind: 'error' });
@@ -32,7 +33,8 @@ export function ServerSection({ settings, update }: { settings: Settings; update
     event.preventDefault();
     const text = url.trim();
     setInvalid(false);
-    if (text === '') return void commit(null, null);
+    setNote(null);
+    if (text === '') return void commit(null);
     const parsed = ServerUrl.safeParse(text);
     if (!parsed.success) {
       setInvalid(true);
@@ -40,13 +42,16 @@ export function ServerSection({ settings, update }: { settings: Settings; update
       return;
     }
     // Asked here, inside the click, while the browser still counts it as the worker's gesture.
+    // Saved at once either way (the server's CORS admits the extension); the prompt may stay
+    // open a while, and its answer only adds a note.
     let permission: Promise<boolean>;
     try {
       permission = browser.permissions.request({ origins: [`${new URL(text).origin}/*`] });
     } catch {
       permission = Promise.resolve(false);
     }
-    void permission.catch(() => false).then((granted) => commit(text, granted));
+    void commit(text);
+    void permission.catch(() => false).then((granted) => setNote(granted ? null : t('serverPermissionDenied')));
   }
 
   return (
@@ -70,12 +75,17 @@ export function ServerSection({ settings, update }: { settings: Settings; update
         </button>
       </form>
       <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+      {note && <p class="muted small">{note}</p>}
     </section>
   );
 }
 
-export function AccountSection({ hasAccount, serverUrl, onChanged }: { hasAccount: boolean; serverUrl: string | null; onChanged: () => void }) {
+export function AccountSection(props: { hasAccount: boolean; serverUrl: string | null; onChanged: () => void }) {
+  const { serverUrl, onChanged } = props;
   const id = useId();
+  // Known at once after creating or restoring, before the next status poll says so.
+  const [made, setMade] = useState(false);
+  const hasAccount = props.hasAccount || made;
   const [code, setCode] = useState<{ value: string; fresh: boolean } | null>(null);
   const [restore, setRestore] = useState('');
   const [busy, setBusy] = useState(false);
@@ -96,6 +106,7 @@ export function AccountSection({ hasAccount, serverUrl, onChanged }: { hasAccoun
     run(async () => {
       const { recoveryCode } = await send('ui/account-create', {});
       setCode({ value: recoveryCode, fresh: true });
+      setMade(true);
       setMessage({ text: t('accountCreated'), kind: 'ok' });
       onChanged();
     });
@@ -111,6 +122,7 @@ export function AccountSection({ hasAccount, serverUrl, onChanged }: { hasAccoun
       await send('ui/account-restore', { recoveryCode: restore.trim() });
       setRestore('');
       setCode(null);
+      setMade(true);
       setMessage({ text: t('accountRestored'), kind: 'ok' });
       onChanged();
     });
@@ -132,7 +144,7 @@ export function AccountSection({ hasAccount, serverUrl, onChanged }: { hasAccoun
       {!serverUrl && <p class="muted small">{t('accountNeedsServer')}</p>}
       <div class="actions">
         {!hasAccount && (
-          <button type="button" class="primary" disabled={busy} onClick={() => void create()}>
+          <button type="button" class="primary" disabled={busy || !serverUrl} onClick={() => void create()}>
             {t('accountCreate')}
           </button>
         )}

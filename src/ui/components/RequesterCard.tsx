@@ -64,7 +64,7 @@ export function RequesterCard(props: { requester: { key: string; name: string };
               ))}
             </ul>
           )}
-          {detail.summary ? <SummaryStats summary={detail.summary} /> : <p class="muted small">{t('noReviewsHint')}</p>}
+          {detail.summary ? <SummaryStats summary={detail.summary} /> : <p class="muted small">{t('noReviewsYet')}</p>}
           {detail.reviews === null ? (
             detail.reviewsError && <p class="muted small">{t('reviewsUnavailable', errorText(new Error(detail.reviewsError)))}</p>
           ) : reviews.length > 0 ? (

@@ -13,7 +13,8 @@ main { padding: 12px; }
 body.options main { max-width: 760px; margin: 0 auto; padding: 16px 20px 48px; }
 h1 { font-size: 17px; margin: 0 0 8px; display: flex; align-items: center; gap: 6px; }
 h2 { font-size: 15px; margin: 0 0 8px; }
-h3 { font-size: 14px; margin: 0 0 6px; }
+h3 { font-size: 14px; margin: 12px 0 6px; }
+.card h3, h2 + h3 { margin-top: 0; }
 section { border-top: 1px solid var(--line); padding: 10px 0; }
 body.options section { padding: 16px 0; }
 p { margin: 0 0 6px; }
@@ -39,7 +40,7 @@ legend { font-weight: 600; padding: 0 4px; }
 .field { margin: 0 0 8px; display: flex; flex-direction: column; gap: 2px; }
 .field > label, .label { font-weight: 600; }
 .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-.row > .field { flex: 1 1 8em; }
+.row > .field { flex: 1 1 8em; align-self: flex-start; }
 .choice { display: inline-flex; align-items: center; gap: 4px; margin-right: 10px; font-weight: normal; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .error { color: var(--bad); font-weight: 600; }
