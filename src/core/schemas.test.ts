@@ -79,9 +79,11 @@ describe('review flags', () => {
 describe('messages', () => {
   it('bound a lookup to 1–2000 valid keys', () => {
     const lookup = CONTENT_MESSAGES['content/lookup'].request;
-    expect(lookup.safeParse({ keys: [] }).success).toBe(false);
-    expect(lookup.safeParse({ keys: ['mturk:A2P2MT8IK72CVZ'] }).success).toBe(true);
-    expect(lookup.safeParse({ keys: ['mturk:A3WORKER'] }).success).toBe(false);
-    expect(lookup.safeParse({ keys: Array(2001).fill('mturk:A2P2MT8IK72CVZ') }).success).toBe(false);
+    const platform = 'mturk';
+    expect(lookup.safeParse({ platform, keys: [] }).success).toBe(false);
+    expect(lookup.safeParse({ platform, keys: ['mturk:A2P2MT8IK72CVZ'] }).success).toBe(true);
+    expect(lookup.safeParse({ platform, keys: ['mturk:A3WORKER'] }).success).toBe(false);
+    expect(lookup.safeParse({ platform, keys: Array(2001).fill('mturk:A2P2MT8IK72CVZ') }).success).toBe(false);
+    expect(lookup.safeParse({ platform: 'toloka', keys: ['mturk:A2P2MT8IK72CVZ'] }).success).toBe(false);
   });
 });

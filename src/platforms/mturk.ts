@@ -1,36 +1,54 @@
 /**
  * Mechanical Turk (worker.mturk.com) adapter.
  *
- * Task lists (home, search, one requester's tasks) carry their rows twice: as JSON in
- * the HitSetTable mount's `data-react-props`, and as prerendered rows that React
- * hydrates. The rendered row's `/requesters/<ID>/` link is the truth for that row —
- * after a client-side sort the props attribute is stale, while the links move with
- * their rows. Props fill in when a row has no link. The worker's own id (top bar)
- * has the same shape as a requester id, so ids are only ever taken from a requester
- * link inside a task row or a `requester_id` field, never from page text.
+ * Tables (task lists, the queue, status details) carry their rows twice: as JSON in a
+ * React mount's `data-react-props`, and as prerendered rows that React hydrates. The
+ * rendered row's `/requesters/<ID>/` link is the truth for that row — after a
+ * client-side sort the props attribute is stale, while the links move with their rows.
+ * Props fill in when a row has no link. The worker's own id (top bar, dashboard) has the
+ * same shape as a requester id, so ids are only ever taken from a requester link inside
+ * a table row, a `requester_id` field or the task page's contact link — never from text.
  */
 import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult } from './types.js';
 
-const HIT_SET_TABLE = '[data-react-class*="HitSetTable"]';
-const ROW = '.hit-set-table-row, li.table-row';
-const REQUESTER_LINK = '.requester-column a[href*="/requesters/"], .requester-name-column a[href*="/requesters/"]';
-const REQUESTER_HREF = /\/requesters\/(A[0-9A-Z]{11,20})(?:\/|\?|#|$)/;
-
 interface PropsRow {
   requester_id?: unknown;
   requester_name?: unknown;
+  project?: { requester_id?: unknown; requester_name?: unknown };
 }
 
-/** The HitSetTable rows from the mount's props, or null when they can't be read. */
-export function readHitSetProps(mount: Element): PropsRow[] | null {
+/** The React tables that list requesters, and where each keeps the requester in its props. */
+const TABLES = [
+  { mount: '[data-react-class*="HitSetTable"]', page: 'task-list', props: (row: PropsRow) => row },
+  { mount: '[data-react-class*="TaskQueueTable"]', page: 'queue', props: (row: PropsRow) => row.project ?? {} },
+  { mount: '[data-react-class*="HitStatusDetailsTable"]', page: 'status-details', props: (row: PropsRow) => row },
+] as const;
+
+const ROW = 'li.table-row';
+const REQUESTER_CELL = '.requester-column, .requester-name-column';
+const REQUESTER_LINK = '.requester-column a[href*="/requesters/"], .requester-name-column a[href*="/requesters/"]';
+const REQUESTER_HREF = /\/requesters\/(A[0-9A-Z]{11,20})(?:\/|\?|#|$)/;
+
+/** Pages that should show a table; finding none there means the page changed. */
+function expectedPage(url: URL): string | null {
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/' || path === '/projects' || /^\/requesters\/[^/]+\/projects$/.test(path)) return 'task-list';
+  if (path === '/tasks') return 'queue';
+  if (/^\/status_details\/\d{4}-\d{2}-\d{2}$/.test(path)) return 'status-details';
+  if (path === '/dashboard') return 'dashboard';
+  return null;
+}
+
+/** A mount's rows from its props, or null when they can't be read. */
+export function readTableProps(mount: Element): PropsRow[] | null {
   const raw = mount.getAttribute('data-react-props');
   if (!raw) return null;
   try {
     const props: unknown = JSON.parse(raw);
     const rows = (props as { bodyData?: unknown } | null)?.bodyData;
-    return Array.isArray(rows) ? (rows as PropsRow[]) : null;
+    return Array.isArray(rows) ? (rows.filter((r) => r && typeof r === 'object') as PropsRow[]) : null;
   } catch {
     return null;
   }
@@ -46,20 +64,17 @@ function isRendered(el: Element): boolean {
 
 /** The requester link to badge in a row: the visible one (desktop or mobile layout). */
 function pickLink(row: Element): HTMLAnchorElement | null {
-  const links = [...row.querySelectorAll<HTMLAnchorElement>(REQUESTER_LINK)].filter((a) =>
-    requesterIdFromHref(a.getAttribute('href')),
-  );
+  const links = [...row.querySelectorAll<HTMLAnchorElement>(REQUESTER_LINK)].filter((a) => requesterIdFromHref(a.getAttribute('href')));
   return links.find(isRendered) ?? links[0] ?? null;
 }
 
-function scanTaskTable(mount: Element, problems: Set<Problem>): RequesterSpot[] {
-  const props = readHitSetProps(mount);
+function scanTable(mount: Element, fromProps: (row: PropsRow) => PropsRow, problems: Set<Problem>): RequesterSpot[] {
+  const props = readTableProps(mount);
   if (!props) problems.add('props_unreadable');
   const namesById = new Map<string, string>();
   for (const row of props ?? []) {
-    if (typeof row.requester_id === 'string' && typeof row.requester_name === 'string') {
-      namesById.set(row.requester_id, row.requester_name);
-    }
+    const { requester_id: id, requester_name: name } = fromProps(row);
+    if (typeof id === 'string' && typeof name === 'string') namesById.set(id, name);
   }
   const rows = [...mount.querySelectorAll(ROW)].filter((row) => !row.parentElement?.closest(ROW));
   if (rows.length === 0) problems.add('no_rows');
@@ -72,9 +87,9 @@ function scanTaskTable(mount: Element, problems: Set<Problem>): RequesterSpot[] 
     let id = link ? requesterIdFromHref(link.getAttribute('href')) : null;
     let anchor: Element | null = link;
     if (!id && propsMatchRows) {
-      const fromProps = props[index]?.requester_id;
-      id = typeof fromProps === 'string' ? fromProps : null;
-      anchor = row.querySelector('.requester-column, .requester-name-column');
+      const fromRow = fromProps(props[index]!).requester_id;
+      id = typeof fromRow === 'string' ? fromRow : null;
+      anchor = row.querySelector(REQUESTER_CELL);
     }
     const key = id ? requesterKey('mturk', id) : null;
     if (!key || !anchor || !id) {
@@ -97,20 +112,24 @@ export const mturkAdapter: PlatformAdapter = {
 
   scan(doc, url): ScanResult {
     const problems = new Set<Problem>();
-    const spots: RequesterSpot[] = [];
-    const isTaskList = url.pathname === '/' || url.pathname === '/projects' || /^\/requesters\/[^/]+\/projects\/?$/.test(url.pathname);
-    for (const mount of doc.querySelectorAll(HIT_SET_TABLE)) spots.push(...scanTaskTable(mount, problems));
     if (isTaskPage(url)) {
       const spot = taskPageSpot(doc, url);
-      if (spot) spots.push(spot);
-      else problems.add('row_without_requester');
-      return { page: 'task', spots, problems: [...problems] };
+      if (!spot) problems.add('row_without_requester');
+      return { page: 'task', spots: spot ? [spot] : [], problems: [...problems] };
     }
-    if (isTaskList && spots.length === 0 && problems.size === 0 && !doc.querySelector(HIT_SET_TABLE)) {
-      // A task-list URL without the table: the page changed (or it is the rate-limit page).
-      if (!doc.querySelector('.error-page')) problems.add('no_rows');
+    const expected = expectedPage(url);
+    const spots: RequesterSpot[] = [];
+    let foundTable = false;
+    for (const table of TABLES) {
+      for (const mount of doc.querySelectorAll(table.mount)) {
+        foundTable = true;
+        spots.push(...scanTable(mount, table.props, problems));
+      }
     }
-    return { page: isTaskList ? 'task-list' : 'other', spots, problems: [...problems] };
+    // A page that should hold a table but has none changed its layout (unless it is the
+    // "too many requests" page, which is expected now and then).
+    if (expected && expected !== 'dashboard' && !foundTable && !doc.querySelector('.error-page')) problems.add('no_rows');
+    return { page: expected ?? 'other', spots, problems: [...problems] };
   },
 
   task: taskPageContext,
