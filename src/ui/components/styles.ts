@@ -16,6 +16,7 @@ h2 { font-size: 15px; margin: 0 0 8px; }
 h3 { font-size: 14px; margin: 12px 0 6px; }
 .card h3, h2 + h3 { margin-top: 0; }
 section { border-top: 1px solid var(--line); padding: 10px 0; }
+section form { margin-top: 10px; }
 body.options section { padding: 16px 0; }
 p { margin: 0 0 6px; }
 .muted { color: var(--muted); }
