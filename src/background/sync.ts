@@ -31,7 +31,7 @@ function backoffSeconds(failures: number): number {
 }
 
 async function schedule(seconds: number): Promise<number> {
-  const at = Date.now() + seconds * 1000;
+  const at = Math.round(Date.now() + seconds * 1000);
   await browser.alarms.create(SYNC_ALARM, { when: at });
   return at;
 }

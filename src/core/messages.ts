@@ -11,11 +11,14 @@ import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { RecentTask } from './extension-state.js';
 import { Assessment, Money, RequesterSummary, TaskId } from './schemas.js';
+import { PublicReview } from './sync-protocol.js';
 
 export const LookupResult = z.object({
   key: RequesterKey,
   assessment: Assessment,
   summary: z.nullable(RequesterSummary),
+  /** On the worker's blocklist. */
+  blocked: z.boolean(),
 });
 export type LookupResult = z.infer<typeof LookupResult>;
 
@@ -51,8 +54,11 @@ export const CONTENT_MESSAGES = {
       platform: z.enum(['mturk', 'prolific']),
       keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(2000)),
     }),
-    /** `enabled` is false when the worker switched this platform off: then show nothing. */
-    response: z.object({ enabled: z.boolean(), results: z.array(LookupResult) }),
+    /**
+     * `enabled` is false when the worker switched this platform off: then show nothing.
+     * `filterMode` says what to do with tasks of blocked or below-threshold requesters.
+     */
+    response: z.object({ enabled: z.boolean(), filterMode: z.enum(['hide', 'dim', 'off']), results: z.array(LookupResult) }),
   },
   /** An adapter met a page it could not read; counted for the options page. */
   'content/diagnostic': {
@@ -63,6 +69,24 @@ export const CONTENT_MESSAGES = {
       problem: z.enum(DIAGNOSTIC_PROBLEMS),
     }),
     response: z.object({ counted: z.int() }),
+  },
+  /** Recent reviews for a detail card: the background fetches the key's hash-prefix bucket. */
+  'content/requester-reviews': {
+    from: 'content',
+    request: z.strictObject({ key: RequesterKey }),
+    response: z.object({ reviews: z.nullable(z.array(PublicReview)), error: z.nullable(z.string()) }),
+  },
+  /** The worker pressed "Block" on a detail card. */
+  'content/block': {
+    from: 'content',
+    request: z.strictObject({ key: RequesterKey, name: z.string().check(z.maxLength(200)) }),
+    response: z.object({ blocked: z.literal(true) }),
+  },
+  /** "Write a review" / "Report a suspension" / "Flag" on a detail card: opens Lantern's form for this tab. */
+  'content/open-form': {
+    from: 'content',
+    request: z.strictObject({ form: z.enum(['review', 'suspension', 'flag']), key: RequesterKey }),
+    response: done,
   },
   /** A task page the worker opened or accepted, for the browser-only recent-task list. */
   'content/task-seen': {

@@ -10,8 +10,12 @@ import { describeIssues } from './validation.js';
 export type RequestOf<C extends Catalogue, T extends keyof C> = z.input<C[T]['request']>;
 export type ParsedRequestOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['request']>;
 export type ResponseOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['response']>;
+/** Who sent a message, as far as a handler needs to know: the tab of a content script. */
+export interface SenderInfo {
+  tabId: number | null;
+}
 export type Handlers<C extends Catalogue> = {
-  [T in keyof C]: (request: ParsedRequestOf<C, T>) => Promise<ResponseOf<C, T>>;
+  [T in keyof C]: (request: ParsedRequestOf<C, T>, sender: SenderInfo) => Promise<ResponseOf<C, T>>;
 };
 
 export function makeSender<C extends Catalogue>(catalogue: C, transport: (message: unknown) => Promise<unknown>) {
@@ -35,7 +39,11 @@ export function makeSender<C extends Catalogue>(catalogue: C, transport: (messag
  * its catalogue names.
  */
 export function makeReceiver<C extends Catalogue>(catalogue: C, handlers: Handlers<C>) {
-  return async function receive(message: unknown, senderKind: 'content' | 'ui' | null): Promise<Reply | undefined> {
+  return async function receive(
+    message: unknown,
+    senderKind: 'content' | 'ui' | null,
+    sender: SenderInfo = { tabId: null },
+  ): Promise<Reply | undefined> {
     const envelope = MessageEnvelope.safeParse(message);
     if (!envelope.success) return { ok: false, error: `message: ${describeIssues(envelope.error)}` };
     const { type } = envelope.data;
@@ -45,8 +53,8 @@ export function makeReceiver<C extends Catalogue>(catalogue: C, handlers: Handle
     const request = spec.request.safeParse(envelope.data.payload);
     if (!request.success) return { ok: false, error: describeIssues(request.error) };
     try {
-      const handler = handlers[type] as (request: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(request.data) };
+      const handler = handlers[type] as (request: unknown, sender: SenderInfo) => Promise<unknown>;
+      return { ok: true, value: await handler(request.data, sender) };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
