@@ -1,7 +1,8 @@
 /**
  * The local replica of the shared reputation database. Every badge is answered from
  * here, so looking at a task page tells no one anything. Rows are stored in the
- * server's compact encoding with their checksum digest, and decoded on lookup.
+ * server's compact encoding with their checksum digest, grouped in buckets (see db.ts),
+ * and decoded on lookup.
  */
 import type { RequesterKey } from '../core/requester-key.js';
 import type { Rules } from '../core/rules.js';
@@ -10,29 +11,52 @@ import {
   checksumOf,
   decodeSummary,
   encodeSummary,
+  fnv1a32,
   rowDigest,
   updateChecksum,
   type Checksum,
   type EncodedSummary,
 } from '../core/sync-protocol.js';
 import { describeIssues } from '../core/validation.js';
-import { db, INITIAL_META, readMeta, REPLICA_STORES, type ReplicaStore, type SyncMeta } from './db.js';
+import { db, INITIAL_META, readMeta, REPLICA_BUCKETS, REPLICA_STORES, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 
-const SNAPSHOT_CHUNK = 5000;
+const BUCKETS_PER_TRANSACTION = 512;
+
+export function bucketOf(key: RequesterKey): number {
+  return fnv1a32(key) % REPLICA_BUCKETS;
+}
+
+function groupByBucket<T>(items: readonly T[], keyOf: (item: T) => RequesterKey): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const bucket = bucketOf(keyOf(item));
+    const group = groups.get(bucket);
+    if (group) group.push(item);
+    else groups.set(bucket, [item]);
+  }
+  return groups;
+}
 
 export async function getSummaries(keys: readonly RequesterKey[], rules: Rules): Promise<Map<RequesterKey, RequesterSummary>> {
   const { active } = await readMeta();
   const tx = (await db()).transaction(active);
-  const rows = await Promise.all(keys.map((key) => tx.store.get(key)));
+  const groups = groupByBucket(keys, (key) => key);
+  const buckets = await Promise.all([...groups.keys()].map((bucket) => tx.store.get(bucket)));
   await tx.done;
   const found = new Map<RequesterKey, RequesterSummary>();
-  for (const stored of rows) if (stored) found.set(stored.key, decodeSummary(stored.row, rules));
+  for (const record of buckets) {
+    if (!record) continue;
+    for (const key of groups.get(record.bucket) ?? []) {
+      const stored = record.rows[key];
+      if (stored) found.set(key, decodeSummary(stored[0], rules));
+    }
+  }
   return found;
 }
 
+/** How many requesters the replica holds (the checksum counts them). */
 export async function countRows(): Promise<number> {
-  const { active } = await readMeta();
-  return (await db()).count(active);
+  return (await readMeta()).checksum.rows;
 }
 
 export class ChecksumMismatch extends Error {
@@ -54,15 +78,22 @@ export async function replaceAll(
 ): Promise<void> {
   const actual = checksumOf(rows);
   if (actual.rows !== expected.rows || actual.sum !== expected.sum) throw new ChecksumMismatch(expected, actual);
+  const records: ReplicaBucket[] = [...groupByBucket(rows, (row) => row[0])].map(([bucket, group]) => {
+    const record: ReplicaBucket = { bucket, rows: {} };
+    for (const row of group) record.rows[row[0]] = [row, rowDigest(row)];
+    return record;
+  });
   const database = await db();
   const { active } = await readMeta();
   const staging: ReplicaStore = REPLICA_STORES.find((s) => s !== active)!;
   await database.clear(staging);
-  for (let start = 0; start < rows.length; start += SNAPSHOT_CHUNK) {
+  let done = 0;
+  for (let start = 0; start < records.length; start += BUCKETS_PER_TRANSACTION) {
+    const chunk = records.slice(start, start + BUCKETS_PER_TRANSACTION);
     const tx = database.transaction(staging, 'readwrite');
-    for (const row of rows.slice(start, start + SNAPSHOT_CHUNK)) void tx.store.put({ key: row[0], row, digest: rowDigest(row) });
-    await tx.done;
-    await onProgress(Math.min(start + SNAPSHOT_CHUNK, rows.length), rows.length);
+    await Promise.all([...chunk.map((record) => tx.store.put(record)), tx.done]);
+    done += chunk.reduce((n, record) => n + Object.keys(record.rows).length, 0);
+    await onProgress(done, rows.length);
   }
   const tx = database.transaction('meta', 'readwrite');
   const meta = (await tx.store.get('sync')) ?? INITIAL_META;
@@ -78,36 +109,41 @@ export async function replaceAll(
  * the replica stays exactly as it was.
  */
 export async function applyChanges(
-  rows: EncodedSummary[],
+  rows: readonly EncodedSummary[],
   removed: readonly RequesterKey[],
   expected: Checksum | null,
   complete: Partial<SyncMeta>,
 ): Promise<void> {
   // A requester changed twice across delta pages: its last row is its state.
-  rows = [...new Map(rows.map((row) => [row[0], row])).values()];
+  const latest = new Map<RequesterKey, EncodedSummary | null>(rows.map((row) => [row[0], row]));
+  for (const key of removed) latest.set(key, null);
   const database = await db();
   const { active } = await readMeta();
   const tx = database.transaction([active, 'meta'], 'readwrite');
   const store = tx.objectStore(active);
-  const meta = (await tx.objectStore('meta').get('sync')) ?? INITIAL_META;
-  let checksum = meta.checksum;
   try {
-    const before = await Promise.all([...rows.map((r) => store.get(r[0])), ...removed.map((key) => store.get(key))]);
-    rows.forEach((row, i) => {
-      const digest = rowDigest(row);
-      checksum = updateChecksum(checksum, before[i]?.digest ?? null, digest);
-      void store.put({ key: row[0], row, digest });
-    });
-    removed.forEach((key, i) => {
-      const old = before[rows.length + i];
-      if (!old) return;
-      checksum = updateChecksum(checksum, old.digest, null);
-      void store.delete(key);
-    });
+    const meta = (await tx.objectStore('meta').get('sync')) ?? INITIAL_META;
+    let checksum = meta.checksum;
+    const groups = groupByBucket([...latest.keys()], (key) => key);
+    const records = await Promise.all([...groups.keys()].map(async (bucket) => (await store.get(bucket)) ?? { bucket, rows: {} }));
+    for (const record of records) {
+      for (const key of groups.get(record.bucket)!) {
+        const before = record.rows[key]?.[1] ?? null;
+        const row = latest.get(key)!;
+        if (row) {
+          const digest = rowDigest(row);
+          checksum = updateChecksum(checksum, before, digest);
+          record.rows[key] = [row, digest];
+        } else if (before !== null) {
+          checksum = updateChecksum(checksum, before, null);
+          delete record.rows[key];
+        }
+      }
+    }
     if (expected && (expected.rows !== checksum.rows || expected.sum !== checksum.sum)) {
       throw new ChecksumMismatch(expected, checksum);
     }
-    await tx.objectStore('meta').put({ ...meta, ...complete, checksum }, 'sync');
+    await Promise.all([...records.map((record) => store.put(record)), tx.objectStore('meta').put({ ...meta, ...complete, checksum }, 'sync')]);
     await tx.done;
   } catch (error) {
     try {
