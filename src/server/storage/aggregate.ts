@@ -127,7 +127,7 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
      WHERE id = 1 RETURNING seq`;
   const bumpParams = [before, digest, isNew ? 1 : 0];
   if (tx.dialect === 'postgres') {
-    await tx.run(`WITH bumped AS (${bump}) UPDATE requesters SET row_json = ?, row_digest = ?, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
+    tx.runAtCommit(`WITH bumped AS (${bump}) UPDATE requesters SET row_json = ?, row_digest = ?, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
       ...bumpParams,
       rowJson,
       digest,

@@ -25,9 +25,12 @@ function toPostgres(sql: string): string {
   return converted;
 }
 
-function executor(client: pg.PoolClient): SqlExecutor {
+function executor(client: pg.PoolClient, atCommit: [string, readonly SqlValue[]][]): SqlExecutor {
   return {
     dialect: 'postgres',
+    runAtCommit(sql, params = []) {
+      atCommit.push([sql, params]);
+    },
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       const result = await client.query({ text: toPostgres(sql), values: params as SqlValue[] });
       return result.rows as T[];
@@ -63,8 +66,16 @@ export function openPostgresDriver(url: string, options: { schema?: string; maxC
     try {
       await client.query(begin);
       for (const statement of setup) await client.query(statement);
-      const result = await fn(executor(client));
-      await client.query('COMMIT');
+      const atCommit: [string, readonly SqlValue[]][] = [];
+      const result = await fn(executor(client, atCommit));
+      // Queued together: pg sends COMMIT the moment the last statement completes, inside
+      // its own socket callback, so locks taken by the last statement are held one round trip.
+      // If a statement fails, Postgres turns the COMMIT into a rollback and we rethrow.
+      const last = atCommit.map(([sql, params]) => client.query({ text: toPostgres(sql), values: params as SqlValue[] }));
+      const commit = client.query('COMMIT');
+      commit.catch(() => undefined); // awaited below; a failed statement rejects first
+      await Promise.all(last);
+      await commit;
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

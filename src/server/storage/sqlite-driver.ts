@@ -11,7 +11,9 @@ import { Mutex, type SqlDriver, type SqlExecutor, type SqlValue } from './driver
 
 type Db = Database.Database;
 
-function executor(db: Db, cache: Map<string, Database.Statement>): SqlExecutor {
+type SqliteExecutor = SqlExecutor & { flushAtCommit(): void; discardAtCommit(): void };
+
+function executor(db: Db, cache: Map<string, Database.Statement>): SqliteExecutor {
   const prepare = (sql: string) => {
     let statement = cache.get(sql);
     if (!statement) {
@@ -20,8 +22,20 @@ function executor(db: Db, cache: Map<string, Database.Statement>): SqlExecutor {
     }
     return statement;
   };
+  let atCommit: [string, readonly SqlValue[]][] = [];
   return {
     dialect: 'sqlite',
+    runAtCommit(sql, params = []) {
+      atCommit.push([sql, params]);
+    },
+    flushAtCommit() {
+      const statements = atCommit;
+      atCommit = [];
+      for (const [sql, params] of statements) prepare(sql).run(...params);
+    },
+    discardAtCommit() {
+      atCommit = [];
+    },
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       const statement = prepare(sql);
       if (statement.reader) return statement.all(...params) as T[];
@@ -55,13 +69,15 @@ export function openSqliteDriver(path: string): SqlDriver {
   const writeLock = new Mutex();
   const readLock = new Mutex();
 
-  async function inTransaction<T>(db: Db, tx: SqlExecutor, begin: string, fn: (tx: SqlExecutor) => Promise<T>) {
+  async function inTransaction<T>(db: Db, tx: SqliteExecutor, begin: string, fn: (tx: SqlExecutor) => Promise<T>) {
     db.exec(begin);
     try {
       const result = await fn(tx);
+      tx.flushAtCommit();
       db.exec('COMMIT');
       return result;
     } catch (error) {
+      tx.discardAtCommit();
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
