@@ -35,8 +35,14 @@ function entryOptions(outdir: string, dev: boolean): esbuild.BuildOptions[] {
     metafile: true,
   };
   return [
-    // Content scripts can't be modules: one self-contained IIFE.
-    { ...common, entryPoints: { content: join(ROOT, 'src/content/index.ts') }, format: 'iife', outdir },
+    // Content scripts can't be modules: self-contained IIFEs. prolific-main runs in the
+    // page's world, before the page's code (see src/platforms/prolific-main-world.ts).
+    {
+      ...common,
+      entryPoints: { content: join(ROOT, 'src/content/index.ts'), 'prolific-main': join(ROOT, 'src/platforms/prolific-main-world.ts') },
+      format: 'iife',
+      outdir,
+    },
     {
       ...common,
       entryPoints: {

@@ -3,14 +3,14 @@
  * background's local replica, in one batched message per page scan. It also answers the
  * popup's question "what is on this page?" from the page itself.
  */
-import browser, { type Runtime } from 'webextension-polyfill';
+import { ext, onMessage } from '../ui/extension-api.js';
 import { CONTENT_MESSAGES, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type PageInfo } from '../core/messages.js';
 import { makeReceiver, makeSender } from '../core/messaging.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
 import { watchPage } from './page-watcher.js';
 
-const sendMessage = makeSender(CONTENT_MESSAGES, (message) => browser.runtime.sendMessage(message));
+const sendMessage = makeSender(CONTENT_MESSAGES, (message) => ext.runtime.sendMessage(message));
 
 /** Remembers the task on a task page (only in this browser) and returns what is known of it. */
 async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
@@ -31,16 +31,16 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 }
 
 function start(adapter: PlatformAdapter): void {
-  let enabled = true;
   const watcher = watchPage(document, {
     adapter,
-    lookup: async (keys) => {
-      const answer = await sendMessage('content/lookup', { platform: adapter.platform, keys });
-      if (!answer.enabled && enabled) {
-        enabled = false;
-        watcher.stop();
-      }
-      return answer.results;
+    lookup: (keys) => sendMessage('content/lookup', { platform: adapter.platform, keys }),
+    actions: {
+      loadReviews: (key) => sendMessage('content/requester-reviews', { key }),
+      openForm: (form, key) => void sendMessage('content/open-form', { form, key }).catch(() => undefined),
+      async block(key, name) {
+        await sendMessage('content/block', { key, name });
+        await watcher.refresh();
+      },
     },
     report: (page, problem) => {
       const known = (DIAGNOSTIC_PROBLEMS as readonly string[]).includes(problem);
@@ -52,6 +52,11 @@ function start(adapter: PlatformAdapter): void {
     },
   });
 
+  // The worker changed settings (blocklist, thresholds, filters, platforms) or rules synced.
+  ext.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && ('settings' in changes || 'rules' in changes)) void watcher.refresh();
+  });
+
   const receive = makeReceiver(TAB_MESSAGES, {
     async 'tab/page-info'() {
       const url = new URL(location.href);
@@ -60,9 +65,9 @@ function start(adapter: PlatformAdapter): void {
       return { platform: adapter.platform, page: scan.page, requesters, task: await taskSeen(adapter) };
     },
   });
-  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  onMessage((message, sender) => {
     // Only our own extension pages (the popup) may ask; they have no tab.
-    const fromOurPage = sender.id === browser.runtime.id && !sender.tab;
+    const fromOurPage = sender.id === ext.runtime.id && !sender.tab;
     return receive(message, fromOurPage ? 'ui' : null);
   });
   void taskSeen(adapter).catch(() => undefined);

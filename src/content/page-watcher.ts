@@ -1,50 +1,47 @@
 /**
- * Keeps exactly one badge on every requester spot while the page changes under it.
+ * Watches a task page and keeps Lantern's additions in line with it.
  *
  * React re-renders task tables on "Show details", sorting and paging, replacing rows
- * with new nodes; a MutationObserver rescans after each change. Each row owns at
- * most one badge host; hosts whose row is gone are removed; hosts already in place are
- * left alone, so our own insertions settle instead of looping.
+ * with new nodes; a MutationObserver rescans after each change. A scan asks the
+ * background once for the requesters not yet known on this page, then lets every
+ * content feature (badges, banners, filters, the accept guard) update the page.
  */
 import type { LookupResult } from '../core/messages.js';
 import type { RequesterKey } from '../core/requester-key.js';
-import type { PlatformAdapter, RequesterSpot } from '../platforms/types.js';
-import { createBadgeHost, HOST_TAG, isBadgeHost, renderBadge, type BadgeHost } from './badge-host.js';
+import type { PlatformAdapter } from '../platforms/types.js';
+import { contentFeatures, type ContentActions, type ContentFeature } from './features/index.js';
+import { isOwnNode } from './features/host-slots.js';
+
+export interface LookupAnswer {
+  enabled: boolean;
+  filterMode: 'hide' | 'dim' | 'off';
+  results: LookupResult[];
+}
 
 export interface WatcherDeps {
   adapter: PlatformAdapter;
   /** Answers for keys not yet known on this page; one call per scan. */
-  lookup(keys: RequesterKey[]): Promise<LookupResult[]>;
+  lookup(keys: RequesterKey[]): Promise<LookupAnswer>;
   /** An adapter problem, reported once per page and kind. */
   report(page: string, problem: string): void;
+  actions: ContentActions;
 }
 
-export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; scanNow(): Promise<void> } {
-  const hostsByRow = new WeakMap<Element, BadgeHost & { shown?: LookupResult; name?: string }>();
-  const liveHosts = new Set<HTMLElement>();
+export interface PageWatcher {
+  stop(): void;
+  scanNow(): Promise<void>;
+  /** Forget what is known (settings or replica changed) and scan again. */
+  refresh(): Promise<void>;
+}
+
+export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   const results = new Map<RequesterKey, LookupResult>();
   const reported = new Set<string>();
+  let filterMode: LookupAnswer['filterMode'] = 'off';
   let scanning: Promise<void> | null = null;
   let again = false;
   let stopped = false;
-
-  function place(spot: RequesterSpot): void {
-    let host = hostsByRow.get(spot.row);
-    const neighbour = spot.position === 'afterend' ? host?.element.previousElementSibling : host?.element.nextElementSibling;
-    if (!host || !host.element.isConnected || neighbour !== spot.anchor) {
-      if (host) host.element.remove();
-      host = createBadgeHost(doc);
-      spot.anchor.insertAdjacentElement(spot.position, host.element);
-      hostsByRow.set(spot.row, host);
-    }
-    liveHosts.add(host.element);
-    const result = results.get(spot.key);
-    if (result && (host.shown !== result || host.name !== spot.name)) {
-      renderBadge(host, spot, result);
-      host.shown = result;
-      host.name = spot.name;
-    }
-  }
+  const features: ContentFeature[] = contentFeatures(() => void scanNow());
 
   async function scanOnce(): Promise<void> {
     const url = new URL(doc.location.href);
@@ -58,18 +55,18 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
     }
     const missing = [...new Set(scan.spots.map((s) => s.key))].filter((key) => !results.has(key));
     if (missing.length > 0) {
-      for (const result of await deps.lookup(missing)) results.set(result.key, result);
-      if (stopped) return;
+      const answer = await deps.lookup(missing);
+      if (!answer.enabled) return stop();
+      filterMode = answer.filterMode;
+      for (const result of answer.results) results.set(result.key, result);
     }
-    liveHosts.clear();
-    for (const spot of scan.spots) place(spot);
-    // Hosts left from rows that are gone, or from a row that now shows another spot.
-    for (const element of doc.querySelectorAll<HTMLElement>(HOST_TAG)) {
-      if (!liveHosts.has(element)) element.remove();
-    }
+    if (stopped) return;
+    const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, filterMode, actions: deps.actions };
+    for (const feature of features) feature.apply(ctx);
   }
 
   function scanNow(): Promise<void> {
+    if (stopped) return Promise.resolve();
     if (scanning) {
       again = true;
       return scanning;
@@ -79,7 +76,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
         do {
           again = false;
           await scanOnce();
-        } while (again);
+        } while (again && !stopped);
       } catch (error) {
         // Never let a failure reach the host page; the background counts it.
         deps.report('any', 'adapter_threw');
@@ -91,21 +88,27 @@ export function watchPage(doc: Document, deps: WatcherDeps): { stop(): void; sca
     return scanning;
   }
 
-  // Our own hosts coming and going are not a reason to rescan; Preact's renders happen
-  // inside shadow roots, which this observer doesn't see.
+  // Our own additions coming and going are no reason to rescan; what happens inside our
+  // shadow roots is not seen by this observer at all.
   const observer = new MutationObserver((mutations) => {
-    const foreign = mutations.some((m) => [...m.addedNodes, ...m.removedNodes].some((node) => !isBadgeHost(node)));
+    const foreign = mutations.some((m) => [...m.addedNodes, ...m.removedNodes].some((node) => !isOwnNode(node)));
     if (foreign) void scanNow();
   });
   observer.observe(doc.documentElement, { childList: true, subtree: true });
   void scanNow();
 
+  function stop(): void {
+    stopped = true;
+    observer.disconnect();
+    for (const feature of features) feature.clear(doc);
+  }
+
   return {
-    stop: () => {
-      stopped = true;
-      observer.disconnect();
-      for (const element of doc.querySelectorAll(HOST_TAG)) element.remove();
-    },
+    stop,
     scanNow,
+    async refresh() {
+      results.clear();
+      await scanNow();
+    },
   };
 }

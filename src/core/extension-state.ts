@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int, Thresholds } from './rules.js';
-import { Money, RequesterFlagInput, ReviewFlagInput, ReviewInput, SuspensionReportInput, TaskId } from './schemas.js';
+import { RequesterFlagInput, ReviewFlagInput, ReviewInput, SuspensionReportInput } from './schemas.js';
 
 /** A blocked requester (by key) — tasks from it are hidden or dimmed. */
 export const BlockEntry = z.strictObject({
@@ -81,16 +81,4 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
-/** A task the worker did or accepted, kept only in this browser to pick from when reporting. */
-export const RecentTask = z.strictObject({
-  requester: RequesterKey,
-  requesterName: z.string().check(z.maxLength(200)),
-  taskId: TaskId,
-  taskTitle: z.string().check(z.maxLength(300)),
-  reward: z.nullable(Money),
-  /** When the worker accepted it in this browser, if they did. */
-  acceptedAt: z.nullable(int(0)),
-  seenAt: int(0),
-});
-export type RecentTask = z.infer<typeof RecentTask>;
-export const RECENT_TASKS_CAP = 50;
+export { RECENT_TASKS_CAP, RecentTask } from './recent-task.js';

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
-import { RecentTask } from './extension-state.js';
+import { RecentTask } from './recent-task.js';
 import { Assessment, Money, RequesterSummary, TaskId } from './schemas.js';
 import { PublicReview } from './sync-protocol.js';
 

@@ -133,4 +133,9 @@ export const mturkAdapter: PlatformAdapter = {
   },
 
   task: taskPageContext,
+
+  isAcceptControl(control) {
+    if (control.matches('a[href*="/accept_random"], a[href*="/accept"]')) return true;
+    return control.matches('button, input[type="submit"]') && control.closest('form[action*="accept"]') !== null;
+  },
 };

@@ -51,4 +51,6 @@ export interface PlatformAdapter {
   scan(doc: Document, url: URL): ScanResult;
   /** The task on a task page; null elsewhere. Must not throw. */
   task(doc: Document, url: URL): TaskContext | null;
+  /** Whether clicking `control` accepts a task (for the danger double-check). */
+  isAcceptControl?(control: Element): boolean;
 }

@@ -2,15 +2,15 @@
  * Strings and number formats for every extension page and the content script.
  * Strings live in `_locales/<lang>/messages.json`; this is the one place that reads them.
  */
-import browser from 'webextension-polyfill';
+import { ext } from './extension-api.js';
 
 export function t(key: string, substitutions?: string | string[]): string {
-  return browser.i18n.getMessage(key, substitutions) || key;
+  return ext.i18n.getMessage(key, substitutions) || key;
 }
 
-function uiLocale(): string {
+export function uiLocale(): string {
   try {
-    return browser.i18n.getUILanguage() || 'en';
+    return ext.i18n.getUILanguage() || 'en';
   } catch {
     return 'en';
   }

@@ -1,0 +1,79 @@
+/**
+ * Shadow-DOM hosts for one feature, at most one per slot (a task row, usually). Hosts
+ * stay put while their slot and position are unchanged, so a rescan after our own
+ * insertion settles instead of looping; hosts whose slot disappeared are swept away.
+ */
+export interface ShadowHost {
+  element: HTMLElement;
+  /** Where Preact renders: an element inside the shadow root, after the styles. */
+  mount: HTMLElement;
+  /** What was last rendered, so an unchanged host isn't rendered again. */
+  shown: unknown;
+}
+
+export type Placement = 'beforebegin' | 'afterend' | 'afterbegin' | 'beforeend';
+
+export class HostSlots {
+  private readonly bySlot = new WeakMap<Element, ShadowHost>();
+  private live = new Set<HTMLElement>();
+
+  constructor(
+    private readonly tag: string,
+    private readonly css: string,
+  ) {}
+
+  /** Starts a pass: hosts not `ensure`d before `sweep` are removed. */
+  begin(): void {
+    this.live = new Set();
+  }
+
+  ensure(slot: Element, anchor: Element, placement: Placement): ShadowHost {
+    let host = this.bySlot.get(slot);
+    if (!host || !host.element.isConnected || !isPlaced(host.element, anchor, placement)) {
+      host?.element.remove();
+      host = this.create(anchor.ownerDocument);
+      anchor.insertAdjacentElement(placement, host.element);
+      this.bySlot.set(slot, host);
+    }
+    this.live.add(host.element);
+    return host;
+  }
+
+  sweep(doc: Document): void {
+    for (const element of doc.querySelectorAll<HTMLElement>(this.tag)) if (!this.live.has(element)) element.remove();
+  }
+
+  clear(doc: Document): void {
+    this.live = new Set();
+    this.sweep(doc);
+  }
+
+  private create(doc: Document): ShadowHost {
+    const element = doc.createElement(this.tag);
+    const root = element.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = this.css;
+    const mount = doc.createElement('span');
+    root.append(style, mount);
+    return { element, mount, shown: undefined };
+  }
+}
+
+function isPlaced(element: Element, anchor: Element, placement: Placement): boolean {
+  switch (placement) {
+    case 'beforebegin':
+      return element.nextElementSibling === anchor;
+    case 'afterend':
+      return element.previousElementSibling === anchor;
+    case 'afterbegin':
+    case 'beforeend':
+      return element.parentElement === anchor;
+  }
+}
+
+export const FILTER_STYLE_ID = 'lantern-filter-style';
+
+/** Our own elements (all named `lantern-…`): their coming and going is no reason to rescan. */
+export function isOwnNode(node: Node): boolean {
+  return node.nodeName.startsWith('LANTERN-') || (node instanceof Element && node.id === FILTER_STYLE_ID);
+}

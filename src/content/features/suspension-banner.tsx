@@ -1,0 +1,65 @@
+/**
+ * A banner, impossible to miss, on every task row and task page of a requester linked to
+ * account suspensions: how many workers reported it, since when, confirmed or not.
+ */
+import { render } from 'preact';
+import type { LookupResult } from '../../core/messages.js';
+import { t } from '../../ui/i18n.js';
+import { HostSlots } from './host-slots.js';
+import type { ContentFeature } from './types.js';
+
+const CSS = `
+:host { all: initial; display: block; margin: 4px 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.banner { display: flex; gap: 8px; align-items: flex-start; padding: 6px 10px; border-radius: 4px;
+  background: #7f1d1d; color: #fff; border-left: 6px solid #fca5a5; }
+.banner strong { font-weight: 700; }
+svg { flex: none; margin-top: 2px; }
+`;
+
+const slots = new HostSlots('lantern-banner', CSS);
+
+/** The words of the banner, or null when the requester is not linked to suspensions. */
+export function suspensionText(result: LookupResult): string | null {
+  const s = result.summary?.suspensions;
+  if (!s || (s.accounts === 0 && !s.confirmed)) return null;
+  const reported = s.accounts > 0 ? t('bannerReported', [String(s.accounts), s.since ?? '—']) : '';
+  const status = s.confirmed ? t('bannerConfirmed') : t('bannerUnconfirmed');
+  return `${reported} ${status}`.trim();
+}
+
+function Banner({ name, text }: { name: string; text: string }) {
+  return (
+    <div class="banner" role="alert">
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+        <path d="M5 1h6l4 4v6l-4 4H5l-4-4V5zM8 4.5v5M8 11v1.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
+      </svg>
+      <span>
+        <strong>{t('bannerTitle', name)}</strong> {text}
+      </span>
+    </div>
+  );
+}
+
+export const suspensionBanner: ContentFeature = {
+  name: 'suspension-banner',
+
+  apply({ doc, spots, results }) {
+    slots.begin();
+    for (const spot of spots) {
+      const result = results.get(spot.key);
+      const text = result ? suspensionText(result) : null;
+      if (!text) continue;
+      const host = slots.ensure(spot.row, spot.row, 'beforeend');
+      host.element.dataset.lanternRequester = spot.key;
+      const shown = `${spot.name}\u0000${text}`;
+      if (host.shown === shown) continue;
+      host.shown = shown;
+      render(<Banner name={spot.name} text={text} />, host.mount);
+    }
+    slots.sweep(doc);
+  },
+
+  clear(doc) {
+    slots.clear(doc);
+  },
+};

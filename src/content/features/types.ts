@@ -1,0 +1,34 @@
+/**
+ * Content features, refined-github style: each feature is one module that gets the
+ * result of every page scan and makes the page show it, idempotently. Adding one is a
+ * new file plus a line in ./index.ts.
+ */
+import type { LookupResult } from '../../core/messages.js';
+import type { RequesterKey } from '../../core/requester-key.js';
+import type { PublicReview } from '../../core/sync-protocol.js';
+import type { PlatformAdapter, RequesterSpot } from '../../platforms/types.js';
+
+/** What features may ask of the background (through messages; never the network). */
+export interface ContentActions {
+  loadReviews(key: RequesterKey): Promise<{ reviews: PublicReview[] | null; error: string | null }>;
+  openForm(form: 'review' | 'suspension' | 'flag', key: RequesterKey): void;
+  block(key: RequesterKey, name: string): Promise<void>;
+}
+
+export interface ScanContext {
+  doc: Document;
+  adapter: PlatformAdapter;
+  page: string;
+  spots: readonly RequesterSpot[];
+  results: ReadonlyMap<RequesterKey, LookupResult>;
+  filterMode: 'hide' | 'dim' | 'off';
+  actions: ContentActions;
+}
+
+export interface ContentFeature {
+  name: string;
+  /** Brings the page in line with this scan. Called after every scan; must be idempotent. */
+  apply(ctx: ScanContext): void;
+  /** Removes everything the feature added (the platform was switched off). */
+  clear(doc: Document): void;
+}
