@@ -6,7 +6,7 @@
  * which renders again on every change — it keeps the content script small.
  */
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { LevelIcon } from '../../ui/components/Level.js';
+import { LevelIcon } from '../badge.js';
 import { t } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
 import { counted, formatDay, LEVEL_WORDS } from './format.js';
@@ -88,7 +88,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
         </button>
       </header>
       <p class={`level ${level}`}>
-        <LevelIcon level={level} />
+        <LevelIcon level={level} size={12} />
         <span>{t(LEVEL_WORDS[level])}</span>
       </p>
       {sus && banner && (

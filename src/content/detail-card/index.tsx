@@ -51,6 +51,8 @@ let current: OpenCard | null = null;
 /** Set while we move focus back to a badge, so the badge's focus handler doesn't reopen us. */
 let refocusing = false;
 let frame = 0;
+/** Closes the card when its badge leaves the window or the page: scrolled away, hidden, re-rendered. */
+let visibility: IntersectionObserver | null = null;
 
 function ensureHost(doc: Document): { host: HTMLElement; dialog: HTMLElement } {
   if (!host || !dialog) {
@@ -150,6 +152,14 @@ function listen(anchor: HTMLElement, on: boolean): void {
   const win = doc.defaultView;
   win?.[method]('scroll', schedulePlace, true);
   win?.[method]('resize', schedulePlace);
+  visibility?.disconnect();
+  visibility = null;
+  if (on && typeof IntersectionObserver !== 'undefined') {
+    visibility = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.target === current?.anchor && !e.isIntersecting)) close(false);
+    });
+    visibility.observe(anchor);
+  }
 }
 
 function focusBadge(anchor: HTMLElement): void {
