@@ -233,29 +233,9 @@ test('suspension report offers only this browser\'s recent tasks, sends only the
 test('popup away from a task page shows sync status with snapshot progress', async ({ context, background }) => {
   const popup = await openPopup(context, background);
   await expect(popup.locator('[data-view="on-page"]')).toContainText('Open a Mechanical Turk task page');
-  await background.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const open = indexedDB.open('lantern');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('meta', 'readwrite');
-          const store = tx.objectStore('meta');
-          const get = store.get('sync');
-          const initial = {
-            active: 'rowsA',
-            version: null,
-            checksum: { rows: 0, sum: 0 },
-            rulesVersion: 1,
-            bucketPrefixLength: 0,
-            lastSyncAt: null,
-            nextSyncAt: null,
-            lastError: null,
-            failures: 0,
-          };
-          get.onsuccess = () => store.put({ ...initial, ...(get.result ?? {}), snapshotProgress: { done: 1200, total: 5000 } }, 'sync');
-          tx.oncomplete = () => resolve();
-        };
-      }),
+  // A snapshot in progress, recorded through the background's own sync-state code.
+  await background.evaluate(() =>
+    (globalThis as unknown as { lantern: { patchMeta(p: unknown): Promise<unknown> } }).lantern.patchMeta({ snapshotProgress: { done: 1200, total: 5000 } }),
   );
   // Polled about once a second: the progress appears without reopening.
   const progress = popup.getByRole('progressbar', { name: 'Downloading the shared data: 1,200 of 5,000 requesters' });

@@ -69,6 +69,7 @@ export function db(): Promise<IDBPDatabase<LanternDB>> {
 
 /** Deletes the whole database (options → clear local data). */
 export async function deleteDatabase(): Promise<void> {
+  cachedMeta = null;
   const open = dbPromise;
   dbPromise = null;
   if (open) (await open).close();
@@ -93,15 +94,34 @@ export const INITIAL_META: SyncMeta = {
   snapshotProgress: null,
 };
 
+/**
+ * The sync record is read on every lookup; only this worker writes it, through
+ * `writeMeta`, so a copy in memory stays true.
+ */
+let cachedMeta: SyncMeta | null = null;
+
 export async function readMeta(): Promise<SyncMeta> {
-  return (await (await db()).get('meta', 'sync')) ?? INITIAL_META;
+  cachedMeta ??= (await (await db()).get('meta', 'sync')) ?? INITIAL_META;
+  return cachedMeta;
+}
+
+/** Writes the sync record inside `tx` (which must include the meta store). */
+export async function writeMeta(tx: { objectStore(name: 'meta'): { put(value: SyncMeta, key: string): Promise<unknown> } }, meta: SyncMeta): Promise<void> {
+  cachedMeta = null; // until the transaction commits, nobody may trust a copy
+  await tx.objectStore('meta').put(meta, 'sync');
+}
+
+/** Call after a transaction that wrote the record has completed. */
+export function metaCommitted(meta: SyncMeta): void {
+  cachedMeta = meta;
 }
 
 /** Changes some fields of the sync record (not the replica switch: see replica.ts). */
 export async function patchMeta(patch: Partial<SyncMeta>): Promise<SyncMeta> {
   const tx = (await db()).transaction('meta', 'readwrite');
   const next = { ...((await tx.store.get('sync')) ?? INITIAL_META), ...patch };
-  await tx.store.put(next, 'sync');
+  await writeMeta(tx, next);
   await tx.done;
+  metaCommitted(next);
   return next;
 }

@@ -1,31 +1,38 @@
 /** What the background does for each content-script message. */
+import browser from 'webextension-polyfill';
 import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { Handlers } from '../core/messaging.js';
 import { assess } from '../core/rating.js';
+import type { RequesterKey } from '../core/requester-key.js';
 import { countProblem } from './diagnostics.js';
 import { rememberTask } from './recent-tasks.js';
-import { getSummaries } from './replica.js';
-import browser from 'webextension-polyfill';
+import { getRows } from './replica.js';
+import { decodeSummary } from '../core/summary-codec.js';
 import { reviewsFor } from './reviews-cache.js';
 import { getRules, getSettings, updateSettings } from './settings.js';
 
+/** Answers a page scan from the local replica, with the worker's own thresholds applied. */
+async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKey[]) {
+  const unique = [...new Set(keys)];
+  const [settings, rules] = await Promise.all([getSettings(), getRules()]);
+  const { thresholds, filterMode } = settings;
+  if (!settings.platforms[platform]) return { enabled: false, filterMode, rules, results: [] };
+  const rows = await getRows(unique);
+  const blocked = new Set(settings.blocklist.map((entry) => entry.key));
+  return {
+    enabled: true,
+    filterMode,
+    rules,
+    results: unique.map((key) => {
+      const row = rows.get(key) ?? null;
+      const assessment = assess(row && decodeSummary(row, rules), thresholds, rules);
+      return { key, row, assessment, blocked: blocked.has(key) };
+    }),
+  };
+}
+
 export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
-  async 'content/lookup'({ platform, keys }) {
-    const unique = [...new Set(keys)];
-    const [settings, rules] = await Promise.all([getSettings(), getRules()]);
-    const { thresholds, filterMode } = settings;
-    if (!settings.platforms[platform]) return { enabled: false, filterMode, results: [] };
-    const summaries = await getSummaries(unique, rules);
-    const blocked = new Set(settings.blocklist.map((entry) => entry.key));
-    return {
-      enabled: true,
-      filterMode,
-      results: unique.map((key) => {
-        const summary = summaries.get(key) ?? null;
-        return { key, summary, assessment: assess(summary, thresholds, rules), blocked: blocked.has(key) };
-      }),
-    };
-  },
+  'content/lookup': ({ platform, keys }) => lookup(platform, keys),
 
   async 'content/diagnostic'({ platform, page, problem }) {
     return { counted: await countProblem(platform, page, problem) };

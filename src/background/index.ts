@@ -4,7 +4,7 @@
  * interrupted (a snapshot cut off, submissions queued) resumes on every start.
  */
 import browser from 'webextension-polyfill';
-import { readMeta } from './db.js';
+import { patchMeta, readMeta } from './db.js';
 import { flushOutbox, OUTBOX_ALARM } from './outbox.js';
 import * as replica from './replica.js';
 import { listen } from './router.js';
@@ -26,4 +26,4 @@ async function resume(): Promise<void> {
 void resume();
 
 // For the developer console and end-to-end tests: the same functions the extension runs.
-Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox } });
+Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta } });

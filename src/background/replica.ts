@@ -18,7 +18,7 @@ import {
   type EncodedSummary,
 } from '../core/sync-protocol.js';
 import { describeIssues } from '../core/validation.js';
-import { db, INITIAL_META, readMeta, REPLICA_BUCKETS, REPLICA_STORES, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
+import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 
 const BUCKETS_PER_TRANSACTION = 512;
 
@@ -38,17 +38,23 @@ function groupByBucket<T>(items: readonly T[], keyOf: (item: T) => RequesterKey)
 }
 
 export async function getSummaries(keys: readonly RequesterKey[], rules: Rules): Promise<Map<RequesterKey, RequesterSummary>> {
+  const rows = await getRows(keys);
+  return new Map([...rows].map(([key, row]) => [key, decodeSummary(row, rules)]));
+}
+
+/** The replica's encoded rows for these keys; a key without a row maps to nothing. */
+export async function getRows(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummary>> {
   const { active } = await readMeta();
   const tx = (await db()).transaction(active);
   const groups = groupByBucket(keys, (key) => key);
   const buckets = await Promise.all([...groups.keys()].map((bucket) => tx.store.get(bucket)));
   await tx.done;
-  const found = new Map<RequesterKey, RequesterSummary>();
+  const found = new Map<RequesterKey, EncodedSummary>();
   for (const record of buckets) {
     if (!record) continue;
     for (const key of groups.get(record.bucket) ?? []) {
       const stored = record.rows[key];
-      if (stored) found.set(key, decodeSummary(stored[0], rules));
+      if (stored) found.set(key, stored[0]);
     }
   }
   return found;
@@ -97,8 +103,10 @@ export async function replaceAll(
   }
   const tx = database.transaction('meta', 'readwrite');
   const meta = (await tx.store.get('sync')) ?? INITIAL_META;
-  await tx.store.put({ ...meta, ...complete, active: staging, checksum: expected, snapshotProgress: null }, 'sync');
+  const next: SyncMeta = { ...meta, ...complete, active: staging, checksum: expected, snapshotProgress: null };
+  await writeMeta(tx, next);
   await tx.done;
+  metaCommitted(next);
   // The old generation is no longer read; free its space.
   await database.clear(active);
 }
@@ -143,8 +151,10 @@ export async function applyChanges(
     if (expected && (expected.rows !== checksum.rows || expected.sum !== checksum.sum)) {
       throw new ChecksumMismatch(expected, checksum);
     }
-    await Promise.all([...records.map((record) => store.put(record)), tx.objectStore('meta').put({ ...meta, ...complete, checksum }, 'sync')]);
+    const next: SyncMeta = { ...meta, ...complete, checksum };
+    await Promise.all([...records.map((record) => store.put(record)), writeMeta(tx, next)]);
     await tx.done;
+    metaCommitted(next);
   } catch (error) {
     try {
       tx.abort();

@@ -11,15 +11,28 @@ export const DEFAULT_SETTINGS: Settings = {
   platforms: { mturk: true, prolific: true },
 };
 
-export async function getSettings(): Promise<Settings> {
-  const { settings } = await browser.storage.local.get('settings');
-  const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...(settings as object | undefined) });
-  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+// Read on every page scan: kept in memory, dropped whenever storage changes.
+let cachedSettings: Promise<Settings> | null = null;
+let cachedRules: Promise<Rules> | null = null;
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  if ('settings' in changes) cachedSettings = null;
+  if ('rules' in changes) cachedRules = null;
+});
+
+export function getSettings(): Promise<Settings> {
+  cachedSettings ??= (async () => {
+    const { settings } = await browser.storage.local.get('settings');
+    const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...(settings as object | undefined) });
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  })();
+  return cachedSettings;
 }
 
 export async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
   const next = Settings.parse({ ...(await getSettings()), ...patch });
   await browser.storage.local.set({ settings: next });
+  cachedSettings = Promise.resolve(next);
   return next;
 }
 
@@ -28,12 +41,16 @@ export async function getThresholds(): Promise<Thresholds> {
 }
 
 /** The rules in force: the server's published rules once synced, version 1 before. */
-export async function getRules(): Promise<Rules> {
-  const { rules } = await browser.storage.local.get('rules');
-  const parsed = Rules.safeParse(rules);
-  return parsed.success ? parsed.data : DEFAULT_RULES;
+export function getRules(): Promise<Rules> {
+  cachedRules ??= (async () => {
+    const { rules } = await browser.storage.local.get('rules');
+    const parsed = Rules.safeParse(rules);
+    return parsed.success ? parsed.data : DEFAULT_RULES;
+  })();
+  return cachedRules;
 }
 
 export async function setRules(rules: Rules): Promise<void> {
   await browser.storage.local.set({ rules });
+  cachedRules = Promise.resolve(rules);
 }

@@ -6,6 +6,7 @@
 import { ext, onMessage } from '../ui/extension-api.js';
 import { CONTENT_MESSAGES, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type PageInfo } from '../core/messages.js';
 import { makeReceiver, makeSender } from '../core/messaging.js';
+import { decodeSummary } from '../core/summary-codec.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
 import { watchPage } from './page-watcher.js';
@@ -33,7 +34,16 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 function start(adapter: PlatformAdapter): void {
   const watcher = watchPage(document, {
     adapter,
-    lookup: (keys) => sendMessage('content/lookup', { platform: adapter.platform, keys }),
+    lookup: async (keys) => {
+      const answer = await sendMessage('content/lookup', { platform: adapter.platform, keys });
+      const results = answer.results.map(({ key, row, assessment, blocked }) => ({
+        key,
+        summary: row && decodeSummary(row, answer.rules),
+        assessment,
+        blocked,
+      }));
+      return { enabled: answer.enabled, filterMode: answer.filterMode, results };
+    },
     actions: {
       loadReviews: (key) => sendMessage('content/requester-reviews', { key }),
       openForm: (form, key) => void sendMessage('content/open-form', { form, key }).catch(() => undefined),

@@ -10,17 +10,31 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { RecentTask } from './recent-task.js';
-import { Assessment, Money, RequesterSummary, TaskId } from './schemas.js';
+import { Rules } from './rules.js';
+import { Assessment, Money, TaskId, type RequesterSummary } from './schemas.js';
+import { EncodedSummary } from './summary-codec.js';
 import { PublicReview } from './sync-protocol.js';
 
-export const LookupResult = z.object({
+/**
+ * One requester in a lookup answer. The summary travels in its compact encoded row (a
+ * tenth of the decoded object's size: a page of 1,000 requesters is one small message),
+ * and the content script decodes it under the rules sent along.
+ */
+export const LookupRow = z.object({
   key: RequesterKey,
+  row: z.nullable(EncodedSummary),
   assessment: Assessment,
-  summary: z.nullable(RequesterSummary),
   /** On the worker's blocklist. */
   blocked: z.boolean(),
 });
-export type LookupResult = z.infer<typeof LookupResult>;
+
+/** A lookup row as content features use it: decoded. */
+export interface LookupResult {
+  key: RequesterKey;
+  summary: RequesterSummary | null;
+  assessment: Assessment;
+  blocked: boolean;
+}
 
 /** What a task page shows, as its content script read it: for prefilling the popup's forms. */
 export const PageInfo = z.object({
@@ -58,7 +72,12 @@ export const CONTENT_MESSAGES = {
      * `enabled` is false when the worker switched this platform off: then show nothing.
      * `filterMode` says what to do with tasks of blocked or below-threshold requesters.
      */
-    response: z.object({ enabled: z.boolean(), filterMode: z.enum(['hide', 'dim', 'off']), results: z.array(LookupResult) }),
+    response: z.object({
+      enabled: z.boolean(),
+      filterMode: z.enum(['hide', 'dim', 'off']),
+      rules: Rules,
+      results: z.array(LookupRow),
+    }),
   },
   /** An adapter met a page it could not read; counted for the options page. */
   'content/diagnostic': {

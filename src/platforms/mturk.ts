@@ -58,8 +58,10 @@ function requesterIdFromHref(href: string | null): string | null {
   return href?.match(REQUESTER_HREF)?.[1] ?? null;
 }
 
+/** Shown on screen (desktop and mobile rows are both in the DOM, one hidden by CSS). */
 function isRendered(el: Element): boolean {
-  return el.getClientRects().length > 0;
+  // checkVisibility needs only styles, not a layout pass.
+  return typeof el.checkVisibility === 'function' ? el.checkVisibility() : el.getClientRects().length > 0;
 }
 
 /** The requester link to badge in a row: the visible one (desktop or mobile layout). */

@@ -16,15 +16,26 @@ export function uiLocale(): string {
   }
 }
 
+/** Number formats are costly to build and a task list formats hundreds of numbers: one each. */
+const formats = new Map<string, Intl.NumberFormat>();
+function format(id: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let found = formats.get(id);
+  if (!found) {
+    found = new Intl.NumberFormat(uiLocale(), options);
+    formats.set(id, found);
+  }
+  return found;
+}
+
 /** Minor units (cents, pence) as money in the worker's language, e.g. "$7.25". */
 export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat(uiLocale(), { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
+  return format(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
 }
 
 export function formatShare(share: number): string {
-  return new Intl.NumberFormat(uiLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+  return format('share', { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
 export function formatRating(mean: number): string {
-  return new Intl.NumberFormat(uiLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(mean);
+  return format('rating', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(mean);
 }

@@ -19,9 +19,10 @@ export const badges: ContentFeature = {
       if (!result) continue;
       host.element.dataset.lanternRequester = spot.key;
       host.element.dataset.lanternLevel = result.assessment.level;
-      const shown = `${spot.name}\u0000${JSON.stringify(result)}`;
-      if (host.shown === shown) continue;
-      host.shown = shown;
+      // Results are replaced, never changed in place: identity says whether to render again.
+      const shown = host.shown as { result: unknown; name: string } | undefined;
+      if (shown?.result === result && shown.name === spot.name) continue;
+      host.shown = { result, name: spot.name };
       const element = host.element;
       const open = (via: 'click' | 'focus' | 'hover') => {
         openDetailCard(

@@ -13,9 +13,25 @@ export interface ShadowHost {
 
 export type Placement = 'beforebegin' | 'afterend' | 'afterbegin' | 'beforeend';
 
+/**
+ * One constructed stylesheet shared by every host of a kind: hundreds of badges then
+ * don't each parse their own <style>. Where the browser refuses (older Firefox content
+ * scripts), each host falls back to a <style> element.
+ */
+function sharedSheet(css: string): CSSStyleSheet | null {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return sheet;
+  } catch {
+    return null;
+  }
+}
+
 export class HostSlots {
   private readonly bySlot = new WeakMap<Element, ShadowHost>();
   private live = new Set<HTMLElement>();
+  private sheet: CSSStyleSheet | null | undefined;
 
   constructor(
     private readonly tag: string,
@@ -51,10 +67,23 @@ export class HostSlots {
   private create(doc: Document): ShadowHost {
     const element = doc.createElement(this.tag);
     const root = element.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    style.textContent = this.css;
+    if (this.sheet === undefined) this.sheet = sharedSheet(this.css);
+    let adopted = false;
+    if (this.sheet) {
+      try {
+        root.adoptedStyleSheets = [this.sheet];
+        adopted = true;
+      } catch {
+        adopted = false;
+      }
+    }
+    if (!adopted) {
+      const style = doc.createElement('style');
+      style.textContent = this.css;
+      root.append(style);
+    }
     const mount = doc.createElement('span');
-    root.append(style, mount);
+    root.append(mount);
     return { element, mount, shown: undefined };
   }
 }
