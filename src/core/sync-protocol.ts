@@ -202,6 +202,8 @@ export const REVIEW_STATUSES = ['visible', 'hidden', 'held'] as const;
 export const OwnReview = z.object({
   ...PublicReview.shape,
   requester: RequesterKey,
+  /** The requester's name as the author wrote it (the edit form shows it). */
+  requesterName: z.string(),
   status: z.enum(REVIEW_STATUSES),
   statusReason: z.nullable(z.string()),
 });

@@ -11,6 +11,8 @@ import { Guards, originMatcher } from './http/guards.js';
 import type { RateLimits } from './http/rate-limit.js';
 import { readRoutes } from './routes/reads.js';
 import { writeRoutes } from './routes/writes.js';
+import { moderationPage } from './moderation/page.js';
+import { MODERATION_PREFIX, moderationRoutes } from './moderation/routes.js';
 import type { Storage } from './storage/storage.js';
 import { ExportCache } from './sync/export-cache.js';
 import { SnapshotCache } from './sync/snapshot-cache.js';
@@ -29,6 +31,23 @@ export interface AppOptions {
   /** Behind a load balancer: take the client address from X-Forwarded-For (hashed like any other). */
   trustProxy: boolean;
   now: () => number;
+  /** Where the built moderation page is (dist/moderation by default). */
+  moderationPageDir?: string;
+  /** After a rules version is published: recompute the summaries in batches. */
+  onRulesPublished?: () => void;
+}
+
+/** The moderation page and its API are same-origin only: the page's own origin, never an extension's or a site's. */
+function isModerationPath(url: string): boolean {
+  return url === '/moderate' || url.startsWith('/moderate/') || url.startsWith('/moderate?') || url === MODERATION_PREFIX || url.startsWith(`${MODERATION_PREFIX}/`);
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -87,7 +106,14 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // requests would otherwise still reach the handlers.
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (origin !== undefined && !allowedOrigin(origin)) return sendError(reply, 403, 'origin_not_allowed', 'this API is only for the Lantern extension');
+    if (isModerationPath(request.url)) {
+      // Same-origin requests from /moderate carry the server's own origin (or none, for GETs).
+      if (origin !== undefined && !sameHost(origin, request.headers.host)) {
+        return sendError(reply, 403, 'origin_not_allowed', 'the moderation API is only for the moderation page on this server');
+      }
+    } else if (origin !== undefined && !allowedOrigin(origin)) {
+      return sendError(reply, 403, 'origin_not_allowed', 'this API is only for the Lantern extension');
+    }
     guards.checkAddress(request);
   });
   await app.register(cors, {
@@ -102,6 +128,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   writeRoutes(app, storage, guards, now);
+  moderationRoutes(app, storage, guards, { now, onRulesPublished: options.onRulesPublished ?? (() => undefined) });
+  moderationPage(app, options.moderationPageDir);
   readRoutes(
     app,
     storage,

@@ -25,6 +25,8 @@ export interface ServerOptions {
   exportMaxAgeMs?: number;
   advisedWaitSeconds?: number;
   trustProxy?: boolean;
+  /** Where the built moderation page is (default dist/moderation). */
+  moderationPageDir?: string;
   /** Tests: where log lines go, and the clock. */
   logDestination?: DestinationStream;
   now?: () => number;
@@ -50,10 +52,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     advisedWaitSeconds: options.advisedWaitSeconds ?? 300,
     trustProxy: options.trustProxy ?? false,
     now,
+    ...(options.moderationPageDir ? { moderationPageDir: options.moderationPageDir } : {}),
+    onRulesPublished: () => recomputeForRules(),
   });
 
   // Periodic jobs. Each run is awaited before the next can start, and close() waits for it.
   let running: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+  /** After a rules change: every requester's summary, 200 per transaction, so writes interleave. */
+  function recomputeForRules(): void {
+    running = running
+      .then(async () => {
+        let total = 0;
+        for (let more = true; more && !stopping; ) {
+          const batch = await storage.moderation.recomputeForRules(now());
+          total += batch.recomputed;
+          more = batch.more;
+        }
+        if (total > 0) logger.info({ recomputed: total }, 'recomputed summaries under new rules');
+      })
+      .catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'rules recompute failed'));
+  }
   const every = (ms: number, job: () => Promise<unknown> | void) => {
     const timer = setInterval(() => {
       running = running.then(job).catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'periodic job failed'));
@@ -69,6 +88,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ];
   // Catch up on windows crossed while the server was down.
   running = storage.ageWindows(now()).catch(() => undefined);
+  // And finish a recompute after a rules change that a restart interrupted.
+  recomputeForRules();
 
   let address: string;
   try {
@@ -86,6 +107,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close() {
       closing ??= (async () => {
         timers.forEach(clearInterval);
+        stopping = true;
         await app.close();
         await inFlight.idle();
         await running;

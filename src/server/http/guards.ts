@@ -69,6 +69,11 @@ export class Guards {
   /** Authenticates, applies the account's write limit, and reads the idempotency key. */
   async writeContext(request: FastifyRequest, input: unknown): Promise<WriteContext> {
     const account = await this.account(request);
+    if (account.bannedAt !== null) throw new HttpError(403, 'account_banned', 'this account was banned by a moderator', 'Authorization');
+    if (account.mutedUntil !== null && account.mutedUntil > this.now()) {
+      const until = new Date(account.mutedUntil).toISOString();
+      throw new HttpError(403, 'account_muted', `this account was muted by a moderator until ${until}`, 'Authorization');
+    }
     this.limit(this.accountWrites, account.id, 'writes from your account');
     const key = parseOr400(IdempotencyKey, request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()], IDEMPOTENCY_KEY_HEADER);
     const route = request.routeOptions.url ?? '';

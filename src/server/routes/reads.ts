@@ -85,7 +85,7 @@ export function readRoutes(
     const body =
       `{"format":${SYNC_FORMAT},"since":${JSON.stringify(query.since)},` +
       `"version":${JSON.stringify(formatVersionToken(head.epoch, page.through))},"more":${page.more},` +
-      `"rows":[${page.rows.join(',')}],"removed":[],` +
+      `"rows":[${page.rows.join(',')}],"removed":${JSON.stringify(page.removed)},` +
       `"checksum":${page.more ? 'null' : JSON.stringify(head.checksum)},"rulesVersion":${head.rulesVersion},` +
       `"bucketPrefixLength":${prefixLengthFor(head.checksum.rows)},"retryAfterSeconds":${page.more ? 0 : options.advisedWaitSeconds}}`;
     return reply.header('cache-control', 'public, max-age=10').type('application/json; charset=utf-8').send(body);

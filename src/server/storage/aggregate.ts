@@ -35,9 +35,13 @@ export async function touchRequester(tx: SqlExecutor, key: string, name: string 
   );
 }
 
-/** Old enough when it wrote, and not muted now. */
-function established(accountCreated: number, mutedUntil: number | null, wroteAt: number, now: number, rules: Rules) {
-  return wroteAt - accountCreated >= rules.danger.establishedAfterDays * DAY_MS && (mutedUntil === null || mutedUntil <= now);
+/** Old enough when it wrote, not muted now, and not banned. */
+function established(accountCreated: number, mutedUntil: number | null, bannedAt: number | null, wroteAt: number, now: number, rules: Rules) {
+  return (
+    bannedAt === null &&
+    wroteAt - accountCreated >= rules.danger.establishedAfterDays * DAY_MS &&
+    (mutedUntil === null || mutedUntil <= now)
+  );
 }
 
 interface ReviewRow {
@@ -47,36 +51,44 @@ interface ReviewRow {
   status: string;
   account_created: number;
   muted_until: number | null;
+  banned_at: number | null;
 }
 interface ReportRow {
   account_id: string;
   at: number;
   account_created: number;
   muted_until: number | null;
+  banned_at: number | null;
   reason?: string;
 }
 
 /** Recompute one requester's summary; returns whether its row changed (and got a new seq). */
 export async function recomputeRequester(tx: SqlExecutor, key: string, now: number, rules: Rules): Promise<boolean> {
-  const [requester] = await tx.all<{ name: string; row_json: string; row_digest: number; suspension_confirmed: number; phishing_confirmed: number }>(
-    'SELECT name, row_json, row_digest, suspension_confirmed, phishing_confirmed FROM requesters WHERE key = ?',
-    [key],
-  );
+  const [requester] = await tx.all<{
+    name: string;
+    row_json: string;
+    row_digest: number;
+    suspension_confirmed: number;
+    phishing_confirmed: number;
+    merged_into: string | null;
+  }>('SELECT name, row_json, row_digest, suspension_confirmed, phishing_confirmed, merged_into FROM requesters WHERE key = ?', [key]);
   if (!requester) throw new Error('recompute of a missing requester');
+  // A key merged into another is gone from the feed; what stayed behind (duplicates) counts nowhere.
+  if (requester.merged_into !== null) return false;
   const reviewRows = await tx.all<ReviewRow>(
-    `SELECT r.account_id, r.body_json, r.created_at, r.status, a.created_at AS account_created, a.muted_until
+    `SELECT r.account_id, r.body_json, r.created_at, r.status, a.created_at AS account_created, a.muted_until, a.banned_at
      FROM reviews r JOIN accounts a ON a.id = r.account_id
      WHERE r.requester_key = ? AND r.deleted_at IS NULL AND r.status <> 'hidden'`,
     [key],
   );
   const reports = await tx.all<ReportRow>(
-    `SELECT s.account_id, s.reported_at AS at, a.created_at AS account_created, a.muted_until
+    `SELECT s.account_id, s.reported_at AS at, a.created_at AS account_created, a.muted_until, a.banned_at
      FROM suspension_reports s JOIN accounts a ON a.id = s.account_id WHERE s.requester_key = ? AND s.status <> 'dismissed'`,
     [key],
   );
   const flags = await tx.all<ReportRow>(
-    `SELECT f.account_id, f.created_at AS at, f.reason, a.created_at AS account_created, a.muted_until
-     FROM requester_flags f JOIN accounts a ON a.id = f.account_id WHERE f.requester_key = ?`,
+    `SELECT f.account_id, f.created_at AS at, f.reason, a.created_at AS account_created, a.muted_until, a.banned_at
+     FROM requester_flags f JOIN accounts a ON a.id = f.account_id WHERE f.requester_key = ? AND f.status <> 'dismissed'`,
     [key],
   );
 
@@ -91,13 +103,13 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
     reviews.push({
       ...body,
       account: row.account_id,
-      established: established(row.account_created, row.muted_until, row.created_at, now, rules),
+      established: established(row.account_created, row.muted_until, row.banned_at, row.created_at, now, rules),
       createdAt: row.created_at,
     });
   }
   const asReport = (r: ReportRow): ReportFacts => ({
     account: r.account_id,
-    established: established(r.account_created, r.muted_until, r.at, now, rules),
+    established: established(r.account_created, r.muted_until, r.banned_at, r.at, now, rules),
     reportedAt: r.at,
   });
   const summary = summarize(
@@ -121,10 +133,7 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
   // The last statement of the transaction on purpose: on Postgres this row lock orders
   // commits by sequence number (so a client never skips a change that commits late),
   // and holding it for one statement and the COMMIT keeps writers from queueing on it.
-  const bump = `UPDATE sync_state SET seq = seq + 1,
-       checksum_sum = ((checksum_sum - ? + ?) % ${TWO_32} + ${TWO_32}) % ${TWO_32},
-       row_count = row_count + ?
-     WHERE id = 1 RETURNING seq`;
+  const bump = BUMP;
   const bumpParams = [before, digest, isNew ? 1 : 0];
   if (tx.dialect === 'postgres') {
     tx.runAtCommit(`WITH bumped AS (${bump}) UPDATE requesters SET row_json = ?, row_digest = ?, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
@@ -141,6 +150,34 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
   return true;
 }
 
+/** Takes the next sequence number and moves the checksum: params [old digest, new digest, row count change]. */
+const BUMP = `UPDATE sync_state SET seq = seq + 1,
+       checksum_sum = ((checksum_sum - ? + ?) % ${TWO_32} + ${TWO_32}) % ${TWO_32},
+       row_count = row_count + ?
+     WHERE id = 1 RETURNING seq`;
+
+/**
+ * A requester key merged into another leaves the sync feed: its row gets the next sequence
+ * number with an empty text (the changes feed lists it under `removed`) and leaves the checksum.
+ */
+export async function removeRequesterRow(tx: SqlExecutor, key: string, into: string): Promise<void> {
+  const [requester] = await tx.all<{ row_json: string; row_digest: number }>('SELECT row_json, row_digest FROM requesters WHERE key = ?', [key]);
+  if (!requester) throw new Error('removal of a missing requester');
+  await tx.run('UPDATE requesters SET merged_into = ? WHERE key = ?', [into, key]);
+  const replicated = requester.row_json !== '';
+  const params = [replicated ? requester.row_digest : 0, 0, replicated ? -1 : 0];
+  if (tx.dialect === 'postgres') {
+    tx.runAtCommit(`WITH bumped AS (${BUMP}) UPDATE requesters SET row_json = '', row_digest = 0, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
+      ...params,
+      key,
+    ]);
+  } else {
+    const [state] = await tx.all<{ seq: number }>(BUMP, params);
+    if (!state) throw new Error('sync_state is missing');
+    await tx.run(`UPDATE requesters SET row_json = '', row_digest = 0, seq = ? WHERE key = ?`, [state.seq, key]);
+  }
+}
+
 /**
  * Requesters with a review crossing the recent window or a suspension report crossing
  * the danger window between `from` and `to` (both exclusive of older runs).
@@ -150,8 +187,12 @@ export async function requestersCrossingWindows(tx: SqlExecutor, from: number, t
   const danger = rules.danger.suspensionWindowDays * DAY_MS;
   const rows = await tx.all<{ key: string }>(
     `SELECT DISTINCT requester_key AS key FROM reviews WHERE created_at >= ? AND created_at < ?
-     UNION SELECT DISTINCT requester_key AS key FROM suspension_reports WHERE reported_at >= ? AND reported_at < ?`,
-    [from - recent, to - recent, from - danger, to - danger],
+     UNION SELECT DISTINCT requester_key AS key FROM suspension_reports WHERE reported_at >= ? AND reported_at < ?
+     UNION SELECT DISTINCT s.requester_key AS key FROM suspension_reports s JOIN accounts a ON a.id = s.account_id WHERE a.muted_until >= ? AND a.muted_until < ?
+     UNION SELECT DISTINCT f.requester_key AS key FROM requester_flags f JOIN accounts a ON a.id = f.account_id WHERE a.muted_until >= ? AND a.muted_until < ?
+     UNION SELECT DISTINCT r.requester_key AS key FROM reviews r JOIN accounts a ON a.id = r.account_id WHERE a.muted_until >= ? AND a.muted_until < ?`,
+    // A mute that ended in the interval: that account's reports, flags and review tags count again.
+    [from - recent, to - recent, from - danger, to - danger, from, to, from, to, from, to],
   );
   return rows.map((r) => r.key);
 }

@@ -27,6 +27,7 @@ import type {
 } from './storage.js';
 import { REVIEW_COLUMNS, ownReview, publicReview, type ReviewRecord } from './views.js';
 import { Writes } from './writes.js';
+import { ModerationStore } from '../moderation/store.js';
 
 export const DEFAULT_SQLITE_PATH = join('data', 'lantern.sqlite');
 
@@ -61,6 +62,7 @@ interface HeadRow {
 
 class SqlStorage implements Storage {
   private readonly writes: Writes;
+  readonly moderation: ModerationStore;
 
   private constructor(
     private readonly driver: SqlDriver,
@@ -69,6 +71,12 @@ class SqlStorage implements Storage {
     private currentRules: Rules,
   ) {
     this.writes = new Writes(driver, pepper, () => this.currentRules);
+    this.moderation = new ModerationStore(driver, pepper, {
+      get: () => this.currentRules,
+      set: (rules) => {
+        this.currentRules = rules;
+      },
+    });
   }
 
   static async load(driver: SqlDriver): Promise<SqlStorage> {
@@ -101,16 +109,16 @@ class SqlStorage implements Storage {
     return this.driver.write(async (tx) => {
       const id = randomBytes(12).toString('base64url');
       await tx.run('INSERT INTO accounts (id, secret_hash, created_at) VALUES (?, ?, ?)', [id, secretHash, now]);
-      return { id, createdAt: now, mutedUntil: null };
+      return { id, createdAt: now, mutedUntil: null, bannedAt: null };
     });
   }
 
   async accountBySecretHash(secretHash: string): Promise<AccountRecord | null> {
-    const [row] = await this.driver.query<{ id: string; created_at: number; muted_until: number | null }>(
-      'SELECT id, created_at, muted_until FROM accounts WHERE secret_hash = ?',
+    const [row] = await this.driver.query<{ id: string; created_at: number; muted_until: number | null; banned_at: number | null }>(
+      'SELECT id, created_at, muted_until, banned_at FROM accounts WHERE secret_hash = ?',
       [secretHash],
     );
-    return row ? { id: row.id, createdAt: row.created_at, mutedUntil: row.muted_until } : null;
+    return row ? { id: row.id, createdAt: row.created_at, mutedUntil: row.muted_until, bannedAt: row.banned_at } : null;
   }
 
   createReview(ctx: WriteContext, review: Review): Promise<StoredResponse> {
@@ -157,10 +165,11 @@ class SqlStorage implements Storage {
   async changesSince(seq: number, limit: number): Promise<ChangesPage> {
     // One statement, so the head and the page come from the same snapshot on both
     // databases without a transaction: the hottest endpoint pays one round trip.
-    const rows = await this.driver.query<HeadRow & { row_json: string | null }>(
-      `SELECT seq, checksum_sum, row_count, NULL AS row_json FROM sync_state WHERE id = 1
+    // A merged-away key has an empty row text: it goes to `removed`.
+    const rows = await this.driver.query<HeadRow & { row_json: string | null; key: string | null }>(
+      `SELECT seq, checksum_sum, row_count, NULL AS row_json, NULL AS key FROM sync_state WHERE id = 1
        UNION ALL
-       SELECT * FROM (SELECT seq, 0 AS checksum_sum, 0 AS row_count, row_json FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?) AS page`,
+       SELECT * FROM (SELECT seq, 0 AS checksum_sum, 0 AS row_count, row_json, key FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?) AS page`,
       [seq, limit + 1],
     );
     const headRow = rows.find((r) => r.row_json === null);
@@ -169,13 +178,19 @@ class SqlStorage implements Storage {
     const more = changes.length > limit;
     const page = more ? changes.slice(0, limit) : changes;
     const head = this.toHead(headRow);
-    return { head, rows: page.map((r) => r.row_json!), through: more ? (page.at(-1)?.seq ?? seq) : head.seq, more };
+    return {
+      head,
+      rows: page.filter((r) => r.row_json !== '').map((r) => r.row_json!),
+      removed: page.filter((r) => r.row_json === '').map((r) => r.key!),
+      through: more ? (page.at(-1)?.seq ?? seq) : head.seq,
+      more,
+    };
   }
 
   snapshot(): Promise<{ head: SyncHead; rows: string[] }> {
     return this.driver.read(async (tx) => {
       const head = await this.head(tx);
-      const rows = await tx.all<{ row_json: string }>('SELECT row_json FROM requesters WHERE seq > 0 ORDER BY key');
+      const rows = await tx.all<{ row_json: string }>('SELECT row_json FROM requesters WHERE seq > 0 AND merged_into IS NULL ORDER BY key');
       return { head, rows: rows.map((r) => r.row_json) };
     });
   }
@@ -183,7 +198,7 @@ class SqlStorage implements Storage {
   bucket(prefix: string, perRequester: number): Promise<BucketRequester[]> {
     return this.driver.read(async (tx) => {
       // A range, not LIKE: both databases then use the index. Hex digits sort below 'g'.
-      const inBucket = 'SELECT key FROM requesters WHERE bucket >= ? AND bucket < ? AND seq > 0';
+      const inBucket = 'SELECT key FROM requesters WHERE bucket >= ? AND bucket < ? AND seq > 0 AND merged_into IS NULL';
       const range = [prefix, `${prefix}g`];
       const visible = `status = 'visible' AND deleted_at IS NULL`;
       const requesters = await tx.all<{ key: string; name: string; n: number }>(
@@ -209,7 +224,7 @@ class SqlStorage implements Storage {
     let after = '';
     for (;;) {
       const rows = await this.driver.read((tx) =>
-        tx.all<{ key: string; row_json: string }>('SELECT key, row_json FROM requesters WHERE key > ? AND seq > 0 ORDER BY key LIMIT ?', [after, batch]),
+        tx.all<{ key: string; row_json: string }>('SELECT key, row_json FROM requesters WHERE key > ? AND seq > 0 AND merged_into IS NULL ORDER BY key LIMIT ?', [after, batch]),
       );
       if (rows.length === 0) break;
       after = rows.at(-1)!.key;
@@ -219,7 +234,8 @@ class SqlStorage implements Storage {
     for (;;) {
       const rows = await this.driver.read((tx) =>
         tx.all<ReviewRecord>(
-          `SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id > ? AND status = 'visible' AND deleted_at IS NULL ORDER BY id LIMIT ?`,
+          `SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id > ? AND status = 'visible' AND deleted_at IS NULL
+           AND requester_key NOT IN (SELECT key FROM requesters WHERE merged_into IS NOT NULL) ORDER BY id LIMIT ?`,
           [afterId, batch],
         ),
       );
@@ -229,7 +245,15 @@ class SqlStorage implements Storage {
     }
   }
 
+  /** Another process may have published rules (several API processes on one Postgres). */
+  private async reloadRules(): Promise<void> {
+    const [row] = await this.driver.query<{ rules_json: string }>('SELECT rules_json FROM rules_versions ORDER BY version DESC LIMIT 1');
+    const rules = row ? Rules.safeParse(JSON.parse(row.rules_json)) : null;
+    if (rules?.success && rules.data.version > this.currentRules.version) this.currentRules = rules.data;
+  }
+
   async ageWindows(now: number): Promise<number> {
+    await this.reloadRules();
     const rules = this.currentRules;
     const [state] = await this.driver.query<{ aged_through: number }>('SELECT aged_through FROM sync_state WHERE id = 1');
     const from = state?.aged_through ?? now;

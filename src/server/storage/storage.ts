@@ -6,6 +6,7 @@ import type { Rules } from '../../core/rules.js';
 import type { Review, ReviewFlagInput, RequesterFlagInput, SuspensionReportInput } from '../../core/schemas.js';
 import type { Checksum, OwnReview, PublicReview } from '../../core/sync-protocol.js';
 import type { Dialect } from './driver.js';
+import type { ModerationStore } from '../moderation/store.js';
 
 export type ParsedSuspensionReport = Required<SuspensionReportInput> & { tasks: { taskId: string; taskTitle: string }[] };
 export type ParsedRequesterFlag = Omit<Required<RequesterFlagInput>, 'taskId'> & { taskId?: string | undefined };
@@ -15,6 +16,7 @@ export interface AccountRecord {
   id: string;
   createdAt: number;
   mutedUntil: number | null;
+  bannedAt: number | null;
 }
 
 /** Who writes, under which idempotency key, and when (the server's clock, injectable in tests). */
@@ -56,6 +58,8 @@ export interface ChangesPage {
   head: SyncHead;
   /** Canonical row texts (already JSON), oldest change first. */
   rows: string[];
+  /** Requester keys gone from the feed (merged into another key by a moderator). */
+  removed: string[];
   /** The sequence the page ends at: `head.seq` unless `more`. */
   through: number;
   more: boolean;
@@ -75,6 +79,8 @@ export interface ExportChunk {
 
 export interface Storage {
   readonly dialect: Dialect;
+  /** Queues, actions, audit log and roles (src/server/moderation/store.ts). */
+  readonly moderation: ModerationStore;
   /** The rules in force (the latest published version). */
   rules(): Rules;
   rulesVersion(version: number): Promise<Rules | null>;

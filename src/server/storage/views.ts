@@ -48,9 +48,11 @@ export function publicReview(row: ReviewRecord): PublicReview {
 }
 
 export function ownReview(row: ReviewRecord): OwnReview {
+  const body = JSON.parse(row.body_json) as Review;
   return {
     ...publicReview(row),
     requester: row.requester_key as OwnReview['requester'],
+    requesterName: body.requesterName,
     status: row.status as OwnReview['status'],
     statusReason: row.status_reason,
   };

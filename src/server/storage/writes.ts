@@ -16,6 +16,20 @@ const HOUR_MS = 3_600_000;
 
 export const newId = () => randomBytes(12).toString('base64url');
 
+/**
+ * The key a requester is kept under: a key a moderator merged into another one is
+ * written to the surviving key (extensions that have not synced yet still send the old one).
+ */
+export async function canonicalKey<K extends string>(tx: SqlExecutor, key: K): Promise<K> {
+  let current: string = key;
+  for (let hops = 0; hops < 8; hops += 1) {
+    const [row] = await tx.all<{ merged_into: string | null }>('SELECT merged_into FROM requesters WHERE key = ?', [current]);
+    if (!row?.merged_into) break;
+    current = row.merged_into;
+  }
+  return current as K;
+}
+
 /** A write's response, and the requesters whose summaries it changed (recomputed last). */
 type Outcome = { status: number; body: unknown; recompute: string[] };
 
@@ -72,9 +86,10 @@ export class Writes {
     return { status, body: { review: ownReview(row) }, recompute: [requester] };
   }
 
-  createReview(ctx: WriteContext, review: Review): Promise<StoredResponse> {
+  createReview(ctx: WriteContext, input: Review): Promise<StoredResponse> {
     return this.idempotent(ctx, async (tx) => {
       const rules = this.rules();
+      const review = { ...input, requester: await canonicalKey(tx, input.requester) };
       await touchRequester(tx, review.requester, review.requesterName, ctx.now);
       const [existing] = await tx.all<{ id: string; deleted_at: number | null }>(
         'SELECT id, deleted_at FROM reviews WHERE account_id = ? AND requester_key = ? AND task_id = ?',
@@ -122,9 +137,10 @@ export class Writes {
     return true;
   }
 
-  updateReview(ctx: WriteContext, id: string, review: Review): Promise<StoredResponse> {
+  updateReview(ctx: WriteContext, id: string, input: Review): Promise<StoredResponse> {
     return this.idempotent(ctx, async (tx) => {
       const row = await this.ownRow(tx, ctx, id);
+      const review = { ...input, requester: await canonicalKey(tx, input.requester) };
       const before = JSON.parse(row.body_json) as Review;
       if (before.requester !== review.requester) throw new DomainError(400, 'invalid_request', 'a review cannot move to another requester', 'requester');
       if (before.taskId !== review.taskId) throw new DomainError(400, 'invalid_request', 'a review cannot move to another task', 'taskId');
@@ -144,8 +160,9 @@ export class Writes {
     });
   }
 
-  reportSuspension(ctx: WriteContext, report: ParsedSuspensionReport): Promise<StoredResponse> {
+  reportSuspension(ctx: WriteContext, input: ParsedSuspensionReport): Promise<StoredResponse> {
     return this.idempotent(ctx, async (tx) => {
+      const report = { ...input, requester: await canonicalKey(tx, input.requester) };
       await touchRequester(tx, report.requester, report.requesterName, ctx.now);
       const [existing] = await tx.all<{ id: string }>('SELECT id FROM suspension_reports WHERE account_id = ? AND requester_key = ?', [
         ctx.account.id,
@@ -169,8 +186,9 @@ export class Writes {
     });
   }
 
-  flagRequester(ctx: WriteContext, flag: ParsedRequesterFlag): Promise<StoredResponse> {
+  flagRequester(ctx: WriteContext, input: ParsedRequesterFlag): Promise<StoredResponse> {
     return this.idempotent(ctx, async (tx) => {
+      const flag = { ...input, requester: await canonicalKey(tx, input.requester) };
       await touchRequester(tx, flag.requester, flag.requesterName, ctx.now);
       const id = newId();
       const inserted = await tx.run(
@@ -210,7 +228,7 @@ export class Writes {
         const [prior] = await tx.all<{ id: string }>('SELECT id FROM review_flags WHERE review_id = ? AND account_id = ?', [flag.reviewId, ctx.account.id]);
         return { status: 200, body: { id: prior?.id ?? id, created: false }, recompute: [] };
       }
-      const [count] = await tx.all<{ n: number }>('SELECT COUNT(DISTINCT account_id) AS n FROM review_flags WHERE review_id = ?', [flag.reviewId]);
+      const [count] = await tx.all<{ n: number }>('SELECT COUNT(DISTINCT account_id) AS n FROM review_flags WHERE review_id = ? AND resolved_at IS NULL', [flag.reviewId]);
       const hold = review.status === 'visible' && Number(count?.n ?? 0) >= this.rules().moderation.flagsToHold;
       if (hold) await tx.run(`UPDATE reviews SET status = 'held', status_reason = 'flags' WHERE id = ?`, [flag.reviewId]);
       return { status: 201, body: { id, created: true }, recompute: hold ? [review.requester_key] : [] };

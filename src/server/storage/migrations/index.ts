@@ -4,6 +4,7 @@
  */
 import type { Dialect } from '../driver.js';
 import { migration001 } from './001_init.js';
+import { migration002 } from './002_moderation.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   statements: (dialect: Dialect) => string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
