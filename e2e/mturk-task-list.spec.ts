@@ -178,3 +178,18 @@ test('a page whose structure changed gets no badge and no error, and the backgro
   await expect(page.locator('lantern-badge')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('crossing the mobile breakpoint moves each badge to the visible requester link', async ({ context }) => {
+  await serveFixture(context, 'https://worker.mturk.com/**', 'mturk-home.html');
+  const page = await context.newPage();
+  await page.goto(HOME.url);
+  await expect(page.locator('lantern-badge[data-lantern-level]')).toHaveCount(HOME.expectedBadges);
+  const placement = () =>
+    page.evaluate(() => {
+      const badges = [...document.querySelectorAll('li.hit-set-table-row lantern-badge')];
+      return { total: badges.length, inMobile: badges.filter((b) => b.closest('.mobile-row')).length, visible: badges.filter((b) => b.checkVisibility()).length };
+    });
+  expect(await placement()).toEqual({ total: HOME.expectedBadges, inMobile: 0, visible: HOME.expectedBadges });
+  await page.setViewportSize({ width: 600, height: 900 });
+  await expect.poll(placement).toEqual({ total: HOME.expectedBadges, inMobile: HOME.expectedBadges, visible: HOME.expectedBadges });
+});

@@ -191,6 +191,6 @@ test.describe('states and filters on a task list', () => {
     await sendUi(ext, 'ui/settings-set', { filterMode: 'dim' });
     await notice.getByRole('button', { name: 'Hide them again' }).click();
     await expect(page.locator('li.table-row[data-lantern-filtered="dim"]')).toHaveCount(5);
-    await expect(page.locator('li.table-row[data-lantern-filtered="dim"]').first()).toHaveCSS('opacity', '0.45');
+    await expect(page.locator('li.table-row[data-lantern-filtered="dim"]').first()).toHaveCSS('filter', 'grayscale(1)');
   });
 });

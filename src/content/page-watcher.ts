@@ -95,11 +95,20 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     if (foreign) void scanNow();
   });
   observer.observe(doc.documentElement, { childList: true, subtree: true });
+  // Crossing the desktop/mobile breakpoint shows the other copy of each row's requester
+  // link: rescan so the badge moves to the visible one.
+  let resizeFrame = 0;
+  const onResize = () => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => void scanNow());
+  };
+  doc.defaultView?.addEventListener('resize', onResize);
   void scanNow();
 
   function stop(): void {
     stopped = true;
     observer.disconnect();
+    doc.defaultView?.removeEventListener('resize', onResize);
     for (const feature of features) feature.clear(doc);
   }
 

@@ -28,7 +28,8 @@ const TABLES = [
 
 const ROW = 'li.table-row';
 const REQUESTER_CELL = '.requester-column, .requester-name-column';
-const REQUESTER_LINK = '.requester-column a[href*="/requesters/"], .requester-name-column a[href*="/requesters/"]';
+/** Any requester link in a row: the desktop cell, or the mobile layout's `.requester-name`. */
+const REQUESTER_LINK = 'a[href*="/requesters/"]';
 const REQUESTER_HREF = /\/requesters\/(A[0-9A-Z]{11,20})(?:\/|\?|#|$)/;
 
 /** Pages that should show a table; finding none there means the page changed. */

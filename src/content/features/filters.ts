@@ -22,7 +22,8 @@ function ensureStyle(doc: Document): void {
   if (doc.getElementById(FILTER_STYLE_ID)) return;
   const style = doc.createElement('style');
   style.id = FILTER_STYLE_ID;
-  style.textContent = `[${ATTRIBUTE}="hide"]{display:none!important}[${ATTRIBUTE}="dim"]{opacity:.45}`;
+  // Dimmed rows lose their colour, not their contrast: they must stay readable.
+  style.textContent = `[${ATTRIBUTE}="hide"]{display:none!important}[${ATTRIBUTE}="dim"]{filter:grayscale(1);background:#f1f1f1!important}`;
   (doc.head ?? doc.documentElement).append(style);
 }
 
