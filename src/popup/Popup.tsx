@@ -67,6 +67,22 @@ export function Popup() {
       );
   }, []);
 
+  // Opened from a detail card's button (popup.html?form=review&requester=…&tab=…): go
+  // straight to that form, once the page's requesters are known.
+  const openedFromCard = useRef(false);
+  useEffect(() => {
+    if (page === undefined || openedFromCard.current) return;
+    const params = new URLSearchParams(location.search);
+    const form = params.get('form');
+    const key = params.get('requester');
+    if (!form || !key) return;
+    openedFromCard.current = true;
+    const requester = { key, name: page?.requesters.find((r) => r.key === key)?.name ?? key.slice(key.indexOf(':') + 1) };
+    if (form === 'review') writeReview(requester);
+    else if (form === 'suspension') setView({ kind: 'suspension', requester });
+    else if (form === 'flag') setView({ kind: 'flag', requester });
+  }, [page]);
+
   // Move focus to the new view's heading so keyboard and screen-reader users follow along.
   useEffect(() => {
     if (view.kind === 'home') return;
