@@ -33,6 +33,10 @@ import { REVIEW_COLUMNS, pseudonym, publicReview, type ReviewRecord } from '../s
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const newId = () => randomBytes(12).toString('base64url');
+let auditCounter = 0;
+/** Sorts by time, then by order of writing within this process (several entries can share a millisecond). */
+const auditId = (at: number) =>
+  `${Math.max(0, at).toString(36).padStart(10, '0')}${(auditCounter++ % 36 ** 6).toString(36).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
 
 export interface Moderator {
   accountId: string;
@@ -487,7 +491,7 @@ export class ModerationStore {
 
   private audit(tx: SqlExecutor, moderator: string, action: AuditAction, target: string, reason: string, now: number, detail: Record<string, unknown> = {}) {
     return tx.run('INSERT INTO audit_log (id, at, moderator, action, target, reason, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      newId(),
+      auditId(now),
       now,
       moderator,
       action,
