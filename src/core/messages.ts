@@ -11,9 +11,11 @@ import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { RecentTask } from './recent-task.js';
 import { Rules } from './rules.js';
-import { Assessment, Money, TaskId, type RequesterSummary } from './schemas.js';
+import { Assessment } from './assessment.js';
+import { Money, TaskId } from './fields.js';
+import type { RequesterSummary } from './summary.js';
 import { EncodedSummary } from './summary-codec.js';
-import { PublicReview } from './sync-protocol.js';
+import { PublicReview } from './public-review.js';
 
 /**
  * One requester in a lookup answer. The summary travels in its compact encoded row (a

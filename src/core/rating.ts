@@ -4,20 +4,9 @@
  * worker's own thresholds apply, so the level is decided locally, not by the server).
  */
 import type { Currency, Rules, Thresholds } from './rules.js';
-import {
-  RATING_DIMENSIONS,
-  type Assessment,
-  type HourlyPay,
-  type IssueTag,
-  type Level,
-  type Money,
-  type Outcome,
-  type RatingDimension,
-  type RatingStat,
-  type Reason,
-  type RequesterSummary,
-  type WindowStats,
-} from './schemas.js';
+import type { Assessment, Level, Reason } from './assessment.js';
+import { RATING_DIMENSIONS, type IssueTag, type Money, type Outcome, type RatingDimension } from './fields.js';
+import type { HourlyPay, RatingStat, RequesterSummary, WindowStats } from './summary.js';
 import type { RequesterKey } from './requester-key.js';
 
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int } from './rules.js';
-import { Money, TaskId } from './schemas.js';
+import { Money, TaskId } from './fields.js';
 
 /** A task the worker did or accepted, kept only in this browser to pick from when reporting. */
 export const RecentTask = z.strictObject({

@@ -3,45 +3,20 @@
  * flags) and what the server computes and replicates (requester summaries).
  * Every part validates with these same schemas, so an error names the same field
  * in the popup, the background and the server.
+ *
+ * Split in modules by who needs them — fields.ts, assessment.ts, summary.ts and the
+ * inputs here — so the content script, which must stay small, bundles only the first
+ * two; this module re-exports them all for everyone else.
  */
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
-import { Currency, int, num } from './rules.js';
+import { int, num } from './rules.js';
+import { displayText, freeText, ID_CHARS, IssueTag, ISSUE_TAGS, Money, Outcome, Rating, RequesterName, TaskId } from './fields.js';
 
+export * from './fields.js';
+export * from './assessment.js';
+export * from './summary.js';
 export { RequesterKey } from './requester-key.js';
-export { Currency } from './rules.js';
-
-/** 1–5, or null for "n/a". */
-export const Rating = z.nullable(int(1, 5));
-export const RATING_DIMENSIONS = ['pay', 'fairness', 'speed', 'communication'] as const;
-export type RatingDimension = (typeof RATING_DIMENSIONS)[number];
-
-export const ISSUE_TAGS = ['unpaid_screener', 'broken', 'personal_data', 'phishing'] as const;
-export const IssueTag = z.enum(ISSUE_TAGS);
-export type IssueTag = z.infer<typeof IssueTag>;
-
-export const OUTCOMES = ['approved', 'rejected', 'pending', 'returned'] as const;
-export const Outcome = z.enum(OUTCOMES);
-export type Outcome = z.infer<typeof Outcome>;
-
-const ID_CHARS = /^[0-9A-Za-z_-]+$/;
-/** Task ids: MTurk group ids (30 chars) or Prolific study ids; permissive but plain. */
-export const TaskId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(ID_CHARS, 'letters, digits, "_" and "-" only'));
-
-/** Display text from a platform page: trimmed, bounded, no control characters. */
-const displayText = (max: number) =>
-  z.string().check(
-    z.trim(),
-    z.maxLength(max),
-    z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed'),
-  );
-const freeText = (max: number) => z._default(z.string().check(z.trim(), z.maxLength(max)), '');
-
-export const RequesterName = displayText(200).check(z.minLength(1));
-
-/** Money in minor units (cents, pence): integers keep sums exact. */
-export const Money = z.strictObject({ cents: int(0, 1_000_000), currency: Currency });
-export type Money = z.infer<typeof Money>;
 
 export const ReviewInput = z.strictObject({
   requester: RequesterKey,
@@ -121,69 +96,3 @@ export const ReviewFlagInput = z
   );
 export type ReviewFlagInput = z.input<typeof ReviewFlagInput>;
 
-/** One rating dimension in a summary. `mean` is shrunk toward the middle; `raw` is not. */
-export const RatingStat = z.object({
-  mean: z.nullable(num(1, 5)),
-  raw: z.nullable(num(1, 5)),
-  count: int(0),
-  tooFew: z.boolean(),
-});
-export type RatingStat = z.infer<typeof RatingStat>;
-
-export const HourlyPay = z.object({
-  currency: Currency,
-  centsPerHour: num(0),
-  /** Finished tasks with a time that went into the ratio. */
-  tasks: int(1),
-  /** Finished tasks in other currencies: never added in, never converted. */
-  otherCurrencyTasks: int(0),
-});
-export type HourlyPay = z.infer<typeof HourlyPay>;
-
-export const WindowStats = z.object({
-  reviews: int(0),
-  ratings: z.object({ pay: RatingStat, fairness: RatingStat, speed: RatingStat, communication: RatingStat }),
-  hourly: z.nullable(HourlyPay),
-  /** Rejected ÷ decided (approved + rejected); null when nothing was decided. */
-  rejectionShare: z.nullable(num(0, 1)),
-  decided: int(0),
-  meanDaysToDecision: z.nullable(num(0)),
-});
-export type WindowStats = z.infer<typeof WindowStats>;
-
-export const RequesterSummary = z.object({
-  key: RequesterKey,
-  name: z.string().check(z.maxLength(200)),
-  recent: WindowStats,
-  allTime: WindowStats,
-  suspensions: z.object({
-    /** Distinct established accounts reporting within the danger window. */
-    accounts: int(0),
-    since: z.nullable(z.iso.date()),
-    confirmed: z.boolean(),
-  }),
-  /** Distinct established accounts per issue (review tags and requester flags). */
-  issues: z.object({ unpaid_screener: int(0), broken: int(0), personal_data: int(0), phishing: int(0) }),
-  phishingConfirmed: z.boolean(),
-  /** Reviews held for moderation (brigade or flags): not in any aggregate. */
-  held: int(0),
-});
-export type RequesterSummary = z.infer<typeof RequesterSummary>;
-
-export const LEVELS = ['unknown', 'ok', 'caution', 'danger'] as const;
-export const Level = z.enum(LEVELS);
-export type Level = z.infer<typeof Level>;
-
-/** Why a requester got its level; codes map to `_locales` strings. */
-export const Reason = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('suspensions'), accounts: int(0), confirmed: z.boolean() }),
-  z.object({ code: z.literal('phishing'), accounts: int(0), confirmed: z.boolean() }),
-  z.object({ code: z.literal('suspension_reports'), accounts: int(0) }),
-  z.object({ code: z.literal('low_pay'), centsPerHour: num(0), thresholdCents: num(0), currency: Currency }),
-  z.object({ code: z.literal('rejections'), share: num(0, 1), thresholdShare: num(0, 1) }),
-  z.object({ code: z.literal('low_rating'), dimension: z.enum(RATING_DIMENSIONS), mean: num(1, 5), threshold: num(1, 5) }),
-]);
-export type Reason = z.infer<typeof Reason>;
-
-export const Assessment = z.object({ level: Level, reasons: z.array(Reason) });
-export type Assessment = z.infer<typeof Assessment>;

@@ -7,7 +7,8 @@ import * as z from 'zod/mini';
 import { shrinkRating } from './rating.js';
 import { RequesterKey } from './requester-key.js';
 import { int, type Rules } from './rules.js';
-import { Currency, ISSUE_TAGS, type RatingStat, type RequesterSummary, type WindowStats } from './schemas.js';
+import { Currency, ISSUE_TAGS } from './fields.js';
+import type { RatingStat, RequesterSummary, WindowStats } from './summary.js';
 
 
 /** A nullable number scaled to an integer: `null` stays `null`. */

@@ -8,7 +8,6 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int } from './rules.js';
-import { Currency, IssueTag, Outcome, Rating, TaskId } from './schemas.js';
 
 /** Bump when a body below changes shape; old clients then see a 400 and update. */
 export const SYNC_FORMAT = 1;
@@ -159,26 +158,8 @@ export async function bucketPrefix(key: RequesterKey, length: number): Promise<s
 /** GET /v1/buckets?prefix=HEX — the prefix may be empty when the database is small. */
 export const BucketQuery = z.strictObject({ prefix: z.string().check(z.maxLength(8), z.regex(/^[0-9a-f]*$/, 'lowercase hex only')) });
 
-/** A visible review as anyone may see it: the author is a pseudonym that differs per requester. */
-export const PublicReview = z.object({
-  id: z.string(),
-  author: z.string(),
-  /** Day precision only: exact times would help link an author's reviews. */
-  createdOn: z.iso.date(),
-  editedOn: z.nullable(z.iso.date()),
-  taskId: TaskId,
-  taskTitle: z.string(),
-  reward: z.object({ cents: int(0), currency: Currency }),
-  bonusCents: int(0),
-  minutes: z.nullable(z.number()),
-  finished: z.boolean(),
-  outcome: Outcome,
-  daysToDecision: z.nullable(z.number()),
-  ratings: z.object({ pay: Rating, fairness: Rating, speed: Rating, communication: Rating }),
-  text: z.string(),
-  tags: z.array(IssueTag),
-});
-export type PublicReview = z.infer<typeof PublicReview>;
+export { PublicReview } from './public-review.js';
+import { PublicReview } from './public-review.js';
 
 /** Per requester, the most recent visible reviews (at most BUCKET_REVIEWS_PER_REQUESTER). */
 export const BUCKET_REVIEWS_PER_REQUESTER = 50;

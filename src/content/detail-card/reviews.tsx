@@ -3,7 +3,7 @@
  * Review texts come from other workers: rendered as text only, long ones clamped with a
  * "more" toggle.
  */
-import { RATING_DIMENSIONS } from '../../core/schemas.js';
+import { RATING_DIMENSIONS } from '../../core/fields.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
 import { formatMoney, t } from '../../ui/i18n.js';
 import { dimensionLabel } from '../../ui/reasons.js';

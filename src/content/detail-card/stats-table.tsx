@@ -4,7 +4,8 @@
  * and column.
  */
 import type { ComponentChildren } from 'preact';
-import { RATING_DIMENSIONS, type RatingStat, type RequesterSummary, type WindowStats } from '../../core/schemas.js';
+import { RATING_DIMENSIONS } from '../../core/fields.js';
+import type { RatingStat, RequesterSummary, WindowStats } from '../../core/summary.js';
 import { formatMoney, formatRating, formatShare, t } from '../../ui/i18n.js';
 import { dimensionLabel } from '../../ui/reasons.js';
 import { counted, formatCount } from './format.js';
