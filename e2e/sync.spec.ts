@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Request, Worker } from '@playwright/test';
 import { createAccount, ownReviews, postReview, review } from './api-client.js';
-import { backgroundOf, expect, extensionPage, launchWithExtension, profileDir, sendUi, serveFixture, test } from './harness.js';
+import { backgroundOf, expect, extensionIdOf, extensionPage, launchWithExtension, profileDir, sendUi, serveFixture, test } from './harness.js';
 import { startTestServer, type TestServer } from './server.js';
 
 interface Status {
@@ -49,12 +49,29 @@ test('a review written in one browser reaches another browser after its next syn
     await list.goto(HOME);
     await expect(levelOf(list, MULLER.key)).toHaveAttribute('data-lantern-level', 'unknown');
 
-    // Browser A writes a review: $3.00 for 12 minutes.
-    const writer = await connect(context, background);
-    const sent = await sendUi<{ delivered: boolean }>(writer, 'ui/submit', {
-      submission: { kind: 'review', payload: review(MULLER.key, MULLER.name) },
+    // Browser A writes a review in its popup, on the task list it is looking at: $3.00 for 12 minutes.
+    await connect(context, background);
+    await serveFixture(context, 'https://worker.mturk.com/**', 'mturk-home.html');
+    const tab = await context.newPage();
+    await tab.goto(HOME);
+    await expect(levelOf(tab, MULLER.key)).toHaveAttribute('data-lantern-level', 'unknown');
+    const tabId = await background.evaluate(async () => {
+      const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }).chrome;
+      return (await chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id;
     });
-    expect(sent.delivered).toBe(true);
+    const popup = await context.newPage();
+    // As the badge's detail card opens it: the popup for that tab, at the review form.
+    await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?tab=${tabId}&form=review&requester=${encodeURIComponent(MULLER.key)}`);
+    const form = popup.locator('form[data-form="review"]');
+    await expect(form).toContainText(MULLER.name);
+    await form.getByLabel('Task title').fill('Categorize product listings');
+    await form.getByLabel('Task ID').fill('3AS5SGTU2GYRDPB34F61NLOFQ33W6Y');
+    await form.getByLabel('Reward').fill('3.00');
+    await form.getByLabel('Minutes worked').fill('12');
+    await form.getByLabel('Pay', { exact: true }).selectOption('4');
+    await form.getByLabel('Your review').fill('Fair pay, approved the next day.');
+    await form.getByRole('button', { name: 'Send review' }).click();
+    await expect(popup.getByRole('status').first()).toHaveText('Sent.');
 
     // B's next sync brings the new summary; its task list shows it.
     await sendUi(reader, 'ui/sync-now');
