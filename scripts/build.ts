@@ -17,6 +17,8 @@ import { checkManifest } from './manifest-check.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
+/** The moderation page, served by the server at /moderate (not part of the extension). */
+export const MODERATION_DIR = join(ROOT, 'dist', 'moderation');
 const CONTENT_BUDGET_GZIP = 30 * 1024;
 
 /** Extension pages: src/<name>/index.tsx + src/<name>/<name>.html. Added as they are written. */
@@ -68,6 +70,25 @@ function copyStatic(outdir: string): void {
   for (const name of PAGES) cpSync(join(ROOT, 'src', name, `${name}.html`), join(outdir, `${name}.html`));
 }
 
+/** src/moderation → dist/moderation: index.html, moderation.js, moderation.css. */
+async function buildModerationPage(dev: boolean): Promise<void> {
+  rmSync(MODERATION_DIR, { recursive: true, force: true });
+  mkdirSync(MODERATION_DIR, { recursive: true });
+  await esbuild.build({
+    entryPoints: { moderation: join(ROOT, 'src/moderation/index.tsx') },
+    outdir: MODERATION_DIR,
+    bundle: true,
+    minify: !dev,
+    format: 'esm',
+    target: ['chrome120', 'firefox128'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"' },
+    logLevel: 'warning',
+  });
+  for (const file of ['index.html', 'moderation.css']) cpSync(join(ROOT, 'src/moderation', file), join(MODERATION_DIR, file));
+}
+
 export interface BundleSize {
   file: string;
   bytes: number;
@@ -87,7 +108,7 @@ export async function build(options: { outdir?: string; dev?: boolean; quiet?: b
   const outdir = options.outdir ?? EXTENSION_DIR;
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  await Promise.all(entryOptions(outdir, options.dev ?? false).map((o) => esbuild.build(o)));
+  await Promise.all([...entryOptions(outdir, options.dev ?? false).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
   copyStatic(outdir);
   const problems = checkManifest(outdir);
   if (problems.length > 0) throw new Error(`build failed:\n  ${problems.join('\n  ')}`);
