@@ -6,7 +6,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ReviewFlagInput, ReviewInput, RequesterFlagInput, SuspensionReportInput } from '../core/schemas.js';
-import { KEY_A, review } from './testing/builders.js';
+import { BanBody, DecisionBody, MergeBody, MuteBody, PublishRulesBody, ReasonBody, ReleaseHeldBody } from '../core/moderation-protocol.js';
+import { DEFAULT_RULES } from '../core/rules.js';
+import { sha256Hex } from './http/guards.js';
+import { runModeratorCommand } from './moderation/roles-cli.js';
+import { KEY_A, KEY_B, review } from './testing/builders.js';
 import { startTestServer, type TestServer } from './testing/harness.js';
 
 const RUNS = 1000;
@@ -115,4 +119,48 @@ describe('bad bodies on every write endpoint (SQLite)', () => {
     expect((await t.request('DELETE', `/v1/reviews/${reviewId}`, { secret, body: '{}' })).status).toBe(400);
     expect(await t.db.dumpTables()).toEqual(before);
   });
+});
+
+describe('bad bodies on every moderation action (SQLite)', () => {
+  let t: TestServer;
+  let admin: string;
+  let reviewId: string;
+  let before: Record<string, string[]>;
+
+  beforeAll(async () => {
+    t = await startTestServer('sqlite', { logLevel: 'warn' });
+    admin = await t.account();
+    const quiet = { out: () => undefined, err: () => undefined };
+    await runModeratorCommand(['grant', '--role', 'admin', '--account', sha256Hex(admin), '--database', t.db.database], quiet);
+    const author = await t.account();
+    reviewId = (await t.request('POST', '/v1/reviews', { secret: author, body: review({ taskId: 'KEEP' }) })).json.review.id;
+    before = await t.db.dumpTables();
+  });
+  afterAll(() => t?.close());
+
+  const { version: _v, ...rules } = DEFAULT_RULES;
+  const actions: [string, () => string, Record<string, unknown>, z.ZodMiniType][] = [
+    ['reviews/:id/hide', () => `/v1/moderation/reviews/${reviewId}/hide`, { reason: 'a reason' }, ReasonBody],
+    ['held/release', () => '/v1/moderation/held/release', { requester: KEY_A, reason: 'a reason' }, ReleaseHeldBody],
+    ['requesters/:key/suspension', () => `/v1/moderation/requesters/${KEY_A}/suspension`, { decision: 'confirm', reason: 'a reason' }, DecisionBody],
+    ['accounts/mute', () => '/v1/moderation/accounts/mute', { target: { kind: 'review', id: reviewId }, days: 3, reason: 'a reason' }, MuteBody],
+    ['accounts/ban', () => '/v1/moderation/accounts/ban', { target: { kind: 'review', id: reviewId }, reason: 'a reason' }, BanBody],
+    ['requesters/merge', () => '/v1/moderation/requesters/merge', { from: KEY_B, into: KEY_A, reason: 'a reason' }, MergeBody],
+    ['rules', () => '/v1/moderation/rules', { rules, reason: 'a reason' }, PublishRulesBody],
+  ];
+
+  for (const [name, path, valid, schema] of actions) {
+    it(`POST /v1/moderation/${name}: 300 bad bodies, all 4xx, no row changed, no audit entry`, async () => {
+      await fc.assert(
+        fc.asyncProperty(badBodies(valid, schema), async (body) => {
+          const res = await t.request('POST', path(), { secret: admin, body: Buffer.from(body) });
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(typeof res.json?.error).toBe('string');
+        }),
+        { numRuns: 300 },
+      );
+      expect(await t.db.dumpTables()).toEqual(before);
+    }, 60_000);
+  }
 });
