@@ -3,6 +3,8 @@
  * body limits, a graceful `close()` that lets in-flight requests finish, and a mature
  * plugin for CORS built in — everything this server needs, without adapters.
  */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -74,7 +76,34 @@ export class InFlight {
   }
 }
 
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; guards: Guards; inFlight: InFlight }> {
+/**
+ * Connections that never carried a request (browsers open spare sockets ahead of time).
+ * Node counts them as busy, not idle, so a graceful close would wait for its headers
+ * timeout (about a minute) on each; at shutdown they are dropped — nothing is lost.
+ */
+class UnusedConnections {
+  private readonly unused = new Set<Socket>();
+  private closing = false;
+
+  watch(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      if (this.closing) return void socket.destroy();
+      this.unused.add(socket);
+      socket.once('close', () => this.unused.delete(socket));
+    });
+    server.on('request', (request: IncomingMessage) => this.unused.delete(request.socket as Socket));
+  }
+
+  drop(): void {
+    this.closing = true;
+    for (const socket of this.unused) socket.destroy();
+    this.unused.clear();
+  }
+}
+
+export async function buildApp(
+  options: AppOptions,
+): Promise<{ app: FastifyInstance; guards: Guards; inFlight: InFlight; dropUnusedConnections: () => void }> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps Fastify's default generics.
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -89,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     return503OnClosing: true,
   });
   const { storage, now } = options;
+  const unused = new UnusedConnections();
+  unused.watch(app.server);
   const guards = new Guards(storage, options.rateLimits, now);
   const allowedOrigin = originMatcher(options.corsOrigins);
 
@@ -137,5 +168,5 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     { snapshot: new SnapshotCache(storage, options.snapshotMaxAgeMs, now), export: new ExportCache(storage, options.exportMaxAgeMs, now) },
     { advisedWaitSeconds: options.advisedWaitSeconds },
   );
-  return { app, guards, inFlight };
+  return { app, guards, inFlight, dropUnusedConnections: () => unused.drop() };
 }

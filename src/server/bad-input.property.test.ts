@@ -143,8 +143,8 @@ describe('bad bodies on every moderation action (SQLite)', () => {
     ['reviews/:id/hide', () => `/v1/moderation/reviews/${reviewId}/hide`, { reason: 'a reason' }, ReasonBody],
     ['held/release', () => '/v1/moderation/held/release', { requester: KEY_A, reason: 'a reason' }, ReleaseHeldBody],
     ['requesters/:key/suspension', () => `/v1/moderation/requesters/${KEY_A}/suspension`, { decision: 'confirm', reason: 'a reason' }, DecisionBody],
-    ['accounts/mute', () => '/v1/moderation/accounts/mute', { target: { kind: 'review', id: reviewId }, days: 3, reason: 'a reason' }, MuteBody],
-    ['accounts/ban', () => '/v1/moderation/accounts/ban', { target: { kind: 'review', id: reviewId }, reason: 'a reason' }, BanBody],
+    ['accounts/mute', () => '/v1/moderation/accounts/mute', { target: { kind: 'review', id: 'someReview' }, days: 3, reason: 'a reason' }, MuteBody],
+    ['accounts/ban', () => '/v1/moderation/accounts/ban', { target: { kind: 'review', id: 'someReview' }, reason: 'a reason' }, BanBody],
     ['requesters/merge', () => '/v1/moderation/requesters/merge', { from: KEY_B, into: KEY_A, reason: 'a reason' }, MergeBody],
     ['rules', () => '/v1/moderation/rules', { rules, reason: 'a reason' }, PublishRulesBody],
   ];

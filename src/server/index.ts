@@ -41,7 +41,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const now = options.now ?? Date.now;
   const logger = createLogger(options.logLevel ?? 'info', options.logDestination);
   const storage = await openStorage(options.database ?? DEFAULT_SQLITE_PATH, { now });
-  const { app, guards, inFlight } = await buildApp({
+  const { app, guards, inFlight, dropUnusedConnections } = await buildApp({
     storage,
     logger,
     corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
@@ -108,7 +108,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing ??= (async () => {
         timers.forEach(clearInterval);
         stopping = true;
-        await app.close();
+        const closed = app.close();
+        dropUnusedConnections();
+        await closed;
         await inFlight.idle();
         await running;
         await storage.close();
