@@ -5,7 +5,7 @@
  * worker's account or settings.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { CONTENT_MESSAGES } from '../core/messages.js';
+import { CONTENT_MESSAGES, CONTENT_PORT } from '../core/messages.js';
 import { UI_MESSAGES } from '../core/messages-ui.js';
 import { makeReceiver } from '../core/messaging.js';
 import { contentHandlers } from './handlers-content.js';
@@ -32,4 +32,21 @@ export async function handleMessage(message: unknown, sender: Runtime.MessageSen
 
 export function listen(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => handleMessage(message, sender));
+  // A port avoids setting up a message channel per request: a page scan's lookup is then
+  // one hop each way. Requests carry an id; replies echo it.
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== CONTENT_PORT || !port.sender) return port.disconnect();
+    const sender = port.sender;
+    port.onMessage.addListener((envelope: unknown) => {
+      const { id, message } = (envelope ?? {}) as { id?: unknown; message?: unknown };
+      if (typeof id !== 'number') return;
+      void handleMessage(message, sender).then((reply) => {
+        try {
+          port.postMessage({ id, reply });
+        } catch {
+          // the page went away meanwhile
+        }
+      });
+    });
+  });
 }

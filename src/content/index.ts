@@ -3,15 +3,15 @@
  * background's local replica, in one batched message per page scan. It also answers the
  * popup's question "what is on this page?" from the page itself.
  */
-import { ext, onMessage } from '../ui/extension-api.js';
-import { CONTENT_MESSAGES, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type PageInfo } from '../core/messages.js';
+import { ext, onMessage, portTransport } from '../ui/extension-api.js';
+import { CONTENT_MESSAGES, CONTENT_PORT, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type PageInfo } from '../core/messages.js';
 import { makeReceiver, makeSender } from '../core/messaging.js';
 import { decodeSummary } from '../core/summary-codec.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
 import { watchPage } from './page-watcher.js';
 
-const sendMessage = makeSender(CONTENT_MESSAGES, (message) => ext.runtime.sendMessage(message));
+const sendMessage = makeSender(CONTENT_MESSAGES, portTransport(CONTENT_PORT));
 
 /** Remembers the task on a task page (only in this browser) and returns what is known of it. */
 async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {

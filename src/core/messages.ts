@@ -61,6 +61,9 @@ export const done = z.object({ done: z.literal(true) });
 
 export const DIAGNOSTIC_PROBLEMS = ['props_unreadable', 'no_rows', 'row_without_requester', 'adapter_threw'] as const;
 
+/** Content scripts send their requests over a long-lived port of this name (see ui/extension-api.ts). */
+export const CONTENT_PORT = 'lantern-content';
+
 /** Content script → background. */
 export const CONTENT_MESSAGES = {
   /** One per page scan: every requester key on the page, answered from the local replica. */
