@@ -17,7 +17,7 @@ import { OwnReviews } from '../ui/components/OwnReviews.js';
 import { RequesterCard, type RequesterActions } from '../ui/components/RequesterCard.js';
 import { newDraft, draftFromReview, type ReviewDraft } from '../ui/components/review-draft.js';
 import { ReviewForm } from '../ui/components/ReviewForm.js';
-import { errorText, send, tabSender } from '../ui/components/send.js';
+import { send, tabSender } from '../ui/components/send.js';
 import { SuspensionForm } from '../ui/components/SuspensionForm.js';
 import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
@@ -107,18 +107,9 @@ export function Popup() {
     setView({ kind: 'review', draft, suggested: draft.minutes !== '' });
   }
 
-  async function editOwnReview(review: OwnReview) {
-    // Own reviews carry the requester key, not its name: the replica or the page knows it.
-    let name = page?.requesters.find((r) => r.key === review.requester)?.name ?? '';
-    if (!name) {
-      try {
-        name = (await send('ui/requester-detail', { key: review.requester })).summary?.name ?? '';
-      } catch {
-        /* fall back to the id below */
-      }
-    }
-    const requesterName = name || review.requester.slice(review.requester.indexOf(':') + 1);
-    setView({ kind: 'review', draft: draftFromReview({ ...review, requesterName }), reviewId: review.id });
+  function editOwnReview(review: OwnReview) {
+    // The server returns the requester's name as the author wrote it.
+    setView({ kind: 'review', draft: draftFromReview(review), reviewId: review.id });
   }
 
   function editOutboxItem(item: OutboxItem) {
@@ -205,7 +196,7 @@ export function Popup() {
               <OutboxList items={status?.outbox ?? []} onEdit={editOutboxItem} onChanged={() => send('ui/status', {}).then(setStatus, () => undefined)} />
             </>
           }
-          ownReviews={<OwnReviews onEdit={(review) => void editOwnReview(review).catch((e) => setNotice({ text: errorText(e), kind: 'error' }))} refreshKey={ownKey} />}
+          ownReviews={<OwnReviews onEdit={editOwnReview} refreshKey={ownKey} />}
         />
       );
   }
