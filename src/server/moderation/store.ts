@@ -32,7 +32,6 @@ import { REVIEW_COLUMNS, pseudonym, publicReview, type ReviewRecord } from '../s
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const newId = () => randomBytes(12).toString('base64url');
 let auditCounter = 0;
 /** Sorts by time, then by order of writing within this process (several entries can share a millisecond). */
 const auditId = (at: number) =>
