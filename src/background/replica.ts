@@ -42,13 +42,44 @@ export async function getSummaries(keys: readonly RequesterKey[], rules: Rules):
   return new Map([...rows].map(([key, row]) => [key, decodeSummary(row, rules)]));
 }
 
+/**
+ * Bucket records read recently, kept in memory while the background lives: a worker's
+ * task lists show the same requesters again and again, and IndexedDB costs about 0.1 ms
+ * per record read. Any write to the replica empties it. Bounded (least recently used out).
+ */
+const BUCKET_CACHE_SIZE = 1024;
+const bucketCache = new Map<number, ReplicaBucket | null>();
+/** Bumped by every write: a read that overlapped a write doesn't fill the cache. */
+let replicaGeneration = 0;
+
+function forgetCachedBuckets(): void {
+  replicaGeneration += 1;
+  bucketCache.clear();
+}
+
 /** The replica's encoded rows for these keys; a key without a row maps to nothing. */
 export async function getRows(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummary>> {
-  const { active } = await readMeta();
-  const tx = (await db()).transaction(active);
   const groups = groupByBucket(keys, (key) => key);
-  const buckets = await Promise.all([...groups.keys()].map((bucket) => tx.store.get(bucket)));
-  await tx.done;
+  const missing = [...groups.keys()].filter((bucket) => !bucketCache.has(bucket));
+  const fresh = new Map<number, ReplicaBucket | null>();
+  if (missing.length > 0) {
+    const generation = replicaGeneration;
+    const { active } = await readMeta();
+    const tx = (await db()).transaction(active);
+    const read = await Promise.all(missing.map((bucket) => tx.store.get(bucket)));
+    await tx.done;
+    missing.forEach((bucket, i) => fresh.set(bucket, read[i] ?? null));
+    if (generation === replicaGeneration) for (const [bucket, record] of fresh) bucketCache.set(bucket, record);
+  }
+  const buckets = [...groups.keys()].map((bucket) => {
+    const record = fresh.has(bucket) ? fresh.get(bucket)! : (bucketCache.get(bucket) ?? null);
+    if (bucketCache.has(bucket)) {
+      bucketCache.delete(bucket); // re-insert: most recently used last
+      bucketCache.set(bucket, record);
+    }
+    return record;
+  });
+  while (bucketCache.size > BUCKET_CACHE_SIZE) bucketCache.delete(bucketCache.keys().next().value!);
   const found = new Map<RequesterKey, EncodedSummary>();
   for (const record of buckets) {
     if (!record) continue;
@@ -92,6 +123,7 @@ export async function replaceAll(
   const database = await db();
   const { active } = await readMeta();
   const staging: ReplicaStore = REPLICA_STORES.find((s) => s !== active)!;
+  forgetCachedBuckets();
   await database.clear(staging);
   let done = 0;
   for (let start = 0; start < records.length; start += BUCKETS_PER_TRANSACTION) {
@@ -107,6 +139,7 @@ export async function replaceAll(
   await writeMeta(tx, next);
   await tx.done;
   metaCommitted(next);
+  forgetCachedBuckets();
   // The old generation is no longer read; free its space.
   await database.clear(active);
 }
@@ -127,6 +160,7 @@ export async function applyChanges(
   for (const key of removed) latest.set(key, null);
   const database = await db();
   const { active } = await readMeta();
+  forgetCachedBuckets();
   const tx = database.transaction([active, 'meta'], 'readwrite');
   const store = tx.objectStore(active);
   try {
@@ -155,6 +189,7 @@ export async function applyChanges(
     await Promise.all([...records.map((record) => store.put(record)), writeMeta(tx, next)]);
     await tx.done;
     metaCommitted(next);
+    forgetCachedBuckets();
   } catch (error) {
     try {
       tx.abort();

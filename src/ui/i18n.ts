@@ -4,8 +4,17 @@
  */
 import { ext } from './extension-api.js';
 
+const plain = new Map<string, string>();
+
 export function t(key: string, substitutions?: string | string[]): string {
-  return ext.i18n.getMessage(key, substitutions) || key;
+  if (substitutions !== undefined) return ext.i18n.getMessage(key, substitutions) || key;
+  // A task list asks for the same few strings hundreds of times.
+  let text = plain.get(key);
+  if (text === undefined) {
+    text = ext.i18n.getMessage(key) || key;
+    plain.set(key, text);
+  }
+  return text;
 }
 
 export function uiLocale(): string {
