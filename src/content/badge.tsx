@@ -8,23 +8,9 @@ import type { LookupResult } from '../core/messages.js';
 import { isKeyedByName } from '../core/requester-key.js';
 import type { Level } from '../core/schemas.js';
 import { formatMoney, t } from '../ui/i18n.js';
+import { LevelIcon } from '../ui/level-icon.js';
 import { describeReason } from '../ui/reasons.js';
 
-/** Inline SVG, not emoji: emoji fonts are missing on many workers' machines. */
-export const LEVEL_ICON_PATHS: Record<Level, string> = {
-  unknown: 'M8 1.5l1.9 4.1 4.4.5-3.3 3 .9 4.4L8 11.3l-3.9 2.2.9-4.4-3.3-3 4.4-.5z',
-  ok: 'M2.5 8.5l3.5 3.5 7.5-8',
-  caution: 'M8 1.5L15 14H1zM8 6v4M8 11.5v1',
-  danger: 'M5 1h6l4 4v6l-4 4H5l-4-4V5zM8 4.5v5M8 11v1.5',
-};
-
-export function LevelIcon({ level, size = 11 }: { level: Level; size?: number }) {
-  return (
-    <svg class="icon" viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
-      <path d={LEVEL_ICON_PATHS[level]} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
-    </svg>
-  );
-}
 
 const LEVEL_LABELS: Record<Level, string> = {
   unknown: 'levelLabelUnknown',
@@ -76,7 +62,7 @@ export function Badge({ name, result, onOpen }: { name: string; result: LookupRe
       onMouseEnter={() => onOpen('hover')}
       onFocus={() => onOpen('focus')}
     >
-      <LevelIcon level={level} />
+      <LevelIcon level={level} size={11} />
       <span>{badgeText(result)}</span>
     </button>
   );

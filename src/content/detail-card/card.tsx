@@ -6,7 +6,7 @@
  * which renders again on every change — it keeps the content script small.
  */
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { LevelIcon } from '../badge.js';
+import { LevelIcon } from '../../ui/level-icon.js';
 import { t } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
 import { counted, formatDay, LEVEL_WORDS } from './format.js';

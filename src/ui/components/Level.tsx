@@ -1,13 +1,7 @@
 /** A requester's level as a pill: an icon and words, never colour alone. */
 import type { Level } from '../../core/schemas.js';
 import { t } from '../i18n.js';
-
-const ICON_PATHS: Record<Level, string> = {
-  unknown: 'M8 1.5l1.9 4.1 4.4.5-3.3 3 .9 4.4L8 11.3l-3.9 2.2.9-4.4-3.3-3 4.4-.5z',
-  ok: 'M2.5 8.5l3.5 3.5 7.5-8',
-  caution: 'M8 1.5L15 14H1zM8 6v4M8 11.5v1',
-  danger: 'M5 1h6l4 4v6l-4 4H5l-4-4V5zM8 4.5v5M8 11v1.5',
-};
+import { LevelIcon } from '../level-icon.js';
 
 const LEVEL_WORDS: Record<Level, string> = {
   unknown: 'levelWordUnknown',
@@ -16,13 +10,6 @@ const LEVEL_WORDS: Record<Level, string> = {
   danger: 'levelWordDanger',
 };
 
-export function LevelIcon({ level, size = 12 }: { level: Level; size?: number }) {
-  return (
-    <svg viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
-      <path d={ICON_PATHS[level]} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
-    </svg>
-  );
-}
 
 export function LevelPill({ level }: { level: Level }) {
   return (
