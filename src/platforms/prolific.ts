@@ -38,7 +38,8 @@ function spotFor(studyId: string, row: Element, known: Record<string, [string, s
   const pair = known[studyId];
   const key: RequesterKey | null = (pair && requesterKey('prolific', pair[0])) || prolificNameKey(name);
   if (!key) return null;
-  return { key, name: pair?.[1] || name, anchor: host, row, position: 'afterend' };
+  // The host line is a block ("By <name>"): the badge goes inside it, on the name's line.
+  return { key, name: pair?.[1] || name, anchor: host, row, position: 'beforeend' };
 }
 
 function money(text: string | null | undefined): TaskContext['reward'] {

@@ -15,9 +15,10 @@ export interface RequesterSpot {
   anchor: Element;
   /**
    * Before the name where its cell truncates overflowing text (the badge must never be
-   * the part cut off); after it where there is room.
+   * the part cut off); after it where there is room; inside it at its end where the name
+   * is a block of its own (so the badge stays on the name's line).
    */
-  position: 'beforebegin' | 'afterend';
+  position: 'beforebegin' | 'afterend' | 'beforeend';
   /** The task row (or card) the spot belongs to: one badge per row, filters act on it. */
   row: Element;
 }
