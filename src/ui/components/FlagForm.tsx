@@ -2,7 +2,7 @@
 import { useId, useState } from 'preact/hooks';
 import { REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS, type RequesterFlagInput, type ReviewFlagInput } from '../../core/schemas.js';
 import { t } from '../i18n.js';
-import { Field } from './fields.js';
+import { Field, FormFooter } from './fields.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 type RequesterFlagReason = (typeof REQUESTER_FLAG_REASONS)[number];
@@ -67,17 +67,7 @@ export function FlagForm(props: Common & { requester: { key: string; name: strin
       <Field id={`${base}-note`} label={t('fieldNoteModerators')} error={form.invalid('note') ? form.error : null}>
         <textarea id={`${base}-note`} name="note" rows={3} value={note} aria-invalid={form.invalid('note')} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <p role="alert" class="error" data-role="form-error">
-        {form.error ?? ''}
-      </p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={form.busy}>
-          {form.busy ? t('sending') : t('sendFlag')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={form.error} busy={form.busy} sendLabel={t('sendFlag')} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -114,17 +104,7 @@ export function ReviewFlagForm(props: Common & { reviewId: string; about: string
       >
         <textarea id={`${base}-note`} rows={3} value={note} aria-invalid={form.invalid('note')} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <p role="alert" class="error" data-role="form-error">
-        {form.error ?? ''}
-      </p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={form.busy}>
-          {form.busy ? t('sending') : t('sendFlag')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={form.error} busy={form.busy} sendLabel={t('sendFlag')} onCancel={props.onCancel} />
     </form>
   );
 }

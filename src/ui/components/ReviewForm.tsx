@@ -8,7 +8,7 @@ import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDime
 import { Currency } from '../../core/rules.js';
 import { t } from '../i18n.js';
 import { dimensionLabel } from '../reasons.js';
-import { describedBy, Field } from './fields.js';
+import { describedBy, Field, FormFooter } from './fields.js';
 import { reviewFromDraft, type ReviewDraft } from './review-draft.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
@@ -177,17 +177,7 @@ export function ReviewForm(props: ReviewFormProps) {
           </label>
         ))}
       </fieldset>
-      <p role="alert" class="error" data-role="form-error">
-        {form.error ?? ''}
-      </p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={form.busy || textLength > TEXT_MAX}>
-          {form.busy ? t('sending') : props.reviewId ? t('saveChanges') : t('sendReview')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={form.error} busy={form.busy} sendLabel={props.reviewId ? t('saveChanges') : t('sendReview')} disabled={textLength > TEXT_MAX} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import type { RecentTask } from '../../core/extension-state.js';
 import type { SuspensionReportInput } from '../../core/schemas.js';
 import { t } from '../i18n.js';
-import { describedBy, Field, StatusLine } from './fields.js';
+import { describedBy, Field, FormFooter, StatusLine } from './fields.js';
 import { formatDateTime, todayIso } from './format.js';
 import { errorText, send } from './send.js';
 import { useSubmit, type ServerError } from './use-submit.js';
@@ -169,17 +169,7 @@ export function SuspensionForm(props: SuspensionFormProps) {
       <Field id={id('note')} label={t('fieldNoteModerators')} error={errorFor('note')}>
         <textarea id={id('note')} name="note" rows={3} value={note} aria-invalid={form.invalid('note')} onInput={(e) => setNote(e.currentTarget.value)} />
       </Field>
-      <p role="alert" class="error" data-role="form-error">
-        {form.error ?? ''}
-      </p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={form.busy}>
-          {form.busy ? t('sending') : t('sendReport')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormFooter error={form.error} busy={form.busy} sendLabel={t('sendReport')} onCancel={props.onCancel} />
     </form>
   );
 }

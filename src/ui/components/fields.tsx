@@ -82,3 +82,22 @@ function FocusedButton({ onClick, children }: { onClick: () => void; children: C
     </button>
   );
 }
+
+/** Every form's last lines: the error in words (announced), then send and cancel. */
+export function FormFooter(props: { error: string | null; busy: boolean; sendLabel: string; disabled?: boolean; onCancel(): void }) {
+  return (
+    <>
+      <p role="alert" class="error" data-role="form-error">
+        {props.error ?? ''}
+      </p>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={props.busy || props.disabled}>
+          {props.busy ? t('sending') : props.sendLabel}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('cancel')}
+        </button>
+      </div>
+    </>
+  );
+}
