@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int } from './rules.js';
+import { fnv1a32 } from './hash.js';
 
 /** Bump when a body below changes shape; old clients then see a 400 and update. */
 export const SYNC_FORMAT = 1;
@@ -47,16 +48,7 @@ export function canonicalRow(row: EncodedSummary): string {
   return JSON.stringify(row);
 }
 
-const utf8 = new TextEncoder();
-/** 32-bit FNV-1a over the UTF-8 bytes of `text`. */
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of utf8.encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+export { fnv1a32 };
 
 export function rowDigest(row: EncodedSummary): number {
   return fnv1a32(canonicalRow(row));
@@ -149,7 +141,7 @@ export function prefixLengthFor(requesterCount: number): number {
 
 /** The first `length` hex characters of SHA-256(key) — Web Crypto, so it works in the worker too. */
 export async function bucketPrefix(key: RequesterKey, length: number): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', utf8.encode(key));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   let hex = '';
   for (const byte of new Uint8Array(digest).slice(0, Math.ceil(length / 2))) hex += byte.toString(16).padStart(2, '0');
   return hex.slice(0, length);

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { briefOf, filterReason, MAX_PACKED_PAY, packBrief, UNKNOWN_BRIEF, unpackBrief, type BadgeBrief } from './badge-brief.js';
+import { BadgeIndex } from './badge-index.js';
+import { LEVELS } from './assessment.js';
+import { fnv1a32 } from './hash.js';
+import { assess, summarize, type ReviewFacts } from './rating.js';
+import type { RequesterKey } from './requester-key.js';
+import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from './rules.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const key = (i: number) => `mturk:A${String(i).padStart(13, '0')}` as RequesterKey;
+
+function review(cents: number, minutes: number): ReviewFacts {
+  return {
+    account: Math.random(),
+    established: true,
+    createdAt: NOW - 86_400_000,
+    reward: { cents, currency: 'USD' },
+    bonusCents: 0,
+    minutes,
+    finished: true,
+    outcome: 'approved',
+    daysToDecision: 2,
+    ratings: { pay: 4, fairness: 4, speed: 4, communication: null },
+    tags: [],
+  };
+}
+
+describe('badge brief', () => {
+  it('packs every combination into 32 bits and back', () => {
+    for (const level of LEVELS)
+      for (const flags of [0, 1, 2, 3, 4, 7, 15])
+        for (const pay of [null, { centsPerHour: 0, currency: 'USD' as const }, { centsPerHour: 1234, currency: 'GBP' as const }, { centsPerHour: MAX_PACKED_PAY, currency: 'EUR' as const }]) {
+          const brief: BadgeBrief = { level, blocked: !!(flags & 1), belowMinimums: !!(flags & 2), held: !!(flags & 4), phishing: !!(flags & 8), pay };
+          const packed = packBrief(brief);
+          expect(packed).toBeGreaterThanOrEqual(0);
+          expect(packed).toBeLessThan(2 ** 32);
+          expect(unpackBrief(packed)).toEqual(brief);
+        }
+  });
+
+  it('caps absurd pay instead of wrapping into other bits', () => {
+    const brief: BadgeBrief = { ...UNKNOWN_BRIEF, level: 'ok', pay: { centsPerHour: 1e12, currency: 'USD' } };
+    expect(unpackBrief(packBrief(brief))).toEqual({ ...brief, pay: { centsPerHour: MAX_PACKED_PAY, currency: 'USD' } });
+  });
+
+  it('is made from a summary and its assessment: level, pay, minimums, filters', () => {
+    // $1 per 20 minutes = $3.00/h, under the default $7.25 minimum.
+    const summary = summarize(
+      { key: key(1), name: 'Low', reviews: [review(100, 20), review(100, 20), review(100, 20)], heldReviews: 0, suspensions: [], issueFlags: [], confirmed: { suspension: false, phishing: false } },
+      NOW,
+      DEFAULT_RULES,
+    );
+    const assessment = assess(summary, DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    const brief = briefOf(summary, assessment, false);
+    expect(brief).toEqual({ level: 'caution', blocked: false, belowMinimums: true, held: false, phishing: false, pay: { centsPerHour: 300, currency: 'USD' } });
+    expect(filterReason(brief)).toBe('threshold');
+    expect(filterReason({ ...brief, blocked: true })).toBe('blocked');
+    expect(filterReason({ ...brief, level: 'danger', blocked: true })).toBeNull();
+    expect(briefOf(null, { level: 'unknown', reasons: [] }, false)).toEqual(UNKNOWN_BRIEF);
+  });
+});
+
+describe('badge index', () => {
+  const entries: [RequesterKey, BadgeBrief][] = Array.from({ length: 5000 }, (_, i) => [
+    key(i),
+    { ...UNKNOWN_BRIEF, level: LEVELS[i % 4]!, blocked: i % 7 === 0, pay: i % 3 ? { centsPerHour: i * 3, currency: 'USD' } : null },
+  ]);
+
+  it('answers every indexed key with its brief, after a round trip through base64', () => {
+    const index = BadgeIndex.decode(BadgeIndex.build(entries).encode());
+    expect(index.size).toBe(entries.length);
+    for (const [k, brief] of entries) expect(index.brief(k)).toEqual(brief);
+  });
+
+  it('says "no reviews yet" for keys it does not hold', () => {
+    const index = BadgeIndex.build(entries);
+    const indexed = new Set(entries.map(([k]) => fnv1a32(k)));
+    let checked = 0;
+    for (let i = 10_000; i < 11_000; i++) {
+      if (indexed.has(fnv1a32(key(i)))) continue;
+      expect(index.brief(key(i))).toEqual(UNKNOWN_BRIEF);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(990);
+  });
+
+  it('gives no brief for keys whose hashes collide (they wait for the full answer)', () => {
+    // Found by hashing key(0), key(1), … until two met.
+    const pair = ['mturk:A0000000317786', 'mturk:A0000001056240'] as [RequesterKey, RequesterKey];
+    expect(fnv1a32(pair[0])).toBe(fnv1a32(pair[1]));
+    const ok: BadgeBrief = { ...UNKNOWN_BRIEF, level: 'ok' };
+    const index = BadgeIndex.build([[pair[0], ok], [pair[1], { ...ok, level: 'danger' }], [key(-1), ok]]);
+    expect(index.brief(pair[0])).toBeNull();
+    expect(index.brief(pair[1])).toBeNull();
+    expect(index.size).toBe(2);
+  });
+
+  it('refuses stored data that is not whole, sorted pairs', () => {
+    const good = BadgeIndex.build(entries.slice(0, 3)).encode();
+    expect(() => BadgeIndex.decode(btoa('1234567'))).toThrow(/whole pairs/);
+    const bytes = Uint8Array.from(atob(good), (c) => c.charCodeAt(0));
+    const swapped = new Uint8Array([...bytes.slice(8, 16), ...bytes.slice(0, 8), ...bytes.slice(16)]);
+    expect(() => BadgeIndex.decode(btoa(String.fromCharCode(...swapped)))).toThrow(/sorted/);
+    expect(BadgeIndex.decode('').size).toBe(0);
+  });
+});
