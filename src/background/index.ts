@@ -4,6 +4,7 @@
  * interrupted (a snapshot cut off, submissions queued) resumes on every start.
  */
 import browser from 'webextension-polyfill';
+import { badgeIndexStatus, keepBadgeIndex, rebuildBadgeIndex } from './badge-index.js';
 import { patchMeta, readMeta } from './db.js';
 import { flushOutbox, OUTBOX_ALARM } from './outbox.js';
 import * as replica from './replica.js';
@@ -11,6 +12,7 @@ import { listen } from './router.js';
 import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
 
 listen();
+keepBadgeIndex();
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow();
@@ -26,4 +28,4 @@ async function resume(): Promise<void> {
 void resume();
 
 // For the developer console and end-to-end tests: the same functions the extension runs.
-Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta } });
+Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus } });

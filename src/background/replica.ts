@@ -57,6 +57,27 @@ function forgetCachedBuckets(): void {
   bucketCache.clear();
 }
 
+/** Told after every committed write to the replica (the badge index rebuilds from it). */
+const writeListeners: (() => void)[] = [];
+export function onReplicaWritten(listener: () => void): void {
+  writeListeners.push(listener);
+}
+function replicaWritten(): void {
+  for (const listener of writeListeners) listener();
+}
+
+/**
+ * Every row of the replica, a few hundred buckets at a time (so lookups get their turn
+ * between reads).
+ */
+export async function* allRows(): AsyncGenerator<EncodedSummary[]> {
+  const { active } = await readMeta();
+  for (let start = 0; start < REPLICA_BUCKETS; start += BUCKETS_PER_TRANSACTION) {
+    const records = await (await db()).getAll(active, IDBKeyRange.bound(start, start + BUCKETS_PER_TRANSACTION - 1));
+    yield records.flatMap((record) => Object.values(record.rows).map(([row]) => row));
+  }
+}
+
 /** The replica's encoded rows for these keys; a key without a row maps to nothing. */
 export async function getRows(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummary>> {
   const groups = groupByBucket(keys, (key) => key);
@@ -140,6 +161,7 @@ export async function replaceAll(
   await tx.done;
   metaCommitted(next);
   forgetCachedBuckets();
+  replicaWritten();
   // The old generation is no longer read; free its space.
   await database.clear(active);
 }
@@ -190,6 +212,7 @@ export async function applyChanges(
     await tx.done;
     metaCommitted(next);
     forgetCachedBuckets();
+    replicaWritten();
   } catch (error) {
     try {
       tx.abort();

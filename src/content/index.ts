@@ -9,6 +9,7 @@ import { makeReceiver, makeSender } from '../core/messaging.js';
 import { decodeSummary } from '../core/summary-codec.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
+import { watchBadgeHints } from './badge-hints.js';
 import { watchPage } from './page-watcher.js';
 
 const sendMessage = makeSender(CONTENT_MESSAGES, portTransport(CONTENT_PORT));
@@ -32,8 +33,11 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 }
 
 function start(adapter: PlatformAdapter): void {
+  // A new index (replica, settings or rules changed): ask again, showing the old until then.
+  const hints = watchBadgeHints(adapter.platform, () => void watcher.refresh());
   const watcher = watchPage(document, {
     adapter,
+    hints: hints.current,
     lookup: async (keys) => {
       const answer = await sendMessage('content/lookup', { platform: adapter.platform, keys });
       const results = answer.results.map(({ key, row, assessment, blocked }) => ({
@@ -61,6 +65,9 @@ function start(adapter: PlatformAdapter): void {
       }).catch(() => undefined);
     },
   });
+
+  // Rows seen before the index was read get their briefs now, if still waiting.
+  void hints.ready.then(() => watcher.scanNow());
 
   // The worker changed settings (blocklist, thresholds, filters, platforms) or rules synced.
   ext.storage.onChanged.addListener((changes, area) => {

@@ -2,10 +2,15 @@
  * Watches a task page and keeps Lantern's additions in line with it.
  *
  * React re-renders task tables on "Show details", sorting and paging, replacing rows
- * with new nodes; a MutationObserver rescans after each change. A scan asks the
- * background once for the requesters not yet known on this page, then lets every
- * content feature (badges, banners, filters, the accept guard) update the page.
+ * with new nodes; a MutationObserver rescans after each change.
+ *
+ * A scan first draws what the badge index (read from storage at start) says of each
+ * requester — in the same task that added the rows, so they are never seen without
+ * badges — then asks the background once for the requesters not yet known on this
+ * page, and when the full answers arrive lets every content feature (badges, banners,
+ * filters, the accept guard) update the page again.
  */
+import { briefOf, type BadgeBrief } from '../core/badge-brief.js';
 import type { LookupResult } from '../core/messages.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter } from '../platforms/types.js';
@@ -18,8 +23,17 @@ export interface LookupAnswer {
   results: LookupResult[];
 }
 
+/** What the badge index says, synchronously; null while none is loaded. */
+export interface BadgeHints {
+  enabled: boolean;
+  filterMode: LookupAnswer['filterMode'];
+  /** null: the index can't tell (wait for the answer). */
+  brief(key: RequesterKey): BadgeBrief | null;
+}
+
 export interface WatcherDeps {
   adapter: PlatformAdapter;
+  hints(): BadgeHints | null;
   /** Answers for keys not yet known on this page; one call per scan. */
   lookup(keys: RequesterKey[]): Promise<LookupAnswer>;
   /** An adapter problem, reported once per page and kind. */
@@ -35,15 +49,21 @@ export interface PageWatcher {
 }
 
 export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
+  /** Full answers from the background, and each one's brief. */
   const results = new Map<RequesterKey, LookupResult>();
+  /** What each badge shows: the answer's brief, or until it arrives the index's. */
+  const briefs = new Map<RequesterKey, BadgeBrief>();
+  /** Answers kept on screen while a fresh one is asked for (settings or replica changed). */
+  const stale = new Set<RequesterKey>();
   const reported = new Set<string>();
-  let filterMode: LookupAnswer['filterMode'] = 'off';
+  let filterMode: LookupAnswer['filterMode'] | null = null;
   let scanning: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   const features: ContentFeature[] = contentFeatures(() => void scanNow());
 
-  async function scanOnce(): Promise<void> {
+  /** One pass; says whether answers arrived (then the page is scanned again to show them). */
+  async function scanOnce(): Promise<boolean> {
     const url = new URL(doc.location.href);
     const scan = deps.adapter.scan(doc, url);
     for (const problem of scan.problems) {
@@ -53,16 +73,32 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
         deps.report(scan.page, problem);
       }
     }
-    const missing = [...new Set(scan.spots.map((s) => s.key))].filter((key) => !results.has(key));
-    if (missing.length > 0) {
-      const answer = await deps.lookup(missing);
-      if (!answer.enabled) return stop();
-      filterMode = answer.filterMode;
-      for (const result of answer.results) results.set(result.key, result);
+    const missing = [...new Set(scan.spots.map((s) => s.key))].filter((key) => !results.has(key) || stale.has(key));
+    const hints = deps.hints();
+    // A platform switched off in the index waits for the background's word (it is the truth).
+    if (hints?.enabled) {
+      for (const key of missing) {
+        if (briefs.has(key)) continue;
+        const brief = hints.brief(key);
+        if (brief) briefs.set(key, brief);
+      }
     }
-    if (stopped) return;
-    const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, filterMode, actions: deps.actions };
+    if (stopped) return false;
+    const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, briefs, filterMode: filterMode ?? hints?.filterMode ?? 'off', actions: deps.actions };
     for (const feature of features) feature.apply(ctx);
+    if (missing.length === 0) return false;
+    const answer = await deps.lookup(missing);
+    if (!answer.enabled) {
+      stop();
+      return false;
+    }
+    filterMode = answer.filterMode;
+    for (const result of answer.results) {
+      results.set(result.key, result);
+      briefs.set(result.key, briefOf(result.summary, result.assessment, result.blocked));
+      stale.delete(result.key);
+    }
+    return true;
   }
 
   function scanNow(): Promise<void> {
@@ -75,7 +111,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       try {
         do {
           again = false;
-          await scanOnce();
+          if (await scanOnce()) again = true;
         } while (again && !stopped);
       } catch (error) {
         // Never let a failure reach the host page; the background counts it.
@@ -116,7 +152,8 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     stop,
     scanNow,
     async refresh() {
-      results.clear();
+      // Ask again for everything, but keep showing the old answers until the new ones come.
+      for (const key of results.keys()) stale.add(key);
       await scanNow();
     },
   };

@@ -32,23 +32,27 @@ export const StoredBadgeIndex = z.object({
 });
 export type StoredBadgeIndex = z.infer<typeof StoredBadgeIndex>;
 
+/**
+ * The stored form of an index of `entries`: base64 of the sorted pairs. A free function
+ * (not a method) so the content script, which only reads indexes, doesn't carry it.
+ */
+export function encodeBadgeIndex(entries: Iterable<readonly [RequesterKey, BadgeBrief]>): { pairs: string; size: number } {
+  const byHash = new Map<number, number>();
+  for (const [key, brief] of entries) {
+    const hash = fnv1a32(key);
+    byHash.set(hash, byHash.has(hash) ? AMBIGUOUS : packBrief(brief));
+  }
+  const hashes = [...byHash.keys()].sort((a, b) => a - b);
+  const pairs = new Uint32Array(hashes.length * 2);
+  hashes.forEach((hash, i) => {
+    pairs[i * 2] = hash;
+    pairs[i * 2 + 1] = byHash.get(hash)!;
+  });
+  return { pairs: toBase64(new Uint8Array(pairs.buffer)), size: hashes.length };
+}
+
 export class BadgeIndex {
   private constructor(private readonly pairs: Uint32Array) {}
-
-  static build(entries: Iterable<readonly [RequesterKey, BadgeBrief]>): BadgeIndex {
-    const byHash = new Map<number, number>();
-    for (const [key, brief] of entries) {
-      const hash = fnv1a32(key);
-      byHash.set(hash, byHash.has(hash) ? AMBIGUOUS : packBrief(brief));
-    }
-    const hashes = [...byHash.keys()].sort((a, b) => a - b);
-    const pairs = new Uint32Array(hashes.length * 2);
-    hashes.forEach((hash, i) => {
-      pairs[i * 2] = hash;
-      pairs[i * 2 + 1] = byHash.get(hash)!;
-    });
-    return new BadgeIndex(pairs);
-  }
 
   /** Reads stored pairs; throws (and the caller goes without) when they are not a valid index. */
   static decode(base64: string): BadgeIndex {
@@ -61,10 +65,6 @@ export class BadgeIndex {
 
   get size(): number {
     return this.pairs.length / 2;
-  }
-
-  encode(): string {
-    return toBase64(new Uint8Array(this.pairs.buffer, this.pairs.byteOffset, this.pairs.byteLength));
   }
 
   /** The brief for `key`; "no reviews yet" when it isn't indexed; null when ambiguous. */

@@ -16,7 +16,10 @@ interface NativeApi {
     sendMessage(message: unknown): Promise<unknown>;
     onMessage: { addListener(listener: (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => boolean | undefined): void };
   };
-  storage: { onChanged: { addListener(listener: (changes: Record<string, unknown>, area: string) => void): void } };
+  storage: {
+    local: { get(key: string): Promise<Record<string, unknown>> };
+    onChanged: { addListener(listener: (changes: Record<string, { newValue?: unknown } | undefined>, area: string) => void): void };
+  };
   i18n: { getMessage(key: string, substitutions?: string | string[]): string; getUILanguage(): string };
 }
 

@@ -3,7 +3,7 @@
  * thresholds (pay, rating), says how many, and offers to show them. Danger requesters
  * are never hidden: a warning must be seen.
  */
-import type { LookupResult } from '../../core/messages.js';
+import { filterReason } from '../../core/badge-brief.js';
 import { t } from '../../ui/i18n.js';
 import { FILTER_STYLE_ID } from './host-slots.js';
 import type { ContentFeature } from './types.js';
@@ -11,12 +11,6 @@ import type { ContentFeature } from './types.js';
 const ATTRIBUTE = 'data-lantern-filtered';
 const NOTICE_TAG = 'lantern-notice';
 let showAll = false;
-
-export function filterReason(result: LookupResult): 'blocked' | 'threshold' | null {
-  if (result.assessment.level === 'danger') return null;
-  if (result.blocked) return 'blocked';
-  return result.assessment.reasons.some((r) => r.code === 'low_pay' || r.code === 'low_rating') ? 'threshold' : null;
-}
 
 function ensureStyle(doc: Document): void {
   if (doc.getElementById(FILTER_STYLE_ID)) return;
@@ -54,12 +48,12 @@ export function filtersFeature(rescan: () => void): ContentFeature {
   return {
     name: 'filters',
 
-    apply({ doc, spots, results, filterMode }) {
+    apply({ doc, spots, briefs, filterMode }) {
       const filtered = new Set<Element>();
       if (filterMode !== 'off') {
         for (const spot of spots) {
-          const result = results.get(spot.key);
-          if (result && filterReason(result)) filtered.add(spot.row);
+          const brief = briefs.get(spot.key);
+          if (brief && filterReason(brief)) filtered.add(spot.row);
         }
       }
       for (const row of doc.querySelectorAll(`[${ATTRIBUTE}]`)) if (!filtered.has(row)) row.removeAttribute(ATTRIBUTE);

@@ -3,6 +3,7 @@
  * result of every page scan and makes the page show it, idempotently. Adding one is a
  * new file plus a line in ./index.ts.
  */
+import type { BadgeBrief } from '../../core/badge-brief.js';
 import type { LookupResult } from '../../core/messages.js';
 import type { RequesterKey } from '../../core/requester-key.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
@@ -20,7 +21,10 @@ export interface ScanContext {
   adapter: PlatformAdapter;
   page: string;
   spots: readonly RequesterSpot[];
+  /** Full answers from the background (what banners, the card and the guard need). */
   results: ReadonlyMap<RequesterKey, LookupResult>;
+  /** What each badge shows and the filters act on: known sooner than the full answer. */
+  briefs: ReadonlyMap<RequesterKey, BadgeBrief>;
   filterMode: 'hide' | 'dim' | 'off';
   actions: ContentActions;
 }
