@@ -107,3 +107,18 @@ describe('badge index', () => {
     expect(BadgeIndex.decode('').size).toBe(0);
   });
 });
+
+describe('fnv1a32', () => {
+  it('hashes the UTF-8 bytes, for ASCII and for text beyond it', () => {
+    const reference = (text: string) => {
+      let hash = 0x811c9dc5;
+      for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193);
+      return hash >>> 0;
+    };
+    for (const text of ['', 'mturk:A1B2C3D4E5F6G7', 'Müller & Søn', 'abc日本語', '😀 emoji', 'x\u007f\u0080y']) {
+      expect(fnv1a32(text), text).toBe(reference(text));
+    }
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c); // the published FNV-1a test vector
+  });
+});
