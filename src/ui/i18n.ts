@@ -10,19 +10,32 @@ import { ext } from './extension-api.js';
  * browser call costs tens of microseconds: the template is asked for once, then filled here.
  */
 const MARKERS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e'];
-const MARKER = /[\u0001-\u0008\u000e]/g;
-const templates = new Map<string, string>();
+const MARKER = /([\u0001-\u0008\u000e])/;
+/** A message as its text pieces and, between them, which substitution goes there. */
+type Compiled = { parts: string[]; slots: number[]; plain: string };
+const compiled = new Map<string, Compiled>();
+
+function compile(key: string): Compiled {
+  const template = ext.i18n.getMessage(key, MARKERS) || key;
+  const pieces = template.split(MARKER);
+  const parts: string[] = [];
+  const slots: number[] = [];
+  pieces.forEach((piece, i) => (i % 2 === 0 ? parts.push(piece) : slots.push(MARKERS.indexOf(piece))));
+  return { parts, slots, plain: parts.join('') };
+}
 
 export function t(key: string, substitutions?: string | string[]): string {
-  let template = templates.get(key);
-  if (template === undefined) {
-    template = ext.i18n.getMessage(key, MARKERS) || key;
-    templates.set(key, template);
+  let message = compiled.get(key);
+  if (!message) {
+    message = compile(key);
+    compiled.set(key, message);
   }
-  if (substitutions === undefined) return template.replace(MARKER, '');
+  if (substitutions === undefined || message.slots.length === 0) return message.plain;
   const values = typeof substitutions === 'string' ? [substitutions] : substitutions;
-  // One pass, so a value that itself holds a marker (a name from the page) stays as it is.
-  return template.replace(MARKER, (marker) => values[MARKERS.indexOf(marker)] ?? '');
+  // Filled piece by piece, so a value that itself holds a marker (a name from the page) stays as it is.
+  let text = message.parts[0]!;
+  for (let i = 0; i < message.slots.length; i++) text += (values[message.slots[i]!] ?? '') + message.parts[i + 1]!;
+  return text;
 }
 
 export function uiLocale(): string {
