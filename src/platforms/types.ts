@@ -52,6 +52,11 @@ export interface PlatformAdapter {
   scan(doc: Document, url: URL): ScanResult;
   /** The task on a task page; null elsewhere. Must not throw. */
   task(doc: Document, url: URL): TaskContext | null;
+  /**
+   * After the page drew a scan's result (or was resized): forget layout decisions that no
+   * longer hold. True when one changed, so the page needs a rescan.
+   */
+  layoutChanged?(resized: boolean): boolean;
   /** Whether clicking `control` accepts a task (for the danger double-check). */
   isAcceptControl?(control: Element): boolean;
 }
