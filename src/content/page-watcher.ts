@@ -84,10 +84,15 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       }
     }
     if (stopped) return false;
+    // Ask before drawing: the answer travels while the briefs are drawn, and so often
+    // arrives before the page's next frame instead of after it.
+    const asked = missing.length > 0 ? deps.lookup(missing) : null;
+    asked?.catch(() => undefined); // awaited below; a drawing error must not leave it unhandled
     const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, briefs, filterMode: filterMode ?? hints?.filterMode ?? 'off', actions: deps.actions };
     for (const feature of features) feature.apply(ctx);
-    if (missing.length === 0) return false;
-    const answer = await deps.lookup(missing);
+    checkLayoutAfterDrawing();
+    if (!asked) return false;
+    const answer = await asked;
     if (!answer.enabled) {
       stop();
       return false;
@@ -99,6 +104,21 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       stale.delete(result.key);
     }
     return true;
+  }
+
+  // Layout decisions the adapter remembered are checked once the page has drawn (its
+  // styles are computed then, so the check costs little); if one no longer holds, rescan.
+  let layoutCheck = false;
+  function checkLayoutAfterDrawing(): void {
+    const view = doc.defaultView;
+    if (layoutCheck || !deps.adapter.layoutChanged || !view) return;
+    layoutCheck = true;
+    view.requestAnimationFrame(() =>
+      view.setTimeout(() => {
+        layoutCheck = false;
+        if (!stopped && deps.adapter.layoutChanged?.(false)) void scanNow();
+      }, 0),
+    );
   }
 
   function scanNow(): Promise<void> {
@@ -136,7 +156,10 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   let resizeFrame = 0;
   const onResize = () => {
     cancelAnimationFrame(resizeFrame);
-    resizeFrame = requestAnimationFrame(() => void scanNow());
+    resizeFrame = requestAnimationFrame(() => {
+      deps.adapter.layoutChanged?.(true);
+      void scanNow();
+    });
   };
   doc.defaultView?.addEventListener('resize', onResize);
   void scanNow();
