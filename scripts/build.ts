@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { DETAIL_CARD_SCRIPT } from '../src/core/messages.js';
 import { checkManifest } from './manifest-check.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,7 +42,12 @@ function entryOptions(outdir: string, dev: boolean): esbuild.BuildOptions[] {
     // page's world, before the page's code (see src/platforms/prolific-main-world.ts).
     {
       ...common,
-      entryPoints: { content: join(ROOT, 'src/content/index.ts'), 'prolific-main': join(ROOT, 'src/platforms/prolific-main-world.ts') },
+      entryPoints: {
+        content: join(ROOT, 'src/content/index.ts'),
+        // Injected by the background when a page first opens a detail card (see src/content/card-loader.ts).
+        'detail-card': join(ROOT, 'src/content/detail-card/entry.ts'),
+        'prolific-main': join(ROOT, 'src/platforms/prolific-main-world.ts'),
+      },
       format: 'iife',
       outdir,
     },
@@ -111,6 +117,8 @@ export async function build(options: { outdir?: string; dev?: boolean; quiet?: b
   await Promise.all([...entryOptions(outdir, options.dev ?? false).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
   copyStatic(outdir);
   const problems = checkManifest(outdir);
+  // Not named by the manifest, but injected by name: it must exist too.
+  if (!existsSync(join(outdir, DETAIL_CARD_SCRIPT))) problems.push(`${DETAIL_CARD_SCRIPT}, injected by the background, was not built`);
   if (problems.length > 0) throw new Error(`build failed:\n  ${problems.join('\n  ')}`);
   const sizes = bundleSizes(outdir);
   const content = sizes.find((s) => s.file === 'content.js');

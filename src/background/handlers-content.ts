@@ -4,6 +4,7 @@ import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { Handlers } from '../core/messaging.js';
 import { assess } from '../core/rating.js';
 import type { RequesterKey } from '../core/requester-key.js';
+import { DETAIL_CARD_SCRIPT } from '../core/messages.js';
 import { countProblem } from './diagnostics.js';
 import { rememberTask } from './recent-tasks.js';
 import { getRows } from './replica.js';
@@ -60,6 +61,12 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
     const params = new URLSearchParams({ form, requester: key });
     if (sender.tabId !== null) params.set('tab', String(sender.tabId));
     await browser.tabs.create({ url: browser.runtime.getURL(`popup.html?${params}`) });
+    return { done: true };
+  },
+
+  async 'content/load-card'(_, sender) {
+    if (sender.tabId === null) throw new Error('content/load-card: not from a tab');
+    await browser.scripting.executeScript({ target: { tabId: sender.tabId, frameIds: [sender.frameId ?? 0] }, files: [DETAIL_CARD_SCRIPT] });
     return { done: true };
   },
 

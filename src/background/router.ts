@@ -24,7 +24,7 @@ const receivers = [makeReceiver(CONTENT_MESSAGES, contentHandlers), makeReceiver
 export async function handleMessage(message: unknown, sender: Runtime.MessageSender) {
   const kind = senderKind(sender);
   for (const receive of receivers) {
-    const reply = await receive(message, kind, { tabId: sender.tab?.id ?? null });
+    const reply = await receive(message, kind, { tabId: sender.tab?.id ?? null, frameId: sender.frameId ?? null });
     if (reply) return reply;
   }
   return { ok: false, error: 'unknown message type' };

@@ -61,6 +61,9 @@ export const done = z.object({ done: z.literal(true) });
 
 export const DIAGNOSTIC_PROBLEMS = ['props_unreadable', 'no_rows', 'row_without_requester', 'adapter_threw'] as const;
 
+/** The detail card's code, added to a page's content script on first use (see content/load-card). */
+export const DETAIL_CARD_SCRIPT = 'detail-card.js';
+
 /** Content scripts send their requests over a long-lived port of this name (see ui/extension-api.ts). */
 export const CONTENT_PORT = 'lantern-content';
 
@@ -110,6 +113,16 @@ export const CONTENT_MESSAGES = {
   'content/open-form': {
     from: 'content',
     request: z.strictObject({ form: z.enum(['review', 'suspension', 'flag']), key: RequesterKey }),
+    response: done,
+  },
+  /**
+   * The first time a detail card opens on a page: the background adds the card's code
+   * (detail-card.js) to this content script's world. Pages that never open one never
+   * load it, so the content script itself stays small.
+   */
+  'content/load-card': {
+    from: 'content',
+    request: nothing,
     response: done,
   },
   /** A task page the worker opened or accepted, for the browser-only recent-task list. */

@@ -13,6 +13,8 @@ export type ResponseOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['
 /** Who sent a message, as far as a handler needs to know: the tab of a content script. */
 export interface SenderInfo {
   tabId: number | null;
+  /** The frame of the content script within its tab (0: the top frame). */
+  frameId: number | null;
 }
 export type Handlers<C extends Catalogue> = {
   [T in keyof C]: (request: ParsedRequestOf<C, T>, sender: SenderInfo) => Promise<ResponseOf<C, T>>;
@@ -42,7 +44,7 @@ export function makeReceiver<C extends Catalogue>(catalogue: C, handlers: Handle
   return async function receive(
     message: unknown,
     senderKind: 'content' | 'ui' | null,
-    sender: SenderInfo = { tabId: null },
+    sender: SenderInfo = { tabId: null, frameId: null },
   ): Promise<Reply | undefined> {
     const envelope = MessageEnvelope.safeParse(message);
     if (!envelope.success) return { ok: false, error: `message: ${describeIssues(envelope.error)}` };

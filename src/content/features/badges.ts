@@ -1,46 +1,114 @@
 /** One badge beside every requester spot; it opens the detail card. */
-import { render } from 'preact';
 import type { BadgeBrief } from '../../core/badge-brief.js';
-import { Badge } from '../badge.js';
+import { renderBadge } from '../badge.js';
 import { BADGE_CSS } from '../badge-styles.js';
-import { openDetailCard } from '../detail-card/index.js';
+import { detailCard } from '../card-loader.js';
 import { HostSlots } from './host-slots.js';
-import type { ContentFeature } from './types.js';
+import type { LookupResult } from '../../core/messages.js';
+import type { RequesterKey } from '../../core/requester-key.js';
+import type { ContentActions, ContentFeature } from './types.js';
 
-const slots = new HostSlots('lantern-badge', BADGE_CSS);
+const TAG = 'lantern-badge';
+const slots = new HostSlots(TAG, BADGE_CSS);
+
+interface Shown {
+  brief: BadgeBrief;
+  result: LookupResult | undefined;
+  name: string;
+  key: RequesterKey;
+  actions: ContentActions;
+}
+/** What each badge host shows now: its events read it here, so re-rendering adds no listeners. */
+const shownOn = new WeakMap<Element, Shown>();
+const listening = new WeakSet<Document>();
+
+function open(host: HTMLElement, via: 'click' | 'focus' | 'hover'): void {
+  const shown = shownOn.get(host);
+  if (!shown?.result) return; // nothing to show until the full answer is in
+  const { key, name, actions } = shown;
+  detailCard(actions.loadCard).then(
+    (card) => {
+      // Loading took a moment the first time: open only if the worker is still there.
+      if (via === 'hover' && !host.matches(':hover')) return;
+      if (via === 'focus' && host.ownerDocument.activeElement !== host) return;
+      const latest = shownOn.get(host)?.result ?? shown.result!;
+      card.openDetailCard(
+        host,
+        { key, name, result: latest },
+        {
+          loadReviews: () => actions.loadReviews(key),
+          openForm: (form) => actions.openForm(form, key),
+          block: () => actions.block(key, name),
+        },
+        via,
+      );
+    },
+    (error: unknown) => console.debug('Lantern: the detail card could not be loaded', error),
+  );
+}
+
+/**
+ * One set of listeners for every badge on the page (hundreds of badges would otherwise
+ * add three each). At the window, in the capture phase, an event from inside a badge's
+ * shadow root has the badge's host as its target; clicks on badges go no further.
+ */
+function listen(doc: Document): void {
+  const view = doc.defaultView;
+  if (listening.has(doc) || !view) return;
+  listening.add(doc);
+  const badgeOf = (target: EventTarget | null) => (target instanceof HTMLElement && target.localName === TAG ? target : null);
+  view.addEventListener(
+    'click',
+    (event) => {
+      const host = badgeOf(event.target);
+      if (!host) return;
+      event.preventDefault();
+      event.stopPropagation();
+      open(host, 'click');
+    },
+    true,
+  );
+  view.addEventListener(
+    'mouseover',
+    (event) => {
+      const host = badgeOf(event.target);
+      // Moving between the badge's own parts is not entering it.
+      if (host && event.relatedTarget !== host) open(host, 'hover');
+    },
+    true,
+  );
+  view.addEventListener(
+    'focusin',
+    (event) => {
+      const host = badgeOf(event.target);
+      if (host) open(host, 'focus');
+    },
+    true,
+  );
+}
 
 export const badges: ContentFeature = {
   name: 'badges',
 
   apply({ doc, spots, results, briefs, actions }) {
     slots.begin();
+    listen(doc);
     for (const spot of spots) {
       const brief = briefs.get(spot.key);
       const host = slots.ensure(spot.row, spot.anchor, spot.position);
       if (!brief) continue;
       const result = results.get(spot.key);
-      host.element.dataset.lanternRequester = spot.key;
-      host.element.dataset.lanternLevel = brief.level;
-      host.element.dataset.lanternDetails = result ? 'full' : 'brief';
       // Briefs and results are replaced, never changed in place: identity says whether to render again.
-      const shown = host.shown as { brief: BadgeBrief; result: unknown; name: string } | undefined;
-      if (shown?.brief === brief && shown.result === result && shown.name === spot.name) continue;
-      host.shown = { brief, result, name: spot.name };
+      const shown = host.shown as Shown | undefined;
+      if (shown?.brief === brief && shown.result === result && shown.name === spot.name && shown.key === spot.key) continue;
+      const next: Shown = { brief, result, name: spot.name, key: spot.key, actions };
+      host.shown = next;
+      shownOn.set(host.element, next);
       const element = host.element;
-      const open = (via: 'click' | 'focus' | 'hover') => {
-        if (!result) return;
-        openDetailCard(
-          element,
-          { key: spot.key, name: spot.name, result },
-          {
-            loadReviews: () => actions.loadReviews(spot.key),
-            openForm: (form) => actions.openForm(form, spot.key),
-            block: () => actions.block(spot.key, spot.name),
-          },
-          via,
-        );
-      };
-      render(<Badge requester={spot.key} name={spot.name} brief={brief} result={result} onOpen={open} />, host.mount);
+      if (shown?.key !== spot.key) element.setAttribute('data-lantern-requester', spot.key);
+      if (shown?.brief.level !== brief.level) element.setAttribute('data-lantern-level', brief.level);
+      if (!shown || !!shown.result !== !!result) element.setAttribute('data-lantern-details', result ? 'full' : 'brief');
+      renderBadge(host.mount, { requester: spot.key, name: spot.name, brief, result });
     }
     slots.sweep(doc);
   },

@@ -2,9 +2,9 @@
  * A banner, impossible to miss, on every task row and task page of a requester linked to
  * account suspensions: how many workers reported it, since when, confirmed or not.
  */
-import { render } from 'preact';
 import type { LookupResult } from '../../core/messages.js';
 import { t } from '../../ui/i18n.js';
+import { LEVEL_ICON_PATHS } from '../../ui/level-icon-paths.js';
 import { HostSlots } from './host-slots.js';
 import type { ContentFeature } from './types.js';
 
@@ -27,17 +27,25 @@ export function suspensionText(result: LookupResult): string | null {
   return `${reported} ${status}`.trim();
 }
 
-function Banner({ name, text }: { name: string; text: string }) {
-  return (
-    <div class="banner" role="alert">
-      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-        <path d="M5 1h6l4 4v6l-4 4H5l-4-4V5zM8 4.5v5M8 11v1.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
-      </svg>
-      <span>
-        <strong>{t('bannerTitle', name)}</strong> {text}
-      </span>
-    </div>
-  );
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The banner's DOM; the name and the counts go in as text, never as HTML. */
+function renderBanner(mount: HTMLElement, name: string, text: string): void {
+  const doc = mount.ownerDocument;
+  const banner = doc.createElement('div');
+  banner.className = 'banner';
+  banner.setAttribute('role', 'alert');
+  const svg = doc.createElementNS(SVG, 'svg');
+  for (const [attribute, value] of [['viewBox', '0 0 16 16'], ['width', '14'], ['height', '14'], ['aria-hidden', 'true'], ['focusable', 'false']]) svg.setAttribute(attribute!, value!);
+  const path = doc.createElementNS(SVG, 'path');
+  for (const [attribute, value] of [['d', LEVEL_ICON_PATHS.danger], ['fill', 'none'], ['stroke', 'currentColor'], ['stroke-width', '2'], ['stroke-linejoin', 'round'], ['stroke-linecap', 'round']]) path.setAttribute(attribute!, value!);
+  svg.append(path);
+  const words = doc.createElement('span');
+  const title = doc.createElement('strong');
+  title.textContent = t('bannerTitle', name);
+  words.append(title, ` ${text}`);
+  banner.append(svg, words);
+  mount.replaceChildren(banner);
 }
 
 export const suspensionBanner: ContentFeature = {
@@ -54,7 +62,7 @@ export const suspensionBanner: ContentFeature = {
       const shown = `${spot.name}\u0000${text}`;
       if (host.shown === shown) continue;
       host.shown = shown;
-      render(<Banner name={spot.name} text={text} />, host.mount);
+      renderBanner(host.mount, spot.name, text);
     }
     slots.sweep(doc);
   },

@@ -14,6 +14,8 @@ export interface ContentActions {
   loadReviews(key: RequesterKey): Promise<{ reviews: PublicReview[] | null; error: string | null }>;
   openForm(form: 'review' | 'suspension' | 'flag', key: RequesterKey): void;
   block(key: RequesterKey, name: string): Promise<void>;
+  /** Has the background add the detail card's code to this page (once). */
+  loadCard(): Promise<unknown>;
 }
 
 export interface ScanContext {
