@@ -82,7 +82,7 @@ function template(doc: Document, level: Level): HTMLButtonElement {
  * Draws the badge into `mount` (replacing what was there). `onOpen` is wired once per
  * mount by the caller: the button is replaced, its events reach the mount.
  */
-export function renderBadge(mount: HTMLElement, { requester, name, brief, result }: BadgeProps): void {
+export function renderBadge(mount: ShadowRoot | HTMLElement, { requester, name, brief, result }: BadgeProps): void {
   const className = `badge ${brief.level}`;
   const existing = mount.firstElementChild as HTMLButtonElement | null;
   // Same level: change words in place, so a badge the worker is on keeps its focus.

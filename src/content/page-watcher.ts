@@ -84,15 +84,13 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       }
     }
     if (stopped) return false;
-    // Ask before drawing: the answer travels while the briefs are drawn, and so often
-    // arrives before the page's next frame instead of after it.
-    const asked = missing.length > 0 ? deps.lookup(missing) : null;
-    asked?.catch(() => undefined); // awaited below; a drawing error must not leave it unhandled
     const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, briefs, filterMode: filterMode ?? hints?.filterMode ?? 'off', actions: deps.actions };
     for (const feature of features) feature.apply(ctx);
     checkLayoutAfterDrawing();
-    if (!asked) return false;
-    const answer = await asked;
+    // Asked after drawing, so the briefs don't wait for the asking. The answer comes
+    // after the page's next frame as a rule (that frame, showing the new rows, goes first).
+    if (missing.length === 0) return false;
+    const answer = await deps.lookup(missing);
     if (!answer.enabled) {
       stop();
       return false;

@@ -5,8 +5,8 @@
  */
 export interface ShadowHost {
   element: HTMLElement;
-  /** Where Preact renders: an element inside the shadow root, after the styles. */
-  mount: HTMLElement;
+  /** Where the feature draws: the shadow root itself, or (styles as an element) a span after them. */
+  mount: ShadowRoot | HTMLElement;
   /** What was last rendered, so an unchanged host isn't rendered again. */
   shown: unknown;
 }
@@ -77,13 +77,11 @@ export class HostSlots {
         adopted = false;
       }
     }
-    if (!adopted) {
-      const style = doc.createElement('style');
-      style.textContent = this.css;
-      root.append(style);
-    }
+    if (adopted) return { element, mount: root, shown: undefined };
+    const style = doc.createElement('style');
+    style.textContent = this.css;
     const mount = doc.createElement('span');
-    root.append(mount);
+    root.append(style, mount);
     return { element, mount, shown: undefined };
   }
 }

@@ -30,7 +30,7 @@ export function suspensionText(result: LookupResult): string | null {
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** The banner's DOM; the name and the counts go in as text, never as HTML. */
-function renderBanner(mount: HTMLElement, name: string, text: string): void {
+function renderBanner(mount: ShadowRoot | HTMLElement, name: string, text: string): void {
   const doc = mount.ownerDocument;
   const banner = doc.createElement('div');
   banner.className = 'banner';
