@@ -20,7 +20,7 @@ function hintsFrom(value: unknown, platform: Platform): BadgeHints | null {
   if (!stored.success) return null;
   try {
     const index = BadgeIndex.decode(stored.data.pairs);
-    return { enabled: stored.data.platforms[platform], filterMode: stored.data.filterMode, brief: (key) => index.brief(key) };
+    return { enabled: stored.data.platforms[platform], filterMode: stored.data.filterMode, size: index.size, brief: (key) => index.brief(key) };
   } catch {
     return null;
   }

@@ -27,6 +27,8 @@ export interface LookupAnswer {
 export interface BadgeHints {
   enabled: boolean;
   filterMode: LookupAnswer['filterMode'];
+  /** How many requesters the index knows. */
+  size: number;
   /** null: the index can't tell (wait for the answer). */
   brief(key: RequesterKey): BadgeBrief | null;
 }
@@ -48,6 +50,9 @@ export interface PageWatcher {
   refresh(): Promise<void>;
 }
 
+/** The lookup message's limit on keys per request. */
+const MAX_LOOKUP_KEYS = 2000;
+
 export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   /** Full answers from the background, and each one's brief. */
   const results = new Map<RequesterKey, LookupResult>();
@@ -57,13 +62,20 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   const stale = new Set<RequesterKey>();
   const reported = new Set<string>();
   let filterMode: LookupAnswer['filterMode'] | null = null;
-  let scanning: Promise<void> | null = null;
-  let again = false;
+  /** Keys to ask the background about, and those asked already and not yet answered. */
+  const wanted = new Set<RequesterKey>();
+  const asked = new Set<RequesterKey>();
+  let asking: Promise<void> | null = null;
+  /** Bumped by every refresh: an answer to a question asked before it is not fresh. */
+  let generation = 0;
   let stopped = false;
   const features: ContentFeature[] = contentFeatures(() => void scanNow());
 
-  /** One pass; says whether answers arrived (then the page is scanned again to show them). */
-  async function scanOnce(): Promise<boolean> {
+  /**
+   * Brings the page in line with what is known now — answers, or the index's briefs —
+   * synchronously, in the task that changed the page; notes what to ask the background.
+   */
+  function draw(): void {
     const url = new URL(doc.location.href);
     const scan = deps.adapter.scan(doc, url);
     for (const problem of scan.problems) {
@@ -83,25 +95,61 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
         if (brief) briefs.set(key, brief);
       }
     }
-    if (stopped) return false;
     const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, briefs, filterMode: filterMode ?? hints?.filterMode ?? 'off', actions: deps.actions };
     for (const feature of features) feature.apply(ctx);
     checkLayoutAfterDrawing();
-    // Asked after drawing, so the briefs don't wait for the asking. The answer comes
-    // after the page's next frame as a rule (that frame, showing the new rows, goes first).
-    if (missing.length === 0) return false;
-    const answer = await deps.lookup(missing);
-    if (!answer.enabled) {
-      stop();
-      return false;
-    }
-    filterMode = answer.filterMode;
-    for (const result of answer.results) {
-      results.set(result.key, result);
-      briefs.set(result.key, briefOf(result.summary, result.assessment, result.blocked));
-      stale.delete(result.key);
-    }
-    return true;
+    for (const key of missing) if (!asked.has(key)) wanted.add(key);
+  }
+
+  /**
+   * One lookup at a time, for everything wanted; each answer is drawn when it comes.
+   * Asked after drawing, so briefs never wait for the asking (the answer comes after the
+   * page's next frame as a rule: the frame that shows the new rows goes first).
+   */
+  function ask(): Promise<void> {
+    if (asking) return asking;
+    if (wanted.size === 0 || stopped) return Promise.resolve();
+    const run = (async () => {
+      try {
+        while (wanted.size > 0 && !stopped) {
+          const keys = [...wanted].slice(0, MAX_LOOKUP_KEYS);
+          for (const key of keys) {
+            wanted.delete(key);
+            asked.add(key);
+          }
+          const askedAt = generation;
+          try {
+            const answer = await deps.lookup(keys);
+            if (!answer.enabled) return stop();
+            filterMode = answer.filterMode;
+            for (const result of answer.results) {
+              results.set(result.key, result);
+              briefs.set(result.key, briefOf(result.summary, result.assessment, result.blocked));
+              if (askedAt === generation) stale.delete(result.key);
+            }
+          } finally {
+            for (const key of keys) asked.delete(key);
+          }
+          if (!stopped) draw();
+        }
+      } catch (error) {
+        fail(error);
+      }
+    })();
+    asking = run;
+    void run.finally(() => {
+      if (asking !== run) return;
+      asking = null;
+      // Keys wanted while this run was finishing get their own.
+      if (wanted.size > 0) void ask();
+    });
+    return run;
+  }
+
+  /** Never let a failure reach the host page; the background counts it. */
+  function fail(error: unknown): void {
+    deps.report('any', 'adapter_threw');
+    console.debug('Lantern: scan failed', error);
   }
 
   // Layout decisions the adapter remembered are checked once the page has drawn (its
@@ -121,25 +169,13 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
 
   function scanNow(): Promise<void> {
     if (stopped) return Promise.resolve();
-    if (scanning) {
-      again = true;
-      return scanning;
+    try {
+      draw();
+    } catch (error) {
+      fail(error);
+      return Promise.resolve();
     }
-    scanning = (async () => {
-      try {
-        do {
-          again = false;
-          if (await scanOnce()) again = true;
-        } while (again && !stopped);
-      } catch (error) {
-        // Never let a failure reach the host page; the background counts it.
-        deps.report('any', 'adapter_threw');
-        console.debug('Lantern: scan failed', error);
-      } finally {
-        scanning = null;
-      }
-    })();
-    return scanning;
+    return ask();
   }
 
   // Our own additions coming and going are no reason to rescan; what happens inside our
@@ -174,6 +210,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     scanNow,
     async refresh() {
       // Ask again for everything, but keep showing the old answers until the new ones come.
+      generation += 1;
       for (const key of results.keys()) stale.add(key);
       await scanNow();
     },

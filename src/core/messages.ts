@@ -43,6 +43,8 @@ export const PageInfo = z.object({
   platform: z.enum(['mturk', 'prolific']),
   page: z.string(),
   requesters: z.array(z.object({ key: RequesterKey, name: z.string() })),
+  /** How many requesters the badge index this tab holds knows; null without one (badges then wait for lookups). */
+  badgeIndexSize: z.nullable(z.int().check(z.nonnegative())),
   task: z.nullable(
     z.object({
       requester: RequesterKey,
