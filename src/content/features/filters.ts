@@ -45,6 +45,8 @@ function renderNotice(notice: HTMLElement, count: number, mode: 'hide' | 'dim', 
 }
 
 export function filtersFeature(rescan: () => void): ContentFeature {
+  /** Rows this feature marked: cleared from here, not by searching the whole page each scan. */
+  let marked = new Set<Element>();
   return {
     name: 'filters',
 
@@ -56,7 +58,8 @@ export function filtersFeature(rescan: () => void): ContentFeature {
           if (brief && filterReason(brief)) filtered.add(spot.row);
         }
       }
-      for (const row of doc.querySelectorAll(`[${ATTRIBUTE}]`)) if (!filtered.has(row)) row.removeAttribute(ATTRIBUTE);
+      for (const row of marked) if (!filtered.has(row)) row.removeAttribute(ATTRIBUTE);
+      marked = filtered;
       const mode = filterMode === 'off' ? null : filterMode;
       if (mode && filtered.size > 0) ensureStyle(doc);
       for (const row of filtered) {
@@ -86,6 +89,7 @@ export function filtersFeature(rescan: () => void): ContentFeature {
 
     clear(doc) {
       for (const row of doc.querySelectorAll(`[${ATTRIBUTE}]`)) row.removeAttribute(ATTRIBUTE);
+      marked = new Set();
       doc.querySelector(NOTICE_TAG)?.remove();
       doc.getElementById(FILTER_STYLE_ID)?.remove();
     },
