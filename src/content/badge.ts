@@ -12,9 +12,8 @@ import type { LookupResult } from '../core/messages.js';
 import { isKeyedByName, type RequesterKey } from '../core/requester-key.js';
 import type { Level } from '../core/schemas.js';
 import { formatMoney, t } from '../ui/i18n.js';
-import { LEVEL_ICON_PATHS } from '../ui/level-icon-paths.js';
+import { levelIconSvg } from '../ui/level-icon-svg.js';
 import { describeReason } from '../ui/reasons.js';
-
 
 const LEVEL_LABELS: Record<Level, string> = {
   unknown: 'levelLabelUnknown',
@@ -56,7 +55,6 @@ export interface BadgeProps {
   result: LookupResult | undefined;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
 const templates = new Map<Level, HTMLButtonElement>();
 
 /** `<button class="badge LEVEL" aria-haspopup="dialog"><svg class="icon">…</svg><span></span></button>` */
@@ -67,20 +65,15 @@ function template(doc: Document, level: Level): HTMLButtonElement {
     button.type = 'button';
     button.className = `badge ${level}`;
     button.setAttribute('aria-haspopup', 'dialog');
-    const svg = doc.createElementNS(SVG, 'svg');
-    for (const [name, value] of [['class', 'icon'], ['viewBox', '0 0 16 16'], ['width', '11'], ['height', '11'], ['aria-hidden', 'true'], ['focusable', 'false']]) svg.setAttribute(name!, value!);
-    const path = doc.createElementNS(SVG, 'path');
-    for (const [name, value] of [['d', LEVEL_ICON_PATHS[level]], ['fill', 'none'], ['stroke', 'currentColor'], ['stroke-width', '2'], ['stroke-linejoin', 'round'], ['stroke-linecap', 'round']]) path.setAttribute(name!, value!);
-    svg.append(path);
-    button.append(svg, doc.createElement('span'));
+    button.append(levelIconSvg(doc, level, 11), doc.createElement('span'));
     templates.set(level, button);
   }
   return button;
 }
 
 /**
- * Draws the badge into `mount` (replacing what was there). `onOpen` is wired once per
- * mount by the caller: the button is replaced, its events reach the mount.
+ * Draws the badge into `mount`: in place when the level is unchanged, else a fresh clone.
+ * It has no listeners of its own; features/badges.ts listens once for every badge.
  */
 export function renderBadge(mount: ShadowRoot | HTMLElement, { requester, name, brief, result }: BadgeProps): void {
   const className = `badge ${brief.level}`;

@@ -1,6 +1,6 @@
 /** The icon for each warning level: inline SVG, not emoji (emoji fonts are missing on many workers' machines). */
 import type { Level } from '../core/schemas.js';
-import { LEVEL_ICON_PATHS } from './level-icon-paths.js';
+import { LEVEL_ICON_PATHS } from './level-icon-svg.js';
 
 export { LEVEL_ICON_PATHS };
 

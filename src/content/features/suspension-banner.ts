@@ -4,7 +4,7 @@
  */
 import type { LookupResult } from '../../core/messages.js';
 import { t } from '../../ui/i18n.js';
-import { LEVEL_ICON_PATHS } from '../../ui/level-icon-paths.js';
+import { levelIconSvg } from '../../ui/level-icon-svg.js';
 import { HostSlots } from './host-slots.js';
 import type { ContentFeature } from './types.js';
 
@@ -27,24 +27,17 @@ export function suspensionText(result: LookupResult): string | null {
   return `${reported} ${status}`.trim();
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
 /** The banner's DOM; the name and the counts go in as text, never as HTML. */
 function renderBanner(mount: ShadowRoot | HTMLElement, name: string, text: string): void {
   const doc = mount.ownerDocument;
   const banner = doc.createElement('div');
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
-  const svg = doc.createElementNS(SVG, 'svg');
-  for (const [attribute, value] of [['viewBox', '0 0 16 16'], ['width', '14'], ['height', '14'], ['aria-hidden', 'true'], ['focusable', 'false']]) svg.setAttribute(attribute!, value!);
-  const path = doc.createElementNS(SVG, 'path');
-  for (const [attribute, value] of [['d', LEVEL_ICON_PATHS.danger], ['fill', 'none'], ['stroke', 'currentColor'], ['stroke-width', '2'], ['stroke-linejoin', 'round'], ['stroke-linecap', 'round']]) path.setAttribute(attribute!, value!);
-  svg.append(path);
   const words = doc.createElement('span');
   const title = doc.createElement('strong');
   title.textContent = t('bannerTitle', name);
   words.append(title, ` ${text}`);
-  banner.append(svg, words);
+  banner.append(levelIconSvg(doc, 'danger', 14), words);
   mount.replaceChildren(banner);
 }
 
