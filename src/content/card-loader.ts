@@ -8,7 +8,6 @@ import type { CardActions, CardData } from './detail-card/index.js';
 
 export interface DetailCardApi {
   openDetailCard(anchor: HTMLElement, data: CardData, actions: CardActions, via: 'click' | 'focus' | 'hover'): void;
-  closeDetailCard(): void;
 }
 
 export const DETAIL_CARD_GLOBAL = '__lanternDetailCard';

@@ -4,6 +4,6 @@
  * the card to the content script through a global of that world, which the page can't see.
  */
 import { DETAIL_CARD_GLOBAL, type DetailCardApi } from '../card-loader.js';
-import { closeDetailCard, openDetailCard } from './index.js';
+import { openDetailCard } from './index.js';
 
-(globalThis as unknown as Record<string, DetailCardApi>)[DETAIL_CARD_GLOBAL] = { openDetailCard, closeDetailCard };
+(globalThis as unknown as Record<string, DetailCardApi>)[DETAIL_CARD_GLOBAL] = { openDetailCard };
