@@ -11,7 +11,7 @@
  * filters, the accept guard) update the page again.
  */
 import { briefOf, type BadgeBrief } from '../core/badge-brief.js';
-import type { LookupResult } from '../core/messages.js';
+import { LOOKUP_MAX_KEYS, type LookupResult } from '../core/messages.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter } from '../platforms/types.js';
 import { contentFeatures, type ContentActions, type ContentFeature } from './features/index.js';
@@ -49,9 +49,6 @@ export interface PageWatcher {
   /** Forget what is known (settings or replica changed) and scan again. */
   refresh(): Promise<void>;
 }
-
-/** The lookup message's limit on keys per request. */
-const MAX_LOOKUP_KEYS = 2000;
 
 export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   /** Full answers from the background, and each one's brief. */
@@ -112,7 +109,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     const run = (async () => {
       try {
         while (wanted.size > 0 && !stopped) {
-          const keys = [...wanted].slice(0, MAX_LOOKUP_KEYS);
+          const keys = [...wanted].slice(0, LOOKUP_MAX_KEYS);
           for (const key of keys) {
             wanted.delete(key);
             asked.add(key);

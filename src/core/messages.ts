@@ -66,6 +66,9 @@ export const DIAGNOSTIC_PROBLEMS = ['props_unreadable', 'no_rows', 'row_without_
 /** The detail card's code, added to a page's content script on first use (see content/load-card). */
 export const DETAIL_CARD_SCRIPT = 'detail-card.js';
 
+/** At most this many requesters per `content/lookup` (a page asking for more asks again). */
+export const LOOKUP_MAX_KEYS = 2000;
+
 /** Content scripts send their requests over a long-lived port of this name (see ui/extension-api.ts). */
 export const CONTENT_PORT = 'lantern-content';
 
@@ -76,7 +79,7 @@ export const CONTENT_MESSAGES = {
     from: 'content',
     request: z.strictObject({
       platform: z.enum(['mturk', 'prolific']),
-      keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(2000)),
+      keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(LOOKUP_MAX_KEYS)),
     }),
     /**
      * `enabled` is false when the worker switched this platform off: then show nothing.
