@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { summarize, type ReviewFacts } from '../src/core/rating.js';
 import { DEFAULT_RULES } from '../src/core/rules.js';
-import { canonicalRow, encodeSummary, fnv1a32, updateChecksum, EMPTY_CHECKSUM } from '../src/core/sync-protocol.js';
+import { fnv1a32 } from '../src/core/hash.js';
+import { canonicalRow, encodeSummary, updateChecksum, EMPTY_CHECKSUM } from '../src/core/sync-protocol.js';
 import { bucketOf } from '../src/server/storage/aggregate.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../src/server/storage/driver.js';
 import { pseudonym } from '../src/server/storage/views.js';

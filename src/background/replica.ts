@@ -11,12 +11,12 @@ import {
   checksumOf,
   decodeSummary,
   encodeSummary,
-  fnv1a32,
   rowDigest,
   updateChecksum,
   type Checksum,
   type EncodedSummary,
 } from '../core/sync-protocol.js';
+import { fnv1a32 } from '../core/hash.js';
 import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { summarize, type ReviewFacts } from './rating.js';
 import { DEFAULT_RULES } from './rules.js';
 import { RequesterSummary } from './schemas.js';
+import { fnv1a32 } from './hash.js';
 import {
   EMPTY_CHECKSUM,
   EncodedSummary,
@@ -14,7 +15,6 @@ import {
   checksumOf,
   decodeSummary,
   encodeSummary,
-  fnv1a32,
   formatVersionToken,
   parseVersionToken,
   prefixLengthFor,

@@ -48,8 +48,6 @@ export function canonicalRow(row: EncodedSummary): string {
   return JSON.stringify(row);
 }
 
-export { fnv1a32 };
-
 export function rowDigest(row: EncodedSummary): number {
   return fnv1a32(canonicalRow(row));
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { summarize, type IssueFlagFacts, type ReportFacts, type ReviewFacts } from '../../core/rating.js';
 import type { Rules } from '../../core/rules.js';
 import type { IssueTag, Review } from '../../core/schemas.js';
-import { canonicalRow, encodeSummary, fnv1a32 } from '../../core/sync-protocol.js';
+import { fnv1a32 } from '../../core/hash.js';
+import { canonicalRow, encodeSummary } from '../../core/sync-protocol.js';
 import type { RequesterKey } from '../../core/requester-key.js';
 import type { SqlExecutor } from './driver.js';
 
