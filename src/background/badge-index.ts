@@ -81,7 +81,8 @@ export function keepBadgeIndex(): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && ('settings' in changes || 'rules' in changes)) void rebuildBadgeIndex();
   });
-  void browser.storage.local.get(BADGE_INDEX_STORAGE_KEY).then((stored) => {
-    if (!stored[BADGE_INDEX_STORAGE_KEY]) void rebuildBadgeIndex();
+  // The worker starts often; ask only whether an index is stored, not for its megabyte.
+  void browser.storage.local.getBytesInUse(BADGE_INDEX_STORAGE_KEY).then((bytes) => {
+    if (bytes === 0) void rebuildBadgeIndex();
   });
 }
