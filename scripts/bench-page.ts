@@ -107,9 +107,9 @@ async function timeLantern(page: Page, ids: string[]): Promise<LanternTimes> {
         };
         // Resolve at the DOM change that completes the set: no frame-rate rounding.
         const observer = new MutationObserver(check);
-        // Attributes only: every badge gets its level (and its details) set after it is in
-        // the page, and fewer records keep this instrument's own cost out of the figures.
-        observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-lantern-level', 'data-lantern-details'] });
+        // Badges arriving (new hosts) and changing (level, details); other attributes are
+        // left out, so this instrument's own cost stays out of the figures.
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-lantern-level', 'data-lantern-details'] });
         list.insertAdjacentHTML('beforeend', html);
         // The list is in the DOM now: the clock starts (the parse is the page's, not ours).
         const start = performance.now();

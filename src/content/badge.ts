@@ -71,6 +71,11 @@ function template(doc: Document, level: Level): HTMLButtonElement {
   return button;
 }
 
+/** A badge of `level` without its words yet: what a prototype host holds (features/badges.ts). */
+export function badgeShell(doc: Document, level: Level): HTMLButtonElement {
+  return template(doc, level).cloneNode(true) as HTMLButtonElement;
+}
+
 /**
  * Draws the badge into `mount`: in place when the level is unchanged, else a fresh clone.
  * It has no listeners of its own; features/badges.ts listens once for every badge.

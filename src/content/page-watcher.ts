@@ -149,6 +149,18 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     console.debug('Lantern: scan failed', error);
   }
 
+  /** A fresh task soon after this one (a timer would be throttled in background tabs). */
+  function nextTask(): Promise<void> {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+
   // Layout decisions the adapter remembered are checked once the page has drawn (its
   // styles are computed then, so the check costs little); if one no longer holds, rescan.
   let layoutCheck = false;
@@ -172,7 +184,9 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       fail(error);
       return Promise.resolve();
     }
-    return ask();
+    // Asked in the next task: validating and posting a thousand keys would otherwise hold
+    // up, in the task that drew them, the frame that shows the badges.
+    return nextTask().then(ask);
   }
 
   // Our own additions coming and going are no reason to rescan; what happens inside our

@@ -59,8 +59,18 @@ function format(id: string, options: Intl.NumberFormatOptions): Intl.NumberForma
 
 /** Minor units (cents, pence) as money in the worker's language, e.g. "$7.25". */
 export function formatMoney(cents: number, currency: string): string {
-  return format(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
+  // A list shows the same few hourly rates over and over; formatting is the costly part.
+  const id = `${currency}:${cents}`;
+  let text = moneyTexts.get(id);
+  if (text === undefined) {
+    text = format(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
+    if (moneyTexts.size >= MONEY_TEXTS_MAX) moneyTexts.clear();
+    moneyTexts.set(id, text);
+  }
+  return text;
 }
+const moneyTexts = new Map<string, string>();
+const MONEY_TEXTS_MAX = 5000;
 
 export function formatShare(share: number): string {
   return format('share', { style: 'percent', maximumFractionDigits: 0 }).format(share);

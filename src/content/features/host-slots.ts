@@ -43,11 +43,17 @@ export class HostSlots {
     this.live = new Set();
   }
 
-  ensure(slot: Element, anchor: Element, placement: Placement): ShadowHost {
+  /**
+   * The slot's host, created if needed — from `prototype` when given: a host of this tag,
+   * drawn already, whose shadow root is clonable. One `cloneNode` then makes host, shadow
+   * root and contents at once (a task list creates hundreds in one go); `shown` is what
+   * the prototype shows.
+   */
+  ensure(slot: Element, anchor: Element, placement: Placement, prototype?: { element: HTMLElement; shown: unknown }): ShadowHost {
     let host = this.bySlot.get(slot);
     if (!host || !host.element.isConnected || !isPlaced(host.element, anchor, placement)) {
       host?.element.remove();
-      host = this.create(anchor.ownerDocument);
+      host = (prototype && this.cloneOf(prototype)) || this.create(anchor.ownerDocument);
       anchor.insertAdjacentElement(placement, host.element);
       this.bySlot.set(slot, host);
     }
@@ -64,9 +70,25 @@ export class HostSlots {
     this.sweep(doc);
   }
 
-  private create(doc: Document): ShadowHost {
+  /** An empty host whose shadow root clones with it, for drawing a prototype into. */
+  prototype(doc: Document): ShadowHost {
+    return this.create(doc, true);
+  }
+
+  /** null where the browser doesn't clone shadow roots (then a host is made from scratch). */
+  private cloneOf(prototype: { element: HTMLElement; shown: unknown }): ShadowHost | null {
+    const element = prototype.element.cloneNode(true) as HTMLElement;
+    const root = element.shadowRoot;
+    if (!root) return null;
+    // Adopted sheets are not cloned with the root; with a <style> fallback they are in it.
+    if (this.sheet) root.adoptedStyleSheets = [this.sheet];
+    const mount = this.sheet ? root : (root.lastElementChild as HTMLElement);
+    return { element, mount, shown: prototype.shown };
+  }
+
+  private create(doc: Document, clonable = false): ShadowHost {
     const element = doc.createElement(this.tag);
-    const root = element.attachShadow({ mode: 'open' });
+    const root = element.attachShadow({ mode: 'open', clonable } as ShadowRootInit);
     if (this.sheet === undefined) this.sheet = sharedSheet(this.css);
     let adopted = false;
     if (this.sheet) {
@@ -74,7 +96,7 @@ export class HostSlots {
         root.adoptedStyleSheets = [this.sheet];
         adopted = true;
       } catch {
-        adopted = false;
+        this.sheet = null; // refused once, refused always: <style> elements from now on
       }
     }
     if (adopted) return { element, mount: root, shown: undefined };
