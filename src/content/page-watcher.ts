@@ -93,7 +93,17 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       }
     }
     const ctx = { doc, adapter: deps.adapter, page: scan.page, spots: scan.spots, results, briefs, filterMode: filterMode ?? hints?.filterMode ?? 'off', actions: deps.actions };
-    for (const feature of features) feature.apply(ctx);
+    // Our own additions are no reason to rescan: stop watching while we make them (a
+    // thousand new badges would otherwise queue a thousand records to sift). Nothing
+    // else can change the page during this synchronous pass, and what changed before it
+    // is in the scan above.
+    observer.takeRecords();
+    observer.disconnect();
+    try {
+      for (const feature of features) feature.apply(ctx);
+    } finally {
+      if (!stopped) observe();
+    }
     checkLayoutAfterDrawing();
     for (const key of missing) if (!asked.has(key)) wanted.add(key);
   }
@@ -195,7 +205,8 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     const foreign = mutations.some((m) => [...m.addedNodes, ...m.removedNodes].some((node) => !isOwnNode(node)));
     if (foreign) void scanNow();
   });
-  observer.observe(doc.documentElement, { childList: true, subtree: true });
+  const observe = () => observer.observe(doc.documentElement, { childList: true, subtree: true });
+  observe();
   // Crossing the desktop/mobile breakpoint shows the other copy of each row's requester
   // link: rescan so the badge moves to the visible one.
   let resizeFrame = 0;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +23,7 @@ function browserGetMessage(key: string, substitutions: string | string[] = []): 
 }
 
 let calls = 0;
+let language = 'en';
 let t: (key: string, substitutions?: string | string[]) => string;
 beforeAll(async () => {
   (globalThis as unknown as { chrome: unknown }).chrome = {
@@ -31,7 +32,7 @@ beforeAll(async () => {
         calls += 1;
         return browserGetMessage(key, subs);
       },
-      getUILanguage: () => 'en',
+      getUILanguage: () => language,
     },
   };
   ({ t } = await import('./i18n.js'));
@@ -57,4 +58,21 @@ describe('t()', () => {
   it('falls back to the key for a message that does not exist', () => {
     expect(t('noSuchMessageKey', ['x'])).toBe('noSuchMessageKey');
   });
+});
+
+describe('formatMoney()', () => {
+  // Its fast path must give Intl's very text, in every language Lantern speaks.
+  for (const locale of ['en', 'es', 'de', 'ar-EG', 'ja']) {
+    it(`says what Intl says, in ${locale}`, async () => {
+      language = locale;
+      vi.resetModules();
+      const { formatMoney } = await import('./i18n.js');
+      for (const currency of ['USD', 'GBP', 'EUR', 'JPY']) {
+        const intl = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 });
+        for (let cents = 0; cents <= 101_000; cents += 11) expect(formatMoney(cents, currency)).toBe(intl.format(cents / 100));
+        expect(formatMoney(12.5, currency)).toBe(intl.format(0.125));
+      }
+      language = 'en';
+    });
+  }
 });

@@ -59,18 +59,31 @@ function format(id: string, options: Intl.NumberFormatOptions): Intl.NumberForma
 
 /** Minor units (cents, pence) as money in the worker's language, e.g. "$7.25". */
 export function formatMoney(cents: number, currency: string): string {
-  // A list shows the same few hourly rates over and over; formatting is the costly part.
-  const id = `${currency}:${cents}`;
-  let text = moneyTexts.get(id);
-  if (text === undefined) {
-    text = format(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
-    if (moneyTexts.size >= MONEY_TEXTS_MAX) moneyTexts.clear();
-    moneyTexts.set(id, text);
-  }
-  return text;
+  const id = `money:${currency}`;
+  let fast = moneyPatterns.get(id);
+  if (fast === undefined) moneyPatterns.set(id, (fast = moneyPattern(format(id, { style: 'currency', currency, maximumFractionDigits: 2 }))));
+  return (Number.isInteger(cents) && cents >= 0 && cents < 100_000 && fast?.(cents)) || format(id, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
 }
-const moneyTexts = new Map<string, string>();
-const MONEY_TEXTS_MAX = 5000;
+
+/**
+ * A task list formats hundreds of hourly rates in the task that draws it, and Intl's
+ * `format` is the costly part of a badge. So each currency's shape in the worker's
+ * language ("$7.25", "7,25 €") is read from Intl once, and kept only if it gives Intl's
+ * very text on sample amounts; anything it might get wrong goes to Intl.
+ */
+const moneyPatterns = new Map<string, ((cents: number) => string) | null>();
+function moneyPattern(intl: Intl.NumberFormat): ((cents: number) => string) | null {
+  const parts = intl.formatToParts(1.5);
+  const integer = parts.findIndex((p) => p.type === 'integer');
+  const fraction = parts.findIndex((p) => p.type === 'fraction');
+  if (integer < 0 || fraction !== integer + 2 || parts[integer + 1]?.type !== 'decimal' || parts[fraction]!.value.length !== 2) return null;
+  const before = parts.slice(0, integer).map((p) => p.value).join('');
+  const point = parts[integer + 1]!.value;
+  const after = parts.slice(fraction + 1).map((p) => p.value).join('');
+  const pattern = (cents: number) => `${before}${Math.floor(cents / 100)}${point}${String(cents % 100).padStart(2, '0')}${after}`;
+  const agrees = [0, 5, 99, 725, 1250, 99_999].every((cents) => pattern(cents) === intl.format(cents / 100));
+  return agrees ? pattern : null;
+}
 
 export function formatShare(share: number): string {
   return format('share', { style: 'percent', maximumFractionDigits: 0 }).format(share);
