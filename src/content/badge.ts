@@ -22,8 +22,11 @@ const LEVEL_LABELS: Record<Level, string> = {
   danger: 'levelLabelDanger',
 };
 
+const levelLabels = new Map<Level, string>();
 export function levelLabel(level: Level): string {
-  return t(LEVEL_LABELS[level]);
+  let label = levelLabels.get(level);
+  if (label === undefined) levelLabels.set(level, (label = t(LEVEL_LABELS[level])));
+  return label;
 }
 
 /** The badge's words: a pure function of the brief, so index and full answer agree. */

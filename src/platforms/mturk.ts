@@ -90,11 +90,17 @@ function isShownCopy(link: Element, row: Element): boolean {
   return shown;
 }
 
-/** The requester link to badge in a row: the visible one (desktop or mobile layout). */
-function pickLink(row: Element): HTMLAnchorElement | null {
-  const links = [...row.querySelectorAll<HTMLAnchorElement>(REQUESTER_LINK)].filter((a) => requesterIdFromHref(a.getAttribute('href')));
-  if (links.length < 2) return links[0] ?? null;
-  return links.find((link) => isShownCopy(link, row)) ?? links[0]!;
+/** The requester link to badge in a row, and its id: the visible one (desktop or mobile layout). */
+function pickLink(row: Element): { link: HTMLAnchorElement; id: string } | null {
+  const links = row.querySelectorAll<HTMLAnchorElement>(REQUESTER_LINK);
+  let first: { link: HTMLAnchorElement; id: string } | null = null;
+  for (const link of links) {
+    const id = requesterIdFromHref(link.getAttribute('href'));
+    if (!id) continue;
+    if (links.length === 1 || isShownCopy(link, row)) return { link, id };
+    first ??= { link, id };
+  }
+  return first;
 }
 
 function scanTable(mount: Element, fromProps: (row: PropsRow) => PropsRow, problems: Set<Problem>): RequesterSpot[] {
@@ -112,8 +118,9 @@ function scanTable(mount: Element, fromProps: (row: PropsRow) => PropsRow, probl
 
   const spots: RequesterSpot[] = [];
   rows.forEach((row, index) => {
-    const link = pickLink(row);
-    let id = link ? requesterIdFromHref(link.getAttribute('href')) : null;
+    const picked = pickLink(row);
+    const link = picked?.link ?? null;
+    let id = picked?.id ?? null;
     let anchor: Element | null = link;
     if (!id && propsMatchRows) {
       const fromRow = fromProps(props[index]!).requester_id;
