@@ -199,10 +199,14 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     return nextTask().then(ask);
   }
 
+  const hasForeign = (nodes: NodeList) => {
+    for (const node of nodes) if (!isOwnNode(node)) return true;
+    return false;
+  };
   // Our own additions coming and going are no reason to rescan; what happens inside our
   // shadow roots is not seen by this observer at all.
   const observer = new MutationObserver((mutations) => {
-    const foreign = mutations.some((m) => [...m.addedNodes, ...m.removedNodes].some((node) => !isOwnNode(node)));
+    const foreign = mutations.some((m) => hasForeign(m.addedNodes) || hasForeign(m.removedNodes));
     if (foreign) void scanNow();
   });
   const observe = () => observer.observe(doc.documentElement, { childList: true, subtree: true });

@@ -71,8 +71,17 @@ export class BadgeIndex {
   brief(key: RequesterKey): BadgeBrief | null {
     const packed = this.packed(fnv1a32(key));
     if (packed === undefined) return UNKNOWN_BRIEF;
-    return packed === AMBIGUOUS ? null : unpackBrief(packed);
+    if (packed === AMBIGUOUS) return null;
+    // Briefs are never changed in place, so requesters with the same packed brief share one.
+    let brief = this.unpacked.get(packed);
+    if (!brief) {
+      brief = unpackBrief(packed);
+      if (this.unpacked.size >= UNPACKED_MAX) this.unpacked.clear();
+      this.unpacked.set(packed, brief);
+    }
+    return brief;
   }
+  private readonly unpacked = new Map<number, BadgeBrief>();
 
   private packed(hash: number): number | undefined {
     let low = 0;
@@ -89,6 +98,7 @@ export class BadgeIndex {
 }
 
 const CHUNK = 0x8000;
+const UNPACKED_MAX = 10_000;
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
