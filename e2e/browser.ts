@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
+export const EXTENSION_DIR = join(process.env.LANTERN_DIST ? resolve(process.env.LANTERN_DIST) : join(ROOT, 'dist'), 'extension');
 
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

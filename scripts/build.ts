@@ -17,9 +17,11 @@ import { DETAIL_CARD_SCRIPT } from '../src/core/messages.js';
 import { checkManifest } from './manifest-check.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const EXTENSION_DIR = join(ROOT, 'dist', 'extension');
+/** `LANTERN_DIST` moves the whole output (parallel builds, e.g. several checkouts' test runs). */
+export const DIST_DIR = process.env.LANTERN_DIST ? resolve(process.env.LANTERN_DIST) : join(ROOT, 'dist');
+export const EXTENSION_DIR = join(DIST_DIR, 'extension');
 /** The moderation page, served by the server at /moderate (not part of the extension). */
-export const MODERATION_DIR = join(ROOT, 'dist', 'moderation');
+export const MODERATION_DIR = join(DIST_DIR, 'moderation');
 const CONTENT_BUDGET_GZIP = 30 * 1024;
 
 /** Extension pages: src/<name>/index.tsx + src/<name>/<name>.html. Added as they are written. */
@@ -145,7 +147,7 @@ async function watch(): Promise<void> {
 
 /** Chrome Web Store and addons.mozilla.org both take a zip of the same folder. */
 function packageZips(version: string): void {
-  const out = join(ROOT, 'dist', 'packages');
+  const out = join(DIST_DIR, 'packages');
   mkdirSync(out, { recursive: true });
   const webExt = join(ROOT, 'node_modules', '.bin', 'web-ext');
   for (const store of ['chrome', 'firefox']) {

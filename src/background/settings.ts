@@ -2,6 +2,7 @@
 import browser from 'webextension-polyfill';
 import { Settings } from '../core/extension-state.js';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS, Rules, type Thresholds } from '../core/rules.js';
+import { DEFAULT_ALERT_SETTINGS, DEFAULT_WORK_LOG_SETTINGS } from '../core/work-log.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   serverUrl: null,
@@ -9,6 +10,8 @@ export const DEFAULT_SETTINGS: Settings = {
   blocklist: [],
   filterMode: 'dim',
   platforms: { mturk: true, prolific: true },
+  workLog: DEFAULT_WORK_LOG_SETTINGS,
+  alerts: DEFAULT_ALERT_SETTINGS,
 };
 
 // Read on every page scan: kept in memory, dropped whenever storage changes.

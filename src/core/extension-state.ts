@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int, Thresholds } from './rules.js';
 import { RequesterFlagInput, ReviewFlagInput, ReviewInput, SuspensionReportInput } from './schemas.js';
+import { AlertSettings, WorkLogSettings } from './work-log.js';
 
 /** A blocked requester (by key) — tasks from it are hidden or dimmed. */
 export const BlockEntry = z.strictObject({
@@ -36,6 +37,10 @@ export const Settings = z.strictObject({
   /** How tasks from blocked or below-threshold requesters are shown. */
   filterMode: z.enum(['hide', 'dim', 'off']),
   platforms: z.strictObject({ mturk: z.boolean(), prolific: z.boolean() }),
+  /** The browser-only work log (issue 11): on by default, 120 days. */
+  workLog: WorkLogSettings,
+  /** Suspect-task alerts: browser notifications on or off. */
+  alerts: AlertSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -45,6 +50,9 @@ export const Submission = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('review-edit'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)), payload: ReviewInput }),
   z.strictObject({ kind: z.literal('review-delete'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   z.strictObject({ kind: z.literal('suspension'), payload: SuspensionReportInput }),
+  /** Replaces a delivered report (reinstated later, tasks added or removed). */
+  z.strictObject({ kind: z.literal('suspension-edit'), reportId: z.string().check(z.minLength(1), z.maxLength(64)), payload: SuspensionReportInput }),
+  z.strictObject({ kind: z.literal('suspension-withdraw'), reportId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   z.strictObject({ kind: z.literal('requester-flag'), payload: RequesterFlagInput }),
   z.strictObject({ kind: z.literal('review-flag'), payload: ReviewFlagInput }),
 ]);

@@ -7,7 +7,9 @@ import { BlockEntry, OutboxItem, RecentTask, Settings, Submission, SyncStatus } 
 import { done, nothing } from './messages.js';
 import { RequesterKey } from './requester-key.js';
 import { Assessment, RequesterSummary } from './schemas.js';
-import { OwnReview, PublicReview } from './sync-protocol.js';
+import { OwnReview, OwnSuspensionReport, PublicReview } from './sync-protocol.js';
+import { SuspectMatch, WorkLogEntry } from './work-log.js';
+import { TaskId } from './fields.js';
 
 export const Status = z.object({
   serverUrl: z.nullable(z.string()),
@@ -64,6 +66,44 @@ export const UI_MESSAGES = {
   },
   'ui/recent-tasks': { from: 'ui', request: nothing, response: z.object({ tasks: z.array(RecentTask) }) },
   'ui/recent-tasks-clear': { from: 'ui', request: nothing, response: done },
+  /** The browser-only work log (options page, the suspension form): newest first, filtered. */
+  'ui/work-log-query': {
+    from: 'ui',
+    request: z.strictObject({
+      /** Words matched against requester name or key, task title or id (case-insensitive). */
+      search: z._default(z.string().check(z.maxLength(200)), ''),
+      /** Only entries whose latest activity is within this many days. */
+      sinceDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
+      requester: z.optional(RequesterKey),
+      offset: z._default(z.int().check(z.minimum(0)), 0),
+      limit: z._default(z.int().check(z.minimum(1), z.maximum(2000)), 100),
+    }),
+    response: z.object({ entries: z.array(WorkLogEntry), total: z.int() }),
+  },
+  /** The one entry a review form prefills from (time worked, outcome, days to decision). */
+  'ui/work-log-task': {
+    from: 'ui',
+    request: z.strictObject({ requester: RequesterKey, taskId: TaskId }),
+    response: z.object({ entry: z.nullable(WorkLogEntry) }),
+  },
+  /** The whole log as a file the worker saves (never sent anywhere). */
+  'ui/work-log-export': {
+    from: 'ui',
+    request: z.strictObject({ format: z.enum(['csv', 'json']) }),
+    response: z.object({ filename: z.string(), mime: z.string(), text: z.string() }),
+  },
+  'ui/work-log-clear': { from: 'ui', request: nothing, response: done },
+  /** Decided tasks (approved or rejected) not yet reviewed from this browser, newest first. */
+  'ui/reviewable-tasks': { from: 'ui', request: nothing, response: z.object({ entries: z.array(WorkLogEntry) }) },
+  /** Tasks of this worker's log that a replicated incident names (matched here, never sent). */
+  'ui/suspect-matches': { from: 'ui', request: nothing, response: z.object({ matches: z.array(SuspectMatch) }) },
+  'ui/suspect-match-dismiss': { from: 'ui', request: z.strictObject({ id: z.string().check(z.maxLength(300)) }), response: done },
+  /** The worker's own suspension reports: delivered ones from the server, with their state. */
+  'ui/my-reports': {
+    from: 'ui',
+    request: nothing,
+    response: z.object({ reports: z.array(OwnSuspensionReport), error: z.nullable(z.string()) }),
+  },
   'ui/diagnostics': { from: 'ui', request: nothing, response: z.object({ counts: z.record(z.string(), z.int()) }) },
   /** Forget everything local: replica, outbox, recent tasks, account, settings. */
   'ui/clear-local-data': { from: 'ui', request: nothing, response: done },

@@ -16,6 +16,7 @@ import { Money, TaskId } from './fields.js';
 import type { RequesterSummary } from './summary.js';
 import { EncodedSummary } from './summary-codec.js';
 import { PublicReview } from './public-review.js';
+import { WorkObservation } from './work-log.js';
 
 /**
  * One requester in a lookup answer. The summary travels in its compact encoded row (a
@@ -136,6 +137,17 @@ export const CONTENT_MESSAGES = {
     request: z.strictObject({ task: RecentTask }),
     /** The task as remembered, with the earliest time this browser saw it accepted. */
     response: z.object({ task: RecentTask }),
+  },
+  /**
+   * What a page showed of the worker's own work (task page, queue, status details,
+   * Prolific study), for the browser-only work log. One message per scan that found
+   * something new; the background writes it, off the page's main thread.
+   */
+  'content/work-seen': {
+    from: 'content',
+    request: z.strictObject({ observations: z.array(WorkObservation).check(z.minLength(1), z.maxLength(1000)) }),
+    /** How many entries were added or changed (0 when the worker turned the log off). */
+    response: z.object({ recorded: z.int().check(z.nonnegative()) }),
   },
 
 } as const;

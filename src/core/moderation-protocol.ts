@@ -38,10 +38,13 @@ export const HeldQuery = z.strictObject({ page: pageNumber, perPage, reason: z.o
 export const REPORT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
 export const SuspensionsQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(REPORT_STATUSES)), requester: optionalKey });
 export const IssuesQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(REPORT_STATUSES)), reason: z.optional(z.enum(REQUESTER_FLAG_REASONS)), requester: optionalKey });
+/** Correlation within a window of `days` (default: the rules' incident window), rows with ≥ `min` accounts. */
 export const CorrelationQuery = z.strictObject({
-  last: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'a whole number from 1 to 5000'))),
+  days: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, 'a whole number of days from 1 to 999'))),
   min: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'a whole number from 1'))),
 });
+export const INCIDENT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
+export const IncidentsQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(INCIDENT_STATUSES)) });
 export const AUDIT_ACTIONS = [
   'hide_review',
   'restore_review',
@@ -49,6 +52,12 @@ export const AUDIT_ACTIONS = [
   'release_held',
   'confirm_suspension',
   'dismiss_suspension',
+  /** By the server itself (moderator "lantern"): a threshold was crossed. */
+  'open_incident',
+  'confirm_incident',
+  'dismiss_incident',
+  /** By the server: moderator notes of an incident's reports deleted after it closed. */
+  'purge_report_notes',
   'confirm_issue',
   'dismiss_issue',
   'mute_account',
@@ -105,6 +114,8 @@ export interface QueueCounts {
   held: number;
   suspensions: number;
   issues: number;
+  /** Open incidents. */
+  incidents: number;
 }
 
 export interface FlagCount {
@@ -150,18 +161,53 @@ export interface SuspensionGroup {
   topTasks: { taskId: string; taskTitle: string; reports: number }[];
 }
 
+/**
+ * "N established accounts reported a suspension after task T of requester R within D days":
+ * counted per (requester, task group) across every report, whatever requester it was filed
+ * under, by distinct established accounts (the rules' established-account test).
+ */
 export interface CorrelationRow {
   requester: { key: string; name: string };
   taskId: string;
   taskTitle: string;
-  /** N of the last M reports include this task. */
+  /** Distinct established accounts. */
+  accounts: number;
+  /** Reports naming it (any account, established or not) within the window. */
   reports: number;
+  firstReportAt: string;
+  lastReportAt: string;
+  /** The incident this task group is part of, if any. */
+  incidentId: string | null;
 }
 
 export interface Correlation {
-  /** M: how many reports were looked at (the latest first). */
-  last: number;
+  /** D: the window in days. */
+  days: number;
   rows: CorrelationRow[];
+}
+
+/**
+ * An incident: reports crossed a published threshold (`trigger`). Opened exactly once per
+ * (requester, task group) by the server, whatever the number of processes.
+ */
+export interface Incident {
+  id: string;
+  requester: { key: string; name: string };
+  /** null for a requester-wide incident (report rate far above its own baseline). */
+  taskId: string | null;
+  taskTitle: string | null;
+  trigger: 'shared_task' | 'report_rate';
+  status: (typeof INCIDENT_STATUSES)[number];
+  /** Distinct established accounts within the window (as last counted). */
+  accounts: number;
+  reports: number;
+  windowDays: number;
+  /** How browsers see its task group: not yet, "investigating" (automatic) or "confirmed" (a moderator). */
+  replicated: 'investigating' | 'confirmed' | null;
+  firstReportAt: string;
+  lastReportAt: string;
+  openedAt: string;
+  decidedAt: string | null;
 }
 
 export interface IssueGroup {

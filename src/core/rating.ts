@@ -45,6 +45,8 @@ export interface SummaryInput {
   suspensions: readonly ReportFacts[];
   issueFlags: readonly IssueFlagFacts[];
   confirmed: { suspension: boolean; phishing: boolean };
+  /** Task groups an incident links to suspensions (server: from the incidents table). */
+  suspectTasks?: RequesterSummary['suspectTasks'];
 }
 
 export function shrinkRating(sum: number, count: number, rules: Rules): RatingStat {
@@ -184,6 +186,7 @@ export function summarize(input: SummaryInput, now: number, rules: Rules): Reque
     },
     phishingConfirmed: input.confirmed.phishing,
     held: input.heldReviews,
+    suspectTasks: input.suspectTasks ? [...input.suspectTasks] : [],
   };
 }
 

@@ -12,6 +12,38 @@ export const num = (min: number, max = Number.MAX_VALUE) => z.number().check(z.m
 export const Currency = z.enum(['USD', 'GBP', 'EUR']);
 export type Currency = z.infer<typeof Currency>;
 
+/**
+ * Suspension early warning (issue 11): when reports of suspensions after one task group
+ * become an incident, and when its task group is replicated to every browser.
+ */
+export const IncidentRules = z.object({
+  /** Reports count toward an incident only within this many days of each other (by report time). */
+  windowDays: int(1, 365),
+  /** An incident opens when this many distinct established accounts name one task group within the window. */
+  openAccounts: int(1),
+  /** Its task group is replicated as "under investigation" from this many (a moderator's "confirm" replicates it at once). */
+  investigateAccounts: int(1),
+  /** A requester-wide incident opens when its reports within the window reach rateFactor × its own baseline … */
+  rateFactor: num(1),
+  /** … and at least this many distinct established accounts (so one report on a quiet requester never does). */
+  rateMinAccounts: int(1),
+  /** The baseline: reports per window over this many days before the window. */
+  baselineDays: int(1, 3650),
+  /** Moderator-only notes of reports are deleted this many days after their incident closes. */
+  noteRetentionDays: int(0, 3650),
+});
+export type IncidentRules = z.infer<typeof IncidentRules>;
+
+export const DEFAULT_INCIDENT_RULES: IncidentRules = {
+  windowDays: 14,
+  openAccounts: 2,
+  investigateAccounts: 3,
+  rateFactor: 4,
+  rateMinAccounts: 3,
+  baselineDays: 180,
+  noteRetentionDays: 30,
+};
+
 export const Rules = z.object({
   version: int(1),
   /** Ratings are shrunk toward `prior` as if `weight` extra reviews had given it. */
@@ -34,6 +66,8 @@ export const Rules = z.object({
     flagsToHold: int(1),
     brigade: z.object({ youngAccountDays: int(0), windowHours: int(1), accounts: int(1) }),
   }),
+  /** Absent from rules published before issue 11: those read with the defaults. */
+  incidents: z._default(IncidentRules, DEFAULT_INCIDENT_RULES),
 });
 export type Rules = z.infer<typeof Rules>;
 
@@ -45,6 +79,7 @@ export const DEFAULT_RULES: Rules = {
   danger: { suspensionAccounts: 3, suspensionWindowDays: 60, phishingAccounts: 3, establishedAfterDays: 7 },
   caution: { rejectionShare: 0.1, minSample: 3 },
   moderation: { flagsToHold: 3, brigade: { youngAccountDays: 7, windowHours: 24, accounts: 3 } },
+  incidents: DEFAULT_INCIDENT_RULES,
 };
 
 /** A worker's own thresholds (options page). Pay in minor units (cents, pence) per hour. */

@@ -44,20 +44,95 @@ export const ReviewInput = z.strictObject({
 export type ReviewInput = z.input<typeof ReviewInput>;
 export type Review = z.output<typeof ReviewInput>;
 
-export const SuspensionReportInput = z.strictObject({
-  requester: RequesterKey,
-  requesterName: RequesterName,
-  /** Only the tasks the worker picked from their browser-only list of recent tasks. */
-  tasks: z._default(
-    z.array(z.strictObject({ taskId: TaskId, taskTitle: displayText(300) })).check(z.maxLength(20)),
-    [],
-  ),
-  suspendedOn: z.iso.date(),
-  reinstated: z._default(z.boolean(), false),
-  /** Seen by moderators only. */
-  note: freeText(2000),
+/** One task a suspended worker picked from their browser-only work log; it keeps its own requester. */
+export const SuspendedTask = z.strictObject({
+  /** Absent only in reports queued by releases before issue 11: the report's `requester` then. */
+  requester: z.optional(RequesterKey),
+  requesterName: z.optional(RequesterName),
+  taskId: TaskId,
+  taskTitle: displayText(300),
 });
+
+/**
+ * "My account was suspended." Filed from the popup's home (no platform page needed): the
+ * worker picks tasks from their work log across requesters, each keeping its own requester,
+ * and may name requesters without a task (typed, when the log is empty). One submission
+ * reports every requester involved. `requester`/`requesterName` at the top are the shape
+ * of releases before issue 11 (one requester per report); outboxes may still hold those,
+ * so they are still taken. `normalizeSuspensionReport` gives the one shape everyone uses.
+ */
+export const SuspensionReportInput = z
+  .strictObject({
+    requester: z.optional(RequesterKey),
+    requesterName: z.optional(RequesterName),
+    /** Only the tasks the worker picked from their browser-only work log. */
+    tasks: z._default(z.array(SuspendedTask).check(z.maxLength(50)), []),
+    /** Requesters named without a task (typed by id or name). */
+    requesters: z._default(z.array(z.strictObject({ requester: RequesterKey, requesterName: RequesterName })).check(z.maxLength(20)), []),
+    /** Any day of the week of the suspension; stored as that week's Monday (see `weekStart`). */
+    suspendedOn: z.iso.date(),
+    reinstated: z._default(z.boolean(), false),
+    /** Seen by moderators only; deleted a published number of days after the incident closes. */
+    note: freeText(2000),
+  })
+  .check(
+    z.refine((r) => r.requester !== undefined || r.tasks.length > 0 || r.requesters.length > 0, {
+      message: 'pick at least one task or name a requester',
+      path: ['tasks'],
+    }),
+    z.refine((r) => r.tasks.every((t) => t.requester !== undefined || r.requester !== undefined), {
+      message: 'each task needs its requester',
+      path: ['tasks'],
+    }),
+    z.refine((r) => (r.requester === undefined) === (r.requesterName === undefined), {
+      message: 'requester and requesterName go together',
+      path: ['requesterName'],
+    }),
+  );
 export type SuspensionReportInput = z.input<typeof SuspensionReportInput>;
+
+/** A report in its one shape: every task with its requester, every requester involved listed once. */
+export interface SuspensionReport {
+  tasks: { requester: RequesterKey; requesterName: string; taskId: string; taskTitle: string }[];
+  /** Every requester involved (of a task, or named alone), first mention first. */
+  requesters: { requester: RequesterKey; requesterName: string }[];
+  /** The Monday of the suspension's week (YYYY-MM-DD). */
+  suspendedWeek: string;
+  reinstated: boolean;
+  note: string;
+}
+
+/** The Monday (UTC) of the ISO week holding `date` (YYYY-MM-DD): suspension dates are kept to the week. */
+export function weekStart(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const sinceMonday = (d.getUTCDay() + 6) % 7;
+  return new Date(d.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function normalizeSuspensionReport(input: z.output<typeof SuspensionReportInput>): SuspensionReport {
+  const tasks: SuspensionReport['tasks'] = [];
+  const seenTasks = new Set<string>();
+  const requesters = new Map<RequesterKey, string>();
+  const legacyName = input.requesterName ?? '';
+  if (input.requester) requesters.set(input.requester, legacyName);
+  for (const t of input.tasks) {
+    const requester = (t.requester ?? input.requester) as RequesterKey;
+    const requesterName = t.requesterName ?? (t.requester === undefined || t.requester === input.requester ? legacyName : '') ?? '';
+    const id = `${requester}\n${t.taskId}`;
+    if (seenTasks.has(id)) continue;
+    seenTasks.add(id);
+    tasks.push({ requester, requesterName: requesterName || requester, taskId: t.taskId, taskTitle: t.taskTitle });
+    if (!requesters.has(requester) || !requesters.get(requester)) requesters.set(requester, requesterName || requester);
+  }
+  for (const r of input.requesters) if (!requesters.has(r.requester)) requesters.set(r.requester, r.requesterName);
+  return {
+    tasks,
+    requesters: [...requesters].map(([requester, requesterName]) => ({ requester, requesterName: requesterName || requester })),
+    suspendedWeek: weekStart(input.suspendedOn),
+    reinstated: input.reinstated,
+    note: input.note,
+  };
+}
 
 export const REQUESTER_FLAG_REASONS = ['personal_data', 'phishing', 'broken', 'unpaid_screener'] as const;
 export const RequesterFlagInput = z.strictObject({

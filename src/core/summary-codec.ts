@@ -28,11 +28,15 @@ const WindowTuple = z.tuple([int(1), EncodedRating, EncodedRating, EncodedRating
 const EncodedWindow = z.union([z.literal(0), WindowTuple]);
 const EncodedRecentWindow = z.union([z.literal(0), z.literal(1), WindowTuple]);
 
+/** [taskId, 1 = investigating | 2 = confirmed, accounts, since (week's Monday)]. */
+const EncodedSuspectTask = z.tuple([z.string().check(z.minLength(1), z.maxLength(64)), z.union([z.literal(1), z.literal(2)]), int(0), z.iso.date()]);
+
 /**
  * One requester's summary as a tuple: [key, name, recent, allTime,
  * [suspension accounts, since | null, confirmed 0/1], [issue counts in ISSUE_TAGS order],
- * phishingConfirmed 0/1, held]. Only integers and strings, so the canonical text (and so
- * the checksum) is the same in every JavaScript engine.
+ * phishingConfirmed 0/1, held, suspect tasks?]. Only integers and strings, so the
+ * canonical text (and so the checksum) is the same in every JavaScript engine. The suspect
+ * tasks come last and only when there are some: every other row keeps its text (and digest).
  */
 export const EncodedSummary = z.tuple([
   RequesterKey,
@@ -43,6 +47,7 @@ export const EncodedSummary = z.tuple([
   z.tuple([int(0), int(0), int(0), int(0)]),
   int(0, 1),
   int(0),
+  z.optional(z.array(EncodedSuspectTask).check(z.minLength(1), z.maxLength(50))),
 ]);
 export type EncodedSummary = z.infer<typeof EncodedSummary>;
 type EncodedWindowT = z.infer<typeof EncodedWindow>;
@@ -74,7 +79,7 @@ function encodeWindow(w: WindowStats): EncodedWindowT {
 export function encodeSummary(s: RequesterSummary): EncodedSummary {
   const allTime = encodeWindow(s.allTime);
   const recent = encodeWindow(s.recent);
-  return [
+  const row: EncodedSummary = [
     s.key,
     s.name,
     recent !== 0 && JSON.stringify(recent) === JSON.stringify(allTime) ? 1 : recent,
@@ -84,6 +89,10 @@ export function encodeSummary(s: RequesterSummary): EncodedSummary {
     bit(s.phishingConfirmed),
     s.held,
   ];
+  if (s.suspectTasks.length > 0) {
+    row.push(s.suspectTasks.map((t) => [t.taskId, t.state === 'confirmed' ? 2 : 1, t.accounts, t.since] as const) as never);
+  }
+  return row;
 }
 
 function decodeWindow(w: EncodedWindowT, rules: Rules): WindowStats {
@@ -115,7 +124,7 @@ function decodeWindow(w: EncodedWindowT, rules: Rules): WindowStats {
  * come from them); exact except hourly pay (to 1 cent/h) and days to decision (to 0.1).
  */
 export function decodeSummary(row: EncodedSummary, rules: Rules): RequesterSummary {
-  const [key, name, recent, allTime, susp, issues, phishingConfirmed, held] = row;
+  const [key, name, recent, allTime, susp, issues, phishingConfirmed, held, suspects] = row;
   return {
     key,
     name,
@@ -125,6 +134,7 @@ export function decodeSummary(row: EncodedSummary, rules: Rules): RequesterSumma
     issues: { unpaid_screener: issues[0], broken: issues[1], personal_data: issues[2], phishing: issues[3] },
     phishingConfirmed: phishingConfirmed === 1,
     held,
+    suspectTasks: (suspects ?? []).map(([taskId, state, accounts, since]) => ({ taskId, state: state === 2 ? 'confirmed' : 'investigating', accounts, since })),
   };
 }
 // The issue tuple above follows this order; a change to ISSUE_TAGS must fail to compile here.

@@ -34,6 +34,22 @@ export const WindowStats = z.object({
 });
 export type WindowStats = z.infer<typeof WindowStats>;
 
+/**
+ * A task group of this requester that an incident links to suspensions: every browser
+ * matches these against its own work log, locally (issue 11).
+ */
+export const SUSPECT_STATES = ['investigating', 'confirmed'] as const;
+export const SuspectTask = z.object({
+  taskId: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** "investigating": enough established accounts reported it (automatic); "confirmed": a moderator. */
+  state: z.enum(SUSPECT_STATES),
+  /** Distinct established accounts that reported a suspension after this task, within the window. */
+  accounts: int(0),
+  /** The week (its Monday) of the first report of the incident. */
+  since: z.iso.date(),
+});
+export type SuspectTask = z.infer<typeof SuspectTask>;
+
 export const RequesterSummary = z.object({
   key: RequesterKey,
   name: z.string().check(z.maxLength(200)),
@@ -50,6 +66,8 @@ export const RequesterSummary = z.object({
   phishingConfirmed: z.boolean(),
   /** Reviews held for moderation (brigade or flags): not in any aggregate. */
   held: int(0),
+  /** Task groups under investigation or confirmed as followed by suspensions; empty for nearly all. */
+  suspectTasks: z.array(SuspectTask).check(z.maxLength(50)),
 });
 export type RequesterSummary = z.infer<typeof RequesterSummary>;
 

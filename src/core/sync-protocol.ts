@@ -187,6 +187,28 @@ export const ReviewDeleted = z.object({ deleted: z.string() });
 export const Recorded = z.object({ id: z.string(), created: z.boolean() });
 export type Recorded = z.infer<typeof Recorded>;
 
+/**
+ * GET /v1/suspension-reports/mine → { reports }: the account's own suspension reports
+ * (issue 11), newest first. POST answers `Recorded` (id = the report's id); PUT
+ * /v1/suspension-reports/:id replaces one (200, `Recorded`); DELETE withdraws it
+ * (200, { withdrawn: id }): it leaves every count, the moderators keep no note of it.
+ */
+export const OwnSuspensionReport = z.object({
+  id: z.string(),
+  tasks: z.array(z.object({ requester: RequesterKey, requesterName: z.string(), taskId: z.string(), taskTitle: z.string() })),
+  requesters: z.array(z.object({ requester: RequesterKey, requesterName: z.string() })),
+  /** The Monday of the suspension's week: the server keeps no finer date. */
+  suspendedWeek: z.iso.date(),
+  reinstated: z.boolean(),
+  /** open: counted, waiting for moderators; confirmed / dismissed: a moderator decided (any requester of it). */
+  status: z.enum(['open', 'confirmed', 'dismissed']),
+  reportedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type OwnSuspensionReport = z.infer<typeof OwnSuspensionReport>;
+export const OwnSuspensionReports = z.object({ reports: z.array(OwnSuspensionReport) });
+export const SuspensionWithdrawn = z.object({ withdrawn: z.string() });
+
 /** Every 4xx/5xx body. `field` names the offending input ("ratings.pay", "since", "(body)"). */
 export const ApiError = z.object({ error: z.string(), message: z.string(), field: z.optional(z.string()) });
 export type ApiError = z.infer<typeof ApiError>;
