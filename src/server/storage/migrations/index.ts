@@ -6,6 +6,7 @@ import type { Dialect } from '../driver.js';
 import { migration001 } from './001_init.js';
 import { migration002 } from './002_moderation.js';
 import { migration003 } from './003_review_status_index.js';
+import { migration004 } from './004_incidents.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   statements: (dialect: Dialect) => string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
