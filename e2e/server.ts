@@ -9,6 +9,8 @@ import { startServer, type RunningServer } from '../src/server/index.js';
 
 export interface TestServer {
   url: string;
+  /** The SQLite file: tests may age accounts or read rows directly (never the extension). */
+  database: string;
   stop(): Promise<void>;
   /** Starts it again on the same port and database file. */
   restart(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startTestServer(): Promise<TestServer> {
   const port = Number(new URL(url).port);
   return {
     url,
+    database,
     async stop() {
       await running?.close();
       running = null;
