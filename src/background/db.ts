@@ -11,6 +11,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OutboxItem } from '../core/extension-state.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import type { BucketBody, Checksum, EncodedSummary } from '../core/sync-protocol.js';
+import type { SuspectMatch, WorkLogEntry } from '../core/work-log.js';
 
 export type ReplicaStore = 'rowsA' | 'rowsB';
 export const REPLICA_STORES: readonly ReplicaStore[] = ['rowsA', 'rowsB'];
@@ -49,19 +50,46 @@ interface LanternDB extends DBSchema {
   meta: { key: string; value: SyncMeta };
   outbox: { key: string; value: OutboxItem };
   buckets: { key: string; value: CachedBucket };
+  /** The browser-only work log (work-log.ts), keyed by `workLogId`. */
+  workLog: {
+    key: string;
+    value: WorkLogEntry;
+    indexes: { lastAt: number; group: [string, string] };
+  };
+  /** Suspect task groups found in the work log (matched here, never sent). */
+  suspectMatches: { key: string; value: SuspectMatch };
 }
 
 export const DB_NAME = 'lantern';
+export const DB_VERSION = 2;
 let dbPromise: Promise<IDBPDatabase<LanternDB>> | null = null;
 
 export function db(): Promise<IDBPDatabase<LanternDB>> {
-  dbPromise ??= openDB<LanternDB>(DB_NAME, 1, {
-    upgrade(database) {
-      database.createObjectStore('rowsA', { keyPath: 'bucket' });
-      database.createObjectStore('rowsB', { keyPath: 'bucket' });
-      database.createObjectStore('meta');
-      database.createObjectStore('outbox', { keyPath: 'id' });
-      database.createObjectStore('buckets', { keyPath: 'prefix' });
+  dbPromise ??= openDB<LanternDB>(DB_NAME, DB_VERSION, {
+    // Each step only ADDS what its version brought: an upgrade must never drop or reset
+    // what an earlier version stored (replica, outbox, the worker's own work log).
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('rowsA', { keyPath: 'bucket' });
+        database.createObjectStore('rowsB', { keyPath: 'bucket' });
+        database.createObjectStore('meta');
+        database.createObjectStore('outbox', { keyPath: 'id' });
+        database.createObjectStore('buckets', { keyPath: 'prefix' });
+      }
+      if (oldVersion < 2) {
+        const log = database.createObjectStore('workLog', { keyPath: 'id' });
+        // Retention and "newest first" walk this index; matching reads the group index.
+        log.createIndex('lastAt', 'lastAt');
+        log.createIndex('group', ['requester', 'taskId']);
+        database.createObjectStore('suspectMatches', { keyPath: 'id' });
+      }
+    },
+    // Another tab of ours (an options page) holding an old version open must not block
+    // the upgrade for ever: close ours so the newer one can proceed.
+    blocking() {
+      const open = dbPromise;
+      dbPromise = null;
+      void open?.then((database) => database.close());
     },
   });
   return dbPromise;
