@@ -3,10 +3,14 @@
  *   --host, --port, --database (or LANTERN_HOST, LANTERN_PORT, LANTERN_DATABASE)
  *   --log-level (LANTERN_LOG_LEVEL), --trust-proxy (LANTERN_TRUST_PROXY=1)
  *   --no-rate-limits (LANTERN_RATE_LIMITS=off): when a proxy in front already limits, and for benchmarks
+ *   --webhook-url, --webhook-secret (LANTERN_WEBHOOK_URL, LANTERN_WEBHOOK_SECRET): where incident
+ *     notifications are POSTed, signed with the secret (docs/moderation.md); the environment is the
+ *     better place for the secret (a flag shows in the process list)
  * SIGTERM / SIGINT: stop accepting, finish requests in flight, close the database, exit 0.
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
+import { checkWebhookConfig } from './webhook.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +20,8 @@ const { values } = parseArgs({
     'log-level': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
     'no-rate-limits': { type: 'boolean' },
+    'webhook-url': { type: 'string' },
+    'webhook-secret': { type: 'string' },
   },
 });
 
@@ -27,12 +33,21 @@ if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)
   process.exit(2);
 }
 
+const webhookUrl = values['webhook-url'] ?? env.LANTERN_WEBHOOK_URL;
+const webhookSecret = values['webhook-secret'] ?? env.LANTERN_WEBHOOK_SECRET;
+const webhookProblem = webhookUrl ? checkWebhookConfig(webhookUrl, webhookSecret) : null;
+if (webhookProblem) {
+  console.error(webhookProblem);
+  process.exit(2);
+}
+
 const server = await startServer({
   host: values.host ?? env.LANTERN_HOST,
   port,
   database: values.database ?? env.LANTERN_DATABASE,
   logLevel: values['log-level'] ?? env.LANTERN_LOG_LEVEL,
   trustProxy: values['trust-proxy'] ?? env.LANTERN_TRUST_PROXY === '1',
+  ...(webhookUrl && webhookSecret ? { webhook: { url: webhookUrl, secret: webhookSecret } } : {}),
   ...(values['no-rate-limits'] || env.LANTERN_RATE_LIMITS === 'off' ? { rateLimits: false as const } : {}),
 });
 

@@ -8,6 +8,7 @@ import { DEFAULT_CORS_ORIGINS } from './http/guards.js';
 import { createLogger } from './http/logging.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
 import { DEFAULT_SQLITE_PATH, openStorage } from './storage/sql-storage.js';
+import { WebhookSender, type WebhookConfig } from './webhook.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -25,6 +26,8 @@ export interface ServerOptions {
   exportMaxAgeMs?: number;
   advisedWaitSeconds?: number;
   trustProxy?: boolean;
+  /** Where incident notifications are POSTed (signed with the secret); without it they wait in the database. */
+  webhook?: WebhookConfig;
   /** Where the built moderation page is (default dist/moderation). */
   moderationPageDir?: string;
   /** Tests: where log lines go, and the clock. */
@@ -86,6 +89,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     every(DAY_MS, () => guards.rotate()),
     every(60_000, () => guards.sweep()),
   ];
+  // Incident notifications: looked for every few seconds, and at once after a moderator's decision.
+  const webhook = options.webhook ? new WebhookSender(storage.moderation.webhooks, options.webhook, now, logger) : null;
+  if (webhook) storage.moderation.webhooks.onQueued(() => webhook.wake());
   // Catch up on windows crossed while the server was down.
   running = storage.ageWindows(now()).catch(() => undefined);
   // And finish a recompute after a rules change that a restart interrupted.
@@ -94,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let address: string;
   try {
     address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 });
+    webhook?.start();
   } catch (error) {
     timers.forEach(clearInterval);
     await running;
@@ -113,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await closed;
         await inFlight.idle();
         await running;
+        await webhook?.stop();
         await storage.close();
         logger.info('server closed');
       })();

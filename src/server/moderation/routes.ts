@@ -17,6 +17,7 @@ import {
   DecisionBody,
   FlaggedQuery,
   HeldQuery,
+  IncidentsQuery,
   IssuesQuery,
   MergeBody,
   MuteBody,
@@ -37,6 +38,7 @@ import type { ActionOutcome, Moderator } from './store.js';
 
 const ReviewParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not a review id')) });
 const KeyParams = z.strictObject({ key: RequesterKey });
+const IncidentParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not an incident id')) });
 const VersionParams = z.strictObject({ version: z.string().check(z.regex(/^[1-9][0-9]{0,5}$/, 'a rules version number')) });
 const NoQuery = z.strictObject({});
 
@@ -114,7 +116,11 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
       ...(q.requester ? { requester: q.requester } : {}),
     }),
   );
-  read('/correlation', CorrelationQuery, (q) => store.correlation(Math.min(Number(q.last ?? 200), 5000), Number(q.min ?? 2)));
+  read('/incidents', IncidentsQuery, (q) => store.incidents({ ...pageOf(q), ...(q.status ? { status: q.status } : {}) }));
+  // Default: the published incident window, and the number of accounts that opens an incident.
+  read('/correlation', CorrelationQuery, (q) =>
+    store.correlation(Number(q.days ?? storage.rules().incidents.windowDays), Number(q.min ?? storage.rules().incidents.openAccounts), now()),
+  );
   read('/audit', AuditQuery, (q) =>
     store.auditLog({
       ...pageOf(q),
@@ -161,6 +167,11 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
   action('/requesters/:key/issues', DecisionBody, async (input, request, mod) => {
     const { key } = parseOr400(KeyParams, request.params);
     return result(await store.decideIssues(mod, key, input.decision, input.reason, now()));
+  });
+
+  action('/incidents/:id', DecisionBody, async (input, request, mod) => {
+    const { id } = parseOr400(IncidentParams, request.params);
+    return result(await store.decideIncident(mod, id, input.decision, input.reason, now()));
   });
 
   action('/accounts/mute', MuteBody, async (input, _request, mod) => result(await store.muteAccount(mod, input.target, input.days, input.reason, now())));

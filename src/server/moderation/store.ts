@@ -14,6 +14,7 @@ import {
   type FlagCount,
   type FlaggedItem,
   type HeldItem,
+  type Incident,
   type IssueGroup,
   type ModerationRole,
   type Page,
@@ -29,6 +30,8 @@ import type { SqlDriver, SqlExecutor, SqlValue } from '../storage/driver.js';
 import { recomputeRequester, removeRequesterRow, touchRequester } from '../storage/aggregate.js';
 import { DomainError } from '../storage/storage.js';
 import { REVIEW_COLUMNS, pseudonym, publicReview, type ReviewRecord } from '../storage/views.js';
+import { correlation, decideIncident, incidentById, listIncidents, type IncidentStatus } from './incidents.js';
+import { WebhookOutbox } from './webhook-outbox.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,11 +76,16 @@ function accountRef(pepper: string, accountId: string): string {
 }
 
 export class ModerationStore {
+  /** The webhook outbox, for the sender (src/server/webhook.ts). */
+  readonly webhooks: WebhookOutbox;
+
   constructor(
     private readonly driver: SqlDriver,
     private readonly pepper: string,
     private readonly rules: RulesHolder,
-  ) {}
+  ) {
+    this.webhooks = new WebhookOutbox(driver);
+  }
 
   // ------------------------------------------------------------------ roles
 
@@ -125,19 +133,21 @@ export class ModerationStore {
   // ------------------------------------------------------------------ queues
 
   async counts(): Promise<QueueCounts> {
-    const [row] = await this.driver.query<{ flagged: number; held: number; suspensions: number; issues: number }>(
+    const [row] = await this.driver.query<{ flagged: number; held: number; suspensions: number; issues: number; incidents: number }>(
       `SELECT
         (SELECT COUNT(*) FROM reviews r WHERE r.status = 'visible' AND r.deleted_at IS NULL
            AND EXISTS (SELECT 1 FROM review_flags f WHERE f.review_id = r.id AND f.resolved_at IS NULL)) AS flagged,
         (SELECT COUNT(*) FROM reviews WHERE status = 'held' AND deleted_at IS NULL) AS held,
         (SELECT COUNT(DISTINCT requester_key) FROM suspension_reports WHERE status = 'open') AS suspensions,
-        (SELECT COUNT(DISTINCT requester_key) FROM requester_flags WHERE status = 'open') AS issues`,
+        (SELECT COUNT(DISTINCT requester_key) FROM requester_flags WHERE status = 'open') AS issues,
+        (SELECT COUNT(*) FROM incidents WHERE status = 'open') AS incidents`,
     );
     return {
       flagged: Number(row?.flagged ?? 0),
       held: Number(row?.held ?? 0),
       suspensions: Number(row?.suspensions ?? 0),
       issues: Number(row?.issues ?? 0),
+      incidents: Number(row?.incidents ?? 0),
     };
   }
 
@@ -350,33 +360,15 @@ export class ModerationStore {
     }));
   }
 
-  /** "N of the last M reports include task T of requester R", most shared tasks first. */
-  async correlation(last: number, min: number): Promise<Correlation> {
-    const rows = await this.driver.query<{ id: string; requester_key: string; name: string; tasks_json: string }>(
-      `SELECT s.id, s.requester_key, q.name, s.tasks_json FROM suspension_reports s JOIN requesters q ON q.key = s.requester_key
-       WHERE s.status <> 'dismissed' ORDER BY s.reported_at DESC, s.id LIMIT ?`,
-      [last],
-    );
-    const counts = new Map<string, { key: string; name: string; taskId: string; taskTitle: string; reports: number }>();
-    for (const r of rows) {
-      const seen = new Set<string>();
-      for (const t of JSON.parse(r.tasks_json) as { taskId: string; taskTitle: string }[]) {
-        const id = `${r.requester_key}\n${t.taskId}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const entry = counts.get(id) ?? { key: r.requester_key, name: r.name, taskId: t.taskId, taskTitle: t.taskTitle, reports: 0 };
-        entry.reports += 1;
-        counts.set(id, entry);
-      }
-    }
-    return {
-      last: rows.length,
-      rows: [...counts.values()]
-        .filter((c) => c.reports >= min)
-        .sort((a, b) => b.reports - a.reports || a.key.localeCompare(b.key) || a.taskId.localeCompare(b.taskId))
-        .slice(0, 50)
-        .map((c) => ({ requester: { key: c.key, name: c.name }, taskId: c.taskId, taskTitle: c.taskTitle, reports: c.reports })),
-    };
+  /** "N established accounts reported a suspension after task T of requester R within D days". */
+  correlation(days: number, min: number, now: number): Promise<Correlation> {
+    return this.driver.read((tx) => correlation(tx, this.rules.get(), days, min, now));
+  }
+
+  /** Incidents, open ones first (or one status), newest first. */
+  incidents(q: PageQuery & { status?: IncidentStatus }): Promise<Page<Incident>> {
+    const { page, perPage, offset } = paging(q);
+    return this.driver.read((tx) => listIncidents(tx, this.rules.get(), { ...(q.status ? { status: q.status } : {}), page, perPage, offset }));
   }
 
   /** Requester issue flags (phishing, personal data, broken, unpaid screener) grouped by requester. */
@@ -613,6 +605,29 @@ export class ModerationStore {
         detail: { reports },
       };
     });
+  }
+
+  /**
+   * Confirm: the incident's task group reaches every browser as "confirmed" (the requester
+   * itself is confirmed only by `decideSuspension`). Dismiss: it leaves the feed. Audited,
+   * recomputed and a webhook delivery queued, all in the action's transaction.
+   */
+  async decideIncident(mod: Moderator, id: string, decision: 'confirm' | 'dismiss', reason: string, now: number): Promise<ActionOutcome> {
+    const outcome = await this.act(mod, now, async (tx) => {
+      const row = await incidentById(tx, id);
+      if (!row) throw new DomainError(404, 'not_found', 'no such incident', 'id');
+      await this.lock(tx, [row.requester_key], now);
+      const after = await decideIncident(tx, this.rules.get(), id, decision === 'confirm' ? 'confirmed' : 'dismissed', now);
+      return {
+        action: decision === 'confirm' ? 'confirm_incident' : 'dismiss_incident',
+        target: `incident:${id}`,
+        reason,
+        touched: [row.requester_key],
+        detail: { requester: row.requester_key, taskId: row.task_key || null, previous: row.status, status: after.status },
+      };
+    });
+    this.webhooks.queued();
+    return outcome;
   }
 
   /** Confirm: "danger — phishing / personal data". Dismiss: the open flags stop counting. */
