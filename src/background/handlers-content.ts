@@ -6,6 +6,7 @@ import { assess } from '../core/rating.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import { DETAIL_CARD_SCRIPT } from '../core/messages.js';
 import { countProblem } from './diagnostics.js';
+import { workLogContentHandlers } from './handlers-work-log.js';
 import { rememberTask } from './recent-tasks.js';
 import { getRows } from './replica.js';
 import { decodeSummary } from '../core/summary-codec.js';
@@ -33,6 +34,7 @@ async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKe
 }
 
 export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
+  ...workLogContentHandlers,
   'content/lookup': ({ platform, keys }) => lookup(platform, keys),
 
   async 'content/diagnostic'({ platform, page, problem }) {

@@ -11,6 +11,7 @@ import { getDiagnostics } from './diagnostics.js';
 import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
 import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
+import { workLogUiHandlers } from './handlers-work-log.js';
 import { reviewsFor } from './reviews-cache.js';
 import { callServer, readJson } from './server-api.js';
 import { getRules, getSettings, getThresholds, updateSettings } from './settings.js';
@@ -26,6 +27,7 @@ async function status() {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
+  ...workLogUiHandlers,
   'ui/status': status,
 
   async 'ui/sync-now'() {

@@ -10,9 +10,11 @@ import { flushOutbox, OUTBOX_ALARM } from './outbox.js';
 import * as replica from './replica.js';
 import { listen } from './router.js';
 import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
+import { startWorkLog } from './handlers-work-log.js';
 
 listen();
 keepBadgeIndex();
+startWorkLog();
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow();

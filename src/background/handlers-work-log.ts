@@ -1,0 +1,67 @@
+/**
+ * The work log's messages: the content script's observations, and the options page's and
+ * popup's questions. Everything stays in this browser; the export is a file handed to the
+ * page the worker saves it from.
+ */
+import browser from 'webextension-polyfill';
+import type { CONTENT_MESSAGES } from '../core/messages.js';
+import type { UI_MESSAGES } from '../core/messages-ui.js';
+import type { Handlers } from '../core/messaging.js';
+import { migrateRecentTasks } from './recent-tasks.js';
+import { getSettings } from './settings.js';
+import { workLogExport } from './work-log-export.js';
+import { allEntries, clearWorkLog, entryForTask, pruneWorkLog, queryWorkLog, recordObservations, reviewableTasks } from './work-log.js';
+
+type WorkLogUi = 'ui/work-log-query' | 'ui/work-log-task' | 'ui/work-log-export' | 'ui/work-log-clear' | 'ui/reviewable-tasks';
+
+export const workLogContentHandlers: Pick<Handlers<typeof CONTENT_MESSAGES>, 'content/work-seen'> = {
+  async 'content/work-seen'({ observations }) {
+    const { recorded } = await recordObservations(observations, (await getSettings()).workLog);
+    return { recorded };
+  },
+};
+
+export const workLogUiHandlers: Pick<Handlers<typeof UI_MESSAGES>, WorkLogUi> = {
+  'ui/work-log-query': (query) => queryWorkLog(query),
+
+  async 'ui/work-log-task'({ requester, taskId }) {
+    return { entry: await entryForTask(requester, taskId) };
+  },
+
+  async 'ui/work-log-export'({ format }) {
+    return workLogExport(await allEntries(), format);
+  },
+
+  async 'ui/work-log-clear'() {
+    await clearWorkLog();
+    return { done: true };
+  },
+
+  async 'ui/reviewable-tasks'() {
+    return { entries: await reviewableTasks() };
+  },
+};
+
+export const WORK_LOG_ALARM = 'work-log-retention';
+
+/**
+ * At every start of the worker (and once a day, by alarm): bring the old recent-task list
+ * into the log once, and drop what retention no longer keeps — a worker who stops browsing
+ * the platforms still sees old entries go.
+ */
+export async function maintainWorkLog(): Promise<void> {
+  await migrateRecentTasks();
+  const { workLog } = await getSettings();
+  await pruneWorkLog(workLog.retentionDays);
+}
+
+/** Called once, synchronously, at the worker's start (listeners first, as MV3 requires). */
+export function startWorkLog(): void {
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === WORK_LOG_ALARM) void maintainWorkLog().catch(() => undefined);
+  });
+  void browser.alarms.get(WORK_LOG_ALARM).then(async (alarm) => {
+    if (!alarm) await browser.alarms.create(WORK_LOG_ALARM, { periodInMinutes: 24 * 60 });
+  });
+  void maintainWorkLog().catch((error: unknown) => console.warn('Lantern: work log upkeep failed', error));
+}
