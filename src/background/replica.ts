@@ -19,6 +19,7 @@ import {
 import { fnv1a32 } from '../core/hash.js';
 import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
+import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
 
 const BUCKETS_PER_TRANSACTION = 512;
 
@@ -157,7 +158,8 @@ export async function replaceAll(
   const tx = database.transaction('meta', 'readwrite');
   const meta = (await tx.store.get('sync')) ?? INITIAL_META;
   const next: SyncMeta = { ...meta, ...complete, active: staging, checksum: expected, snapshotProgress: null };
-  await writeMeta(tx, next);
+  // The suspect index switches with the replica, in the same transaction.
+  await Promise.all([writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, rows, next)]);
   await tx.done;
   metaCommitted(next);
   forgetCachedBuckets();
@@ -208,7 +210,7 @@ export async function applyChanges(
       throw new ChecksumMismatch(expected, checksum);
     }
     const next: SyncMeta = { ...meta, ...complete, checksum };
-    await Promise.all([...records.map((record) => store.put(record)), writeMeta(tx, next)]);
+    await Promise.all([...records.map((record) => store.put(record)), writeMeta(tx, next), updateSuspectIndexForChanges(tx, latest, meta, next)]);
     await tx.done;
     metaCommitted(next);
     forgetCachedBuckets();
