@@ -1,7 +1,8 @@
 /**
  * The moderation page: sign in with an account secret, then one tab per queue (with
- * counts), server-side paging and filters, actions that each need a reason, the
- * suspension correlation view, the audit log and the rules editor.
+ * counts) — incidents first (Incidents.tsx) — server-side paging and filters, actions that
+ * each need a reason, the suspension correlation view (Correlation.tsx), the audit log and
+ * the rules editor.
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -11,7 +12,6 @@ import {
   type AccountTarget,
   type ActionResult,
   type AuditEntry,
-  type Correlation,
   type FlaggedItem,
   type HeldItem,
   type IssueGroup,
@@ -27,10 +27,10 @@ import { DEFAULT_RULES, DEFAULT_THRESHOLDS, type Rules } from '../core/rules.js'
 import { REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS, type RequesterSummary } from '../core/schemas.js';
 import { describeIssues } from '../core/validation.js';
 import { ApiError, accountReference, call, query, storeSecret, storedSecret } from './api.js';
+import { CorrelationView } from './Correlation.js';
+import { IncidentsView } from './Incidents.js';
+import { Action, Loading, PER_PAGE, Pager, useLoad, type Api, type Ctx } from './shared.js';
 
-const PER_PAGE = 50;
-
-type Api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
 
 // ------------------------------------------------------------------ sign-in
 
@@ -124,6 +124,7 @@ function SignIn(props: { onSignIn(secret: string): Promise<void>; problem: Compo
 // ------------------------------------------------------------------ the signed-in page
 
 const TABS = [
+  ['incidents', 'Incidents'],
   ['flagged', 'Flagged reviews'],
   ['held', 'Held reviews'],
   ['hidden', 'Hidden reviews'],
@@ -136,17 +137,11 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
-interface Ctx {
-  api: Api;
-  me: Me;
-  rules: Rules;
-  /** After an action: reload the queue and the counts. */
-  changed(message: string): void;
-}
 
 function Moderation(props: { me: Me; api: Api; secret: string; onSignOut(): void }) {
-  const initial = (location.hash.slice(1) as Tab) || 'flagged';
-  const [tab, setTab] = useState<Tab>(TABS.some(([id]) => id === initial) ? initial : 'flagged');
+  // Incidents lead: a surge of suspensions is the most urgent thing a moderator can see.
+  const initial = (location.hash.slice(1) as Tab) || 'incidents';
+  const [tab, setTab] = useState<Tab>(TABS.some(([id]) => id === initial) ? initial : 'incidents');
   const [counts, setCounts] = useState<QueueCounts | null>(null);
   const [rules, setRules] = useState<Rules>(DEFAULT_RULES);
   const [version, setVersion] = useState(0);
@@ -233,6 +228,7 @@ function Moderation(props: { me: Me; api: Api; secret: string; onSignOut(): void
           </p>
         )}
         <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-panel={tab}>
+          {tab === 'incidents' && <IncidentsView ctx={ctx} version={version} />}
           {tab === 'flagged' && <FlaggedQueue ctx={ctx} version={version} />}
           {tab === 'held' && <HeldQueue ctx={ctx} version={version} status="held" />}
           {tab === 'hidden' && <HeldQueue ctx={ctx} version={version} status="hidden" />}
@@ -249,126 +245,6 @@ function Moderation(props: { me: Me; api: Api; secret: string; onSignOut(): void
 }
 
 // ------------------------------------------------------------------ shared pieces
-
-/** Fetches one page from the server whenever the path (filters, page) or `version` changes. */
-function useLoad<T>(ctx: Ctx, path: string, version: number): { data: T | null; error: string | null; loading: boolean } {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
-  useEffect(() => {
-    let live = true;
-    setState((s) => ({ ...s, loading: true }));
-    ctx.api<T>('GET', path).then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error: Error) => live && setState({ data: null, error: error.message, loading: false }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [path, version]);
-  return state;
-}
-
-function Pager(props: { page: Page<unknown>; onPage(page: number): void; label: string }) {
-  const pages = Math.max(1, Math.ceil(props.page.total / props.page.perPage));
-  return (
-    <nav class="pager" aria-label={`${props.label} pages`}>
-      <button type="button" class="secondary" disabled={props.page.page <= 1} onClick={() => props.onPage(props.page.page - 1)}>
-        Previous
-      </button>
-      <span data-field="page-info">
-        Page {props.page.page} of {pages.toLocaleString('en')} ({props.page.total.toLocaleString('en')} {props.page.total === 1 ? 'item' : 'items'})
-      </span>
-      <button type="button" class="secondary" disabled={props.page.page >= pages} onClick={() => props.onPage(props.page.page + 1)}>
-        Next
-      </button>
-    </nav>
-  );
-}
-
-function Loading(props: { loading: boolean; error: string | null }) {
-  if (props.error)
-    return (
-      <p class="status error" role="alert">
-        {props.error}
-      </p>
-    );
-  return props.loading ? <p class="muted" aria-live="polite">Loading…</p> : null;
-}
-
-/**
- * A button that opens a small form: a required reason (and any extra fields); the action
- * runs only when the form is submitted. Errors from the server show in the form.
- */
-function Action(props: {
-  label: string;
-  danger?: boolean;
-  disabled?: boolean;
-  title?: string;
-  extra?: (values: Record<string, string>, set: (k: string, v: string) => void) => ComponentChildren;
-  run(reason: string, values: Record<string, string>): Promise<unknown>;
-  done(): void;
-}) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const area = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    if (open) area.current?.focus();
-  }, [open]);
-  if (!open)
-    return (
-      <button type="button" class={props.danger ? 'danger' : ''} disabled={props.disabled} title={props.title} onClick={() => setOpen(true)}>
-        {props.label}
-      </button>
-    );
-  return (
-    <form
-      class="action"
-      data-action={props.label}
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (reason.trim().length < 3) {
-          setError('A reason is required (at least 3 characters).');
-          return;
-        }
-        setBusy(true);
-        setError(null);
-        props.run(reason.trim(), values).then(
-          () => {
-            setBusy(false);
-            setOpen(false);
-            props.done();
-          },
-          (e: Error) => {
-            setBusy(false);
-            setError(e.message);
-          },
-        );
-      }}
-    >
-      <strong>{props.label}</strong>
-      {props.extra?.(values, (k, v) => setValues({ ...values, [k]: v }))}
-      <label>
-        Reason (required; kept in the audit log{props.label.startsWith('Hide') ? ' and shown to the author' : ''})
-        <textarea ref={area} required minLength={3} maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-      </label>
-      {error && (
-        <p class="status error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions">
-        <button type="submit" class={props.danger ? 'danger' : ''} disabled={busy}>
-          Confirm: {props.label}
-        </button>
-        <button type="button" class="secondary" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
 
 function SummaryLine(props: { summary: RequesterSummary | null; rules: Rules }) {
   if (!props.summary) return <span class="muted small">No summary yet</span>;
@@ -724,59 +600,6 @@ function Reports(props: { ctx: Ctx; requester: string; version: number }) {
         </table>
       )}
     </div>
-  );
-}
-
-function CorrelationView(props: { ctx: Ctx; version: number }) {
-  const [last, setLast] = useState('200');
-  const [min, setMin] = useState('2');
-  const [applied, setApplied] = useState({ last: '200', min: '2' });
-  const { data, error, loading } = useLoad<Correlation>(props.ctx, `/correlation${query(applied)}`, props.version);
-  return (
-    <>
-      <h2>What suspended workers had in common</h2>
-      <p class="muted small">
-        Tasks named in many recent suspension reports. Workers can't see this across reports; a task many suspended workers share is worth a closer look.
-      </p>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ last, min });
-        }}
-      >
-        <label>
-          Look at the last M reports
-          <input type="number" min={1} max={5000} value={last} onInput={(e) => setLast(e.currentTarget.value)} />
-        </label>
-        <label>
-          Show tasks in at least N
-          <input type="number" min={1} max={5000} value={min} onInput={(e) => setMin(e.currentTarget.value)} />
-        </label>
-        <button type="submit" class="secondary">
-          Update
-        </button>
-      </form>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          {data.rows.length === 0 && <p class="muted">No task appears in {applied.min} or more of the last {data.last} reports.</p>}
-          <ul class="items correlation">
-            {data.rows.map((row) => (
-              <li key={`${row.requester.key} ${row.taskId}`} data-correlation={`${row.requester.key} ${row.taskId}`}>
-                <p>
-                  <strong>
-                    {row.reports} of the last {data.last} reports
-                  </strong>{' '}
-                  include task “{row.taskTitle || row.taskId}” <span class="mono small">({row.taskId})</span> of requester {row.requester.name || row.requester.key}{' '}
-                  <span class="mono small muted">{row.requester.key}</span>
-                </p>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </>
   );
 }
 
