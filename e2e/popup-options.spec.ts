@@ -200,15 +200,18 @@ test('a validation error is shown in words on the form, and a refused outbox ite
   await expect(popup.locator('[data-view="outbox"] li[data-outbox-state="rejected"]')).toHaveCount(0);
 });
 
-test('suspension report offers only this browser\'s recent tasks, sends only the picked ones, and clears them', async ({ context, background }) => {
+test('suspension report from a task page offers this browser\'s tasks, pre-picks the requester\'s, and sends only the picked ones', async ({ context, background }) => {
   const { tabId } = await openTaskPage(context, background);
   const popup = await openPopup(context, background, tabId);
   await popup.getByRole('button', { name: 'Report a suspension' }).click();
   const form = popup.locator('form[data-form="suspension"]');
-  const task = form.locator('[data-list="recent-tasks"] input[type="checkbox"]');
+  const task = form.locator('[data-list="work-log-tasks"] input[type="checkbox"]');
   await expect(task).toHaveCount(1);
-  await expect(form.locator('[data-list="recent-tasks"]')).toContainText(TASK_TITLE);
-  await task.check();
+  await expect(form.locator('[data-list="work-log-tasks"]')).toContainText(TASK_TITLE);
+  // Opened from this requester's card: its task is ticked already.
+  await expect(task).toBeChecked();
+  await expect(form.locator('[data-field="report-summary"]')).toHaveText('1 tasks from 1 requesters will be reported.');
+  await expect(form.locator('[data-field="report-privacy"]')).toHaveText('Only the tasks you pick are sent; your work log stays in this browser.');
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
   const outbox = await background.evaluate(
@@ -222,12 +225,8 @@ test('suspension report offers only this browser\'s recent tasks, sends only the
       }),
   );
   const report = (outbox as { submission: { kind: string; payload: { tasks: unknown[] } } }[]).find((i) => i.submission.kind === 'suspension');
-  expect(report?.submission.payload.tasks).toEqual([{ taskId: GROUP_ID, taskTitle: TASK_TITLE }]);
-
-  await popup.getByRole('button', { name: 'Report a suspension' }).click();
-  await popup.getByRole('button', { name: 'Clear my recent tasks' }).click();
-  await expect(popup.locator('form[data-form="suspension"]')).toContainText('Your list of recent tasks was cleared.');
-  await expect(popup.locator('form[data-form="suspension"]')).toContainText('No recent tasks recorded in this browser.');
+  expect(report?.submission.payload.tasks).toEqual([{ requester: REQUESTER_KEY, requesterName: REQUESTER_NAME, taskId: GROUP_ID, taskTitle: TASK_TITLE }]);
+  await expect(popup.locator('[data-view="outbox"] li')).toContainText(`Suspension report: ${REQUESTER_NAME} (1 tasks, 1 requesters)`);
 });
 
 test('popup away from a task page shows sync status with snapshot progress', async ({ context, background }) => {

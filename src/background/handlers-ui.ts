@@ -11,6 +11,7 @@ import { getDiagnostics } from './diagnostics.js';
 import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
 import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
+import { reportHandlers } from './handlers-reports.js';
 import { workLogUiHandlers } from './handlers-work-log.js';
 import { reviewsFor } from './reviews-cache.js';
 import { callServer, readJson } from './server-api.js';
@@ -27,6 +28,7 @@ async function status() {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
+  ...reportHandlers,
   ...workLogUiHandlers,
   'ui/status': status,
 

@@ -27,6 +27,10 @@ function request(submission: Submission): { method: string; path: string; body?:
       return { method: 'DELETE', path: `/v1/reviews/${encodeURIComponent(submission.reviewId)}` };
     case 'suspension':
       return { method: 'POST', path: '/v1/suspension-reports', body: submission.payload };
+    case 'suspension-edit':
+      return { method: 'PUT', path: `/v1/suspension-reports/${encodeURIComponent(submission.reportId)}`, body: submission.payload };
+    case 'suspension-withdraw':
+      return { method: 'DELETE', path: `/v1/suspension-reports/${encodeURIComponent(submission.reportId)}` };
     case 'requester-flag':
       return { method: 'POST', path: '/v1/requester-flags', body: submission.payload };
     case 'review-flag':

@@ -1,43 +1,45 @@
 /**
- * The popup. On a task page: the requester(s) on it with their summaries and the three
- * actions (review, suspension report, flag). Anywhere: sync status, the outbox, and the
- * worker's own reviews.
+ * The popup: picks the view. Home (HomeView.tsx): on a task page the requester(s) on it
+ * with their actions (review, suspension report, flag); anywhere "I was suspended",
+ * "My reports", tasks to review, sync status, the outbox and the worker's own reviews.
+ * The other views are the forms and the list of the worker's suspension reports.
  */
-import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { OutboxItem } from '../core/extension-state.js';
 import type { PageInfo } from '../core/messages.js';
 import type { RequesterFlagInput, ReviewFlagInput, SuspensionReportInput } from '../core/schemas.js';
-import type { OwnReview, PublicReview } from '../core/sync-protocol.js';
+import type { OwnReview, OwnSuspensionReport, PublicReview } from '../core/sync-protocol.js';
+import type { WorkLogEntry } from '../core/work-log.js';
 import { FlagForm, ReviewFlagForm } from '../ui/components/FlagForm.js';
 import { StatusLine } from '../ui/components/fields.js';
 import { OutboxList } from '../ui/components/OutboxList.js';
 import { OwnReviews } from '../ui/components/OwnReviews.js';
-import { RequesterCard, type RequesterActions } from '../ui/components/RequesterCard.js';
-import { newDraft, draftFromReview, type ReviewDraft } from '../ui/components/review-draft.js';
+import type { RequesterActions } from '../ui/components/RequesterCard.js';
+import { draftFromReview, draftFromWorkLog, newDraft, withWorkLog, type MinutesSource, type ReviewDraft } from '../ui/components/review-draft.js';
 import { ReviewForm } from '../ui/components/ReviewForm.js';
 import { send, tabSender } from '../ui/components/send.js';
 import { SuspensionForm } from '../ui/components/SuspensionForm.js';
+import { payloadFromReport } from '../ui/components/suspension-picks.js';
 import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
 import type { ServerError } from '../ui/components/use-submit.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { t } from '../ui/i18n.js';
+import { HomeView, type Requester } from './HomeView.js';
+import { MyReports } from './MyReports.js';
+import { ReviewableTasks } from './ReviewableTasks.js';
 
-type Requester = { key: string; name: string };
 interface Editing {
   replaces?: string;
   serverError?: ServerError | null;
 }
 type View =
   | { kind: 'home' }
-  | ({ kind: 'review'; draft: ReviewDraft; reviewId?: string; suggested?: boolean } & Editing)
-  | ({ kind: 'suspension'; requester: Requester; initial?: SuspensionReportInput } & Editing)
+  | ({ kind: 'review'; draft: ReviewDraft; reviewId?: string; suggested?: MinutesSource; fromWorkLog?: boolean } & Editing)
+  | ({ kind: 'suspension'; requester?: Requester; initial?: SuspensionReportInput; reportId?: string } & Editing)
+  | { kind: 'my-reports' }
   | ({ kind: 'flag'; requester: Requester; initial?: RequesterFlagInput } & Editing)
   | ({ kind: 'review-flag'; reviewId: string; about: string; initial?: ReviewFlagInput } & Editing);
-
-/** Shown at most expanded; further requesters on a list page open on demand. */
-const EXPANDED_REQUESTERS = 2;
 
 async function findTabId(): Promise<number | null> {
   const param = new URLSearchParams(location.search).get('tab');
@@ -78,7 +80,7 @@ export function Popup() {
     if (!form || !key) return;
     openedFromCard.current = true;
     const requester = { key, name: page?.requesters.find((r) => r.key === key)?.name ?? key.slice(key.indexOf(':') + 1) };
-    if (form === 'review') writeReview(requester);
+    if (form === 'review') void writeReview(requester);
     else if (form === 'suspension') setView({ kind: 'suspension', requester });
     else if (form === 'flag') setView({ kind: 'flag', requester });
   }, [page]);
@@ -94,17 +96,31 @@ export function Popup() {
   }, [view]);
 
   const task = page?.task ?? null;
+  const refreshStatus = () => void send('ui/status', {}).then(setStatus, () => undefined);
   const done = (delivered: boolean) => {
     setView({ kind: 'home' });
     setNotice({ text: delivered ? t('submitSent') : t('submitQueued'), kind: 'ok' });
     setOwnKey((k) => k + 1);
-    send('ui/status', {}).then(setStatus, () => undefined);
+    refreshStatus();
   };
   const cancel = () => setView({ kind: 'home' });
 
-  function writeReview(requester: Requester) {
+  /** A review of the page's task, with what the work log knows of it (if it can be read). */
+  async function writeReview(requester: Requester) {
     const draft = newDraft(requester, task);
-    setView({ kind: 'review', draft, suggested: draft.minutes !== '' });
+    const own = task && task.requester === requester.key ? task : null;
+    const entry = own ? await send('ui/work-log-task', { requester: requester.key, taskId: own.taskId }).then((r) => r.entry, () => null) : null;
+    const filled = withWorkLog(draft, entry);
+    setView({ kind: 'review', draft: filled.draft, suggested: filled.minutesFrom, fromWorkLog: entry !== null });
+  }
+
+  function reviewLogged(entry: WorkLogEntry) {
+    const filled = draftFromWorkLog(entry);
+    setView({ kind: 'review', draft: filled.draft, suggested: filled.minutesFrom, fromWorkLog: true });
+  }
+
+  function editReport(report: OwnSuspensionReport) {
+    setView({ kind: 'suspension', initial: payloadFromReport(report), reportId: report.id });
   }
 
   function editOwnReview(review: OwnReview) {
@@ -121,18 +137,21 @@ export function Popup() {
       case 'review-edit':
         return setView({ kind: 'review', draft: draftFromReview(s.payload), reviewId: s.reviewId, ...editing });
       case 'suspension':
-        return setView({ kind: 'suspension', requester: { key: s.payload.requester, name: s.payload.requesterName }, initial: s.payload, ...editing });
+        return setView({ kind: 'suspension', initial: s.payload, ...editing });
+      case 'suspension-edit':
+        return setView({ kind: 'suspension', initial: s.payload, reportId: s.reportId, ...editing });
       case 'requester-flag':
         return setView({ kind: 'flag', requester: { key: s.payload.requester, name: s.payload.requesterName }, initial: s.payload, ...editing });
       case 'review-flag':
         return setView({ kind: 'review-flag', reviewId: s.payload.reviewId, about: t('reviewFlagAboutId', s.payload.reviewId), initial: s.payload, ...editing });
       case 'review-delete':
+      case 'suspension-withdraw':
         return undefined;
     }
   }
 
   const actionsFor = (requester: Requester): RequesterActions => ({
-    onWrite: () => writeReview(requester),
+    onWrite: () => void writeReview(requester),
     onReport: () => setView({ kind: 'suspension', requester }),
     onFlag: () => setView({ kind: 'flag', requester }),
     onFlagReview: (review: PublicReview) =>
@@ -148,14 +167,28 @@ export function Popup() {
           reviewId={view.reviewId ?? null}
           replaces={view.replaces}
           serverError={view.serverError ?? null}
-          suggestedMinutes={view.suggested ?? false}
+          suggestedMinutes={view.suggested ?? null}
+          fromWorkLog={view.fromWorkLog ?? false}
           onDone={done}
           onCancel={cancel}
         />
       );
       break;
     case 'suspension':
-      body = <SuspensionForm requester={view.requester} initial={view.initial ?? null} replaces={view.replaces} serverError={view.serverError ?? null} onDone={done} onCancel={cancel} />;
+      body = (
+        <SuspensionForm
+          requester={view.requester ?? null}
+          initial={view.initial ?? null}
+          reportId={view.reportId ?? null}
+          replaces={view.replaces}
+          serverError={view.serverError ?? null}
+          onDone={done}
+          onCancel={cancel}
+        />
+      );
+      break;
+    case 'my-reports':
+      body = <MyReports outbox={status?.outbox ?? []} onEdit={editReport} onEditOutbox={editOutboxItem} onBack={cancel} onChanged={refreshStatus} />;
       break;
     case 'flag': {
       const flagTask = task && task.requester === view.requester.key ? { taskId: task.taskId, taskTitle: task.taskTitle } : null;
@@ -187,13 +220,16 @@ export function Popup() {
       break;
     case 'home':
       body = (
-        <Home
+        <HomeView
           page={page}
           actionsFor={actionsFor}
+          onReportSuspension={() => setView({ kind: 'suspension' })}
+          onMyReports={() => setView({ kind: 'my-reports' })}
+          reviewable={<ReviewableTasks onReview={reviewLogged} refreshKey={ownKey} />}
           statusView={
             <>
               <SyncStatusView status={status} error={statusError} onStatus={setStatus} onOpenOptions={() => void browser.runtime.openOptionsPage()} />
-              <OutboxList items={status?.outbox ?? []} onEdit={editOutboxItem} onChanged={() => send('ui/status', {}).then(setStatus, () => undefined)} />
+              <OutboxList items={status?.outbox ?? []} onEdit={editOutboxItem} onChanged={refreshStatus} />
             </>
           }
           ownReviews={<OwnReviews onEdit={editOwnReview} refreshKey={ownKey} />}
@@ -209,70 +245,5 @@ export function Popup() {
       <StatusLine message={view.kind === 'home' ? (notice?.text ?? null) : null} kind={notice?.kind ?? 'info'} />
       {body}
     </main>
-  );
-}
-
-function Home(props: {
-  page: PageInfo | null | undefined;
-  actionsFor: (requester: Requester) => RequesterActions;
-  statusView: ComponentChildren;
-  ownReviews: ComponentChildren;
-}) {
-  const { page } = props;
-  const task = page?.task ?? null;
-  // The task's own requester first, then the others in page order.
-  const requesters = page ? [...page.requesters].sort((a, b) => Number(b.key === task?.requester) - Number(a.key === task?.requester)) : [];
-  if (task && !requesters.some((r) => r.key === task.requester)) requesters.unshift({ key: task.requester, name: task.requesterName });
-  return (
-    <>
-      <section aria-labelledby="on-page" data-view="on-page">
-        <h2 id="on-page">{t('onThisPage')}</h2>
-        {page === undefined && <p class="muted small">{t('loading')}</p>}
-        {page === null && <p class="muted small">{t('notATaskPage')}</p>}
-        {page && task && (
-          <p class="small" data-field="page-task">
-            <span class="label">{t('taskLabel')}: </span>
-            {task.taskTitle}
-            {task.reward ? ` · ${formatMoney(task.reward.cents, task.reward.currency)}` : ''}
-          </p>
-        )}
-        {page && requesters.length === 0 && <p class="muted small">{t('noRequestersOnPage')}</p>}
-        {requesters.slice(0, EXPANDED_REQUESTERS).map((r) => (
-          <RequesterCard key={r.key} requester={r} actions={props.actionsFor(r)} />
-        ))}
-        {requesters.length > EXPANDED_REQUESTERS && (
-          <details>
-            <summary>{t('moreRequesters', String(requesters.length - EXPANDED_REQUESTERS))}</summary>
-            {requesters.slice(EXPANDED_REQUESTERS).map((r) => (
-              <LazyRequester key={r.key} requester={r} actions={props.actionsFor(r)} />
-            ))}
-          </details>
-        )}
-      </section>
-      <section aria-labelledby="sync-heading">
-        <h2 id="sync-heading">{t('syncTitle')}</h2>
-        {props.statusView}
-      </section>
-      <section aria-labelledby="own-heading">
-        <h2 id="own-heading">{t('ownReviewsTitle')}</h2>
-        {props.ownReviews}
-      </section>
-      <p class="small">
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
-          {t('openOptions')}
-        </button>
-      </p>
-    </>
-  );
-}
-
-/** A requester further down a list page: its details are fetched only when opened. */
-function LazyRequester(props: { requester: Requester; actions: RequesterActions }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>{props.requester.name}</summary>
-      {open && <RequesterCard requester={props.requester} actions={props.actions} />}
-    </details>
   );
 }

@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import { ConfirmButton, StatusLine } from './fields.js';
 import { formatRelative } from './format.js';
 import { errorText, send } from './send.js';
+import { reportCounts, requestersOf } from './suspension-picks.js';
 import { serverErrorText } from './use-submit.js';
 
 export function describeSubmission(item: OutboxItem): string {
@@ -20,7 +21,14 @@ export function describeSubmission(item: OutboxItem): string {
     case 'review-delete':
       return t('outboxReviewDelete');
     case 'suspension':
-      return t('outboxSuspension', s.payload.requesterName);
+    case 'suspension-edit': {
+      const { tasks, requesters } = reportCounts(s.payload);
+      const names = requestersOf(s.payload).map((r) => r.requesterName);
+      const shown = names.length > 3 ? [...names.slice(0, 3), t('reportMoreNames', String(names.length - 3))] : names;
+      return t(s.kind === 'suspension' ? 'reportOutboxNew' : 'reportOutboxEdit', [shown.join(', '), String(tasks), String(requesters)]);
+    }
+    case 'suspension-withdraw':
+      return t('reportOutboxWithdraw');
     case 'requester-flag':
       return t('outboxRequesterFlag', s.payload.requesterName);
     case 'review-flag':

@@ -1,7 +1,8 @@
 /**
  * Write or edit a review. Prefilled from the task page (requester, task, reward, and a
- * suggested time from when the worker accepted it), from an outbox item the server
- * refused, or from one of the worker's own reviews.
+ * suggested time from when the worker accepted it), from the browser-only work log (time
+ * worked, outcome, days to decision), from an outbox item the server refused, or from
+ * one of the worker's own reviews.
  */
 import { useId, useState } from 'preact/hooks';
 import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDimension } from '../../core/schemas.js';
@@ -9,7 +10,7 @@ import { Currency } from '../../core/rules.js';
 import { t } from '../i18n.js';
 import { dimensionLabel } from '../reasons.js';
 import { describedBy, Field, FormFooter } from './fields.js';
-import { reviewFromDraft, type ReviewDraft } from './review-draft.js';
+import { reviewFromDraft, type MinutesSource, type ReviewDraft } from './review-draft.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 export const TEXT_MAX = 2000;
@@ -30,8 +31,10 @@ export interface ReviewFormProps {
   /** The outbox item this replaces, and why the server refused it. */
   replaces?: string;
   serverError?: ServerError | null;
-  /** Set when the minutes were suggested from the time the worker accepted the task. */
-  suggestedMinutes?: boolean;
+  /** Where suggested minutes came from: the time the worker accepted the task, or the work log. */
+  suggestedMinutes?: MinutesSource | boolean;
+  /** Some fields came from the work log: say so, and that it stays in this browser. */
+  fromWorkLog?: boolean;
   onDone: (delivered: boolean) => void;
   onCancel: () => void;
 }
@@ -84,6 +87,11 @@ export function ReviewForm(props: ReviewFormProps) {
         <span class="label">{t('fieldRequester')}: </span>
         <span data-field="requesterName">{draft.requesterName}</span> <span class="muted small">({draft.requester})</span>
       </p>
+      {props.fromWorkLog && (
+        <p class="muted small" data-field="from-work-log">
+          {t('popupPrefilledFromLog')}
+        </p>
+      )}
       {input('taskTitle', t('fieldTaskTitle'), { cls: 'wide' })}
       {input('taskId', t('fieldTaskId'), { cls: 'wide' })}
       <div class="row">
@@ -103,7 +111,7 @@ export function ReviewForm(props: ReviewFormProps) {
         {input('minutes', t('fieldMinutes'), {
           cls: 'short',
           inputMode: 'decimal',
-          hint: props.suggestedMinutes ? t('minutesSuggested') : null,
+          hint: props.suggestedMinutes === 'work-log' ? t('popupMinutesFromLog') : props.suggestedMinutes ? t('minutesSuggested') : null,
         })}
         {input('daysToDecision', t('fieldDaysToDecision'), { cls: 'short', inputMode: 'decimal', hint: t('daysToDecisionHint') })}
       </div>

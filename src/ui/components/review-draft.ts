@@ -6,6 +6,7 @@ import type { PageInfo } from '../../core/messages.js';
 import type { Currency } from '../../core/rules.js';
 import { RATING_DIMENSIONS, type IssueTag, type Outcome, type RatingDimension, type ReviewInput } from '../../core/schemas.js';
 import type { OwnReview } from '../../core/sync-protocol.js';
+import type { WorkLogEntry } from '../../core/work-log.js';
 import { centsToInput, minutesSince, parseMoney, parseOptionalNumber } from './format.js';
 
 export interface ReviewDraft {
@@ -58,6 +59,45 @@ export function newDraft(requester: { key: string; name: string }, task: PageTas
     text: '',
     tags: [],
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Where the suggested minutes came from, for the hint beside the field. */
+export type MinutesSource = 'accepted' | 'work-log' | null;
+
+/**
+ * Fills what the work log knows (kept only in this browser) into a draft: time worked =
+ * submitted − accepted when both are known, the outcome once decided, days to decision =
+ * decided − submitted. What the log does not know keeps the draft's own value.
+ */
+export function withWorkLog(draft: ReviewDraft, entry: WorkLogEntry | null): { draft: ReviewDraft; minutesFrom: MinutesSource } {
+  const minutesFrom: MinutesSource = draft.minutes !== '' ? 'accepted' : null;
+  if (!entry || entry.requester !== draft.requester) return { draft, minutesFrom };
+  const next = { ...draft };
+  let from: MinutesSource = minutesFrom;
+  if (entry.acceptedAt !== null && entry.submittedAt !== null && entry.submittedAt >= entry.acceptedAt) {
+    next.minutes = String(Math.min(MAX_MINUTES, minutesSince(entry.acceptedAt, entry.submittedAt)));
+    from = 'work-log';
+  }
+  if (entry.outcome) next.outcome = entry.outcome;
+  if (entry.returnedAt !== null && entry.submittedAt === null) next.finished = false;
+  if (entry.decidedAt !== null && entry.submittedAt !== null && entry.decidedAt >= entry.submittedAt) {
+    next.daysToDecision = String(Math.min(365, Math.round(((entry.decidedAt - entry.submittedAt) / DAY_MS) * 10) / 10));
+  }
+  if (!next.taskId) next.taskId = entry.taskId;
+  if (!next.taskTitle) next.taskTitle = entry.taskTitle;
+  if (next.reward === '' && entry.reward) {
+    next.reward = centsToInput(entry.reward.cents);
+    next.currency = entry.reward.currency;
+  }
+  return { draft: next, minutesFrom: from };
+}
+
+/** A review of a task from the work log ("tasks you could review"). */
+export function draftFromWorkLog(entry: WorkLogEntry): { draft: ReviewDraft; minutesFrom: MinutesSource } {
+  const requester = { key: entry.requester, name: entry.requesterName || entry.requester };
+  return withWorkLog(newDraft(requester, null), entry);
 }
 
 /** A draft from a review already written (an outbox item, or the worker's own published one). */

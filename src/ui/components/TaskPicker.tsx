@@ -1,0 +1,160 @@
+/**
+ * Picks tasks for a suspension report from the browser-only work log of the last N days,
+ * across every requester: grouped by requester, searchable, one checkbox per task group.
+ * The log is read here, in the browser; only the ticked tasks ever leave it (in the report).
+ * While the work log cannot be read (an older background), the recent-task list stands in.
+ */
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { WorkLogEntry } from '../../core/work-log.js';
+import { t } from '../i18n.js';
+import { formatDateTime } from './format.js';
+import { send } from './send.js';
+import { groupEntries, MAX_REPORT_TASKS, matchesSearch, pickId, REPORT_DAY_CHOICES, type PickableTask } from './suspension-picks.js';
+
+/** Shown at most per query; a search narrows a longer log. */
+const QUERY_LIMIT = 500;
+const DEFAULT_DAYS = 30;
+
+type Loaded = { entries: WorkLogEntry[]; total: number; fallback: boolean };
+
+/** Recent tasks (the pre-work-log list) shaped as log entries, for the fallback. */
+async function recentAsEntries(sinceDays: number): Promise<Loaded> {
+  const { tasks } = await send('ui/recent-tasks', {});
+  const since = Date.now() - sinceDays * 86_400_000;
+  const entries = tasks
+    .filter((task) => task.seenAt >= since)
+    .map((task) => ({
+      id: `${task.requester}|${task.taskId}|`,
+      requester: task.requester,
+      requesterName: task.requesterName,
+      taskId: task.taskId,
+      assignmentId: null,
+      taskTitle: task.taskTitle,
+      reward: task.reward,
+      firstSeenAt: task.seenAt,
+      acceptedAt: task.acceptedAt,
+      submittedAt: null,
+      returnedAt: null,
+      outcome: null,
+      decidedAt: null,
+      lastAt: task.seenAt,
+      reviewed: false,
+    }));
+  return { entries, total: entries.length, fallback: true };
+}
+
+export function TaskPicker(props: {
+  picked: ReadonlyMap<string, PickableTask>;
+  onChange: (next: Map<string, PickableTask>) => void;
+  /** On first load, tick this requester's tasks (the report was opened from its card). */
+  prePick?: string | null;
+}) {
+  const base = useId();
+  const [days, setDays] = useState<number>(DEFAULT_DAYS);
+  const [search, setSearch] = useState('');
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const latest = useRef(0);
+  const prePicked = useRef(false);
+
+  useEffect(() => {
+    const request = ++latest.current;
+    const query = send('ui/work-log-query', { search: search.trim(), sinceDays: days, limit: QUERY_LIMIT }).then(
+      (result) => ({ ...result, fallback: false }),
+      () => recentAsEntries(days),
+    );
+    query
+      .catch(() => ({ entries: [], total: 0, fallback: true }))
+      .then((result) => {
+        if (request !== latest.current) return; // a newer search or window answered first
+        setLoaded(result);
+        if (!prePicked.current && props.prePick) {
+          prePicked.current = true;
+          const next = new Map(props.picked);
+          for (const group of groupEntries(result.entries)) {
+            if (group.requester !== props.prePick) continue;
+            for (const task of group.tasks) if (next.size < MAX_REPORT_TASKS) next.set(pickId(task), task);
+          }
+          if (next.size !== props.picked.size) props.onChange(next);
+        }
+      });
+  }, [days, search]);
+
+  // The fallback list is not searched by the background: filter it here.
+  const entries = loaded ? (loaded.fallback ? loaded.entries.filter((e) => matchesSearch({ ...e, doneAt: null, times: 1 }, search)) : loaded.entries) : [];
+  const groups = groupEntries(entries, props.picked.values());
+
+  function toggle(task: PickableTask, on: boolean) {
+    const next = new Map(props.picked);
+    if (on) next.set(pickId(task), task);
+    else next.delete(pickId(task));
+    props.onChange(next);
+  }
+
+  return (
+    <div data-view="task-picker">
+      <div class="row">
+        <div class="field">
+          <label for={`${base}-days`}>{t('reportPickerDays')}</label>
+          <select id={`${base}-days`} name="days" value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+            {REPORT_DAY_CHOICES.map((n) => (
+              <option key={n} value={String(n)}>
+                {t('reportPickerDaysOption', String(n))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`${base}-search`}>{t('reportPickerSearch')}</label>
+          <input id={`${base}-search`} type="search" name="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+        </div>
+      </div>
+      {loaded?.fallback && <p class="muted small">{t('reportPickerFallback')}</p>}
+      {loaded === null ? (
+        <p class="muted">{t('loading')}</p>
+      ) : groups.length === 0 ? (
+        <p class="muted" data-field="picker-empty">
+          {search.trim() ? t('reportPickerNoMatch') : t('reportPickerEmpty', String(days))}
+        </p>
+      ) : (
+        <div data-list="work-log-tasks">
+          {groups.map((group) => (
+            <fieldset key={group.requester} data-requester={group.requester}>
+              <legend>
+                {group.requesterName} <span class="muted small">({group.requester})</span>
+              </legend>
+              <ul class="plain picker">
+                {group.tasks.map((task) => {
+                  const checked = props.picked.has(pickId(task));
+                  return (
+                    <li key={task.taskId}>
+                      <label class="choice">
+                        <input
+                          type="checkbox"
+                          name="tasks"
+                          value={task.taskId}
+                          checked={checked}
+                          disabled={!checked && props.picked.size >= MAX_REPORT_TASKS}
+                          onChange={(e) => toggle(task, e.currentTarget.checked)}
+                        />{' '}
+                        <span>
+                          {task.taskTitle || task.taskId}
+                          <span class="muted small">
+                            {' '}
+                            · {t('reportPickerTaskId', task.taskId)}
+                            {task.doneAt !== null ? ` · ${t('reportPickerDoneAt', formatDateTime(task.doneAt))}` : ''}
+                            {task.times > 1 ? ` · ${t('reportPickerTimes', String(task.times))}` : ''}
+                          </span>
+                        </span>
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            </fieldset>
+          ))}
+        </div>
+      )}
+      {loaded && loaded.total > loaded.entries.length && <p class="muted small">{t('reportPickerMore', [String(loaded.entries.length), String(loaded.total)])}</p>}
+    </div>
+  );
+}
