@@ -14,6 +14,7 @@ import { sha256Hex } from '../http/guards.js';
 import { KEY_A, KEY_B, KEY_P, review } from '../testing/builders.js';
 import { testBackends } from '../testing/databases.js';
 import { startTestServer, type TestServer } from '../testing/harness.js';
+import { seedIncident } from './incident-fixtures.js';
 import { runModeratorCommand } from './roles-cli.js';
 
 const { version: _version, ...RULES_INPUT } = DEFAULT_RULES;
@@ -28,6 +29,7 @@ const ENDPOINTS: [string, string, unknown, boolean][] = [
   ['GET', '/v1/moderation/queues/suspensions', undefined, false],
   ['GET', '/v1/moderation/queues/issues', undefined, false],
   ['GET', '/v1/moderation/correlation', undefined, false],
+  ['GET', '/v1/moderation/incidents', undefined, false],
   ['GET', '/v1/moderation/audit', undefined, false],
   ['GET', '/v1/moderation/rules', undefined, false],
   ['GET', '/v1/moderation/rules/1', undefined, false],
@@ -38,6 +40,7 @@ const ENDPOINTS: [string, string, unknown, boolean][] = [
   ['POST', '/v1/moderation/held/release', { requester: KEY_B, reason: 'reason given' }, false],
   ['POST', `/v1/moderation/requesters/${encodeURIComponent(KEY_A)}/suspension`, { decision: 'confirm', reason: 'reason given' }, false],
   ['POST', `/v1/moderation/requesters/${encodeURIComponent(KEY_P)}/issues`, { decision: 'confirm', reason: 'reason given' }, false],
+  ['POST', '/v1/moderation/incidents/inc-api', { decision: 'confirm', reason: 'reason given' }, false],
   ['POST', '/v1/moderation/accounts/mute', { target: { kind: 'review', id: 'REVIEWID' }, days: 1, reason: 'reason given' }, false],
   ['POST', '/v1/moderation/requesters/merge', { from: KEY_B, into: KEY_A, reason: 'reason given' }, false],
   ['POST', '/v1/moderation/accounts/ban', { target: { kind: 'review', id: 'REVIEWID' }, reason: 'reason given' }, true],
@@ -77,6 +80,7 @@ for (const { backend, skip } of testBackends()) {
       await t.request('POST', '/v1/review-flags', { secret: worker, body: { reviewId, reason: 'insults', note: '' } });
       await t.request('POST', '/v1/suspension-reports', { secret: worker, body: { requester: KEY_A, requesterName: 'Acme Labs', suspendedOn: '2026-05-30', tasks: [{ taskId: 'T1', taskTitle: 'Survey' }] } });
       await t.request('POST', '/v1/requester-flags', { secret: worker, body: { requester: KEY_P, requesterName: 'P lab', reason: 'phishing' } });
+      await seedIncident(t.db, { id: 'inc-api', requester: KEY_A, taskId: 'T1', taskTitle: 'Survey', openedAt: Date.now() });
     });
     afterAll(() => t?.close());
 
@@ -121,7 +125,7 @@ for (const { backend, skip } of testBackends()) {
       }
       const audit = await t.request('GET', '/v1/moderation/audit?perPage=100', { secret: moderator });
       const actions = new Set(audit.json.items.map((e: { action: string }) => e.action));
-      for (const a of ['hide_review', 'restore_review', 'dismiss_review_flags', 'release_held', 'confirm_suspension', 'confirm_issue', 'mute_account', 'merge_requesters', 'ban_account', 'publish_rules']) {
+      for (const a of ['hide_review', 'restore_review', 'dismiss_review_flags', 'release_held', 'confirm_suspension', 'confirm_incident', 'confirm_issue', 'mute_account', 'merge_requesters', 'ban_account', 'publish_rules']) {
         expect(actions, a).toContain(a);
       }
       const entry = audit.json.items.find((e: { action: string }) => e.action === 'ban_account');
