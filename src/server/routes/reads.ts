@@ -1,4 +1,4 @@
-/** The sync feed, review buckets, rules, health, the public export and an author's own reviews. */
+/** The sync feed, review buckets, rules, health, the public export and an author's own reviews and suspension reports. */
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
@@ -14,6 +14,7 @@ import {
   parseVersionToken,
   prefixLengthFor,
   type BucketBody,
+  OwnSuspensionReports,
 } from '../../core/sync-protocol.js';
 import { HttpError, parseOr400 } from '../http/errors.js';
 import type { Guards } from '../http/guards.js';
@@ -119,5 +120,12 @@ export function readRoutes(
     parseOr400(NoQuery, request.query);
     const account = await guards.account(request);
     return reply.header('cache-control', 'no-store').send({ reviews: await storage.ownReviews(account.id) });
+  });
+
+  app.get('/v1/suspension-reports/mine', async (request, reply) => {
+    parseOr400(NoQuery, request.query);
+    const account = await guards.account(request);
+    const body: z.infer<typeof OwnSuspensionReports> = { reports: await storage.ownSuspensionReports(account.id) };
+    return reply.header('cache-control', 'no-store').send(body);
   });
 }

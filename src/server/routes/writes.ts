@@ -1,4 +1,4 @@
-/** Accounts, reviews, suspension reports and flags: every write validated, authenticated, idempotent. */
+/** Accounts, reviews, suspension reports (filed, replaced, withdrawn) and flags: every write validated, authenticated, idempotent. */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
@@ -9,6 +9,7 @@ import { sha256Hex, type Guards } from '../http/guards.js';
 import type { ParsedRequesterFlag, ParsedReviewFlag, ParsedSuspensionReport, Storage, StoredResponse } from '../storage/storage.js';
 
 const ReviewIdParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not a review id')) });
+const ReportIdParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not a report id')) });
 /** Account creation takes no input: an empty body or `{}`. */
 const NoInput = z.optional(z.strictObject({}));
 
@@ -52,6 +53,20 @@ export function writeRoutes(app: FastifyInstance, storage: Storage, guards: Guar
     const ctx = await guards.writeContext(request, request.body);
     const report = parseOr400(SuspensionReportInput, request.body) as ParsedSuspensionReport;
     return send(reply, await storage.reportSuspension(ctx, report));
+  });
+
+  app.put('/v1/suspension-reports/:id', async (request, reply) => {
+    const ctx = await guards.writeContext(request, request.body);
+    const { id } = parseOr400(ReportIdParams, request.params);
+    const report = parseOr400(SuspensionReportInput, request.body) as ParsedSuspensionReport;
+    return send(reply, await storage.updateSuspensionReport(ctx, id, report));
+  });
+
+  app.delete('/v1/suspension-reports/:id', async (request, reply) => {
+    if (request.body !== undefined) throw new HttpError(400, 'invalid_request', 'DELETE takes no body', '(body)');
+    const ctx = await guards.writeContext(request, null);
+    const { id } = parseOr400(ReportIdParams, request.params);
+    return send(reply, await storage.withdrawSuspensionReport(ctx, id));
   });
 
   app.post('/v1/requester-flags', async (request, reply) => {

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { summarize, type IssueFlagFacts, type ReportFacts, type ReviewFacts } from '../../core/rating.js';
 import type { Rules } from '../../core/rules.js';
-import type { IssueTag, Review } from '../../core/schemas.js';
+import { weekStart, type IssueTag, type Review } from '../../core/schemas.js';
+import type { SuspectTask } from '../../core/summary.js';
 import { fnv1a32 } from '../../core/hash.js';
 import { canonicalRow, encodeSummary } from '../../core/sync-protocol.js';
 import type { RequesterKey } from '../../core/requester-key.js';
@@ -63,6 +64,27 @@ interface ReportRow {
   reason?: string;
 }
 
+/** Row texts queued for COMMIT (Postgres) in a transaction, by requester key. */
+const pendingRows = new WeakMap<SqlExecutor, Map<string, { rowJson: string; digest: number }>>();
+
+/**
+ * The requester's task groups browsers should match (issue 11): incidents not dismissed
+ * that reached a replicated state ("investigating" automatically, "confirmed" by a moderator).
+ */
+export async function suspectTasksOf(tx: SqlExecutor, requester: string): Promise<SuspectTask[]> {
+  const rows = await tx.all<{ task_key: string; status: string; accounts: number; first_report_at: number }>(
+    `SELECT task_key, status, accounts, first_report_at FROM incidents
+     WHERE requester_key = ? AND task_key <> '' AND status <> 'dismissed' AND replicated IS NOT NULL ORDER BY task_key LIMIT 50`,
+    [requester],
+  );
+  return rows.map((r) => ({
+    taskId: r.task_key,
+    state: r.status === 'confirmed' ? 'confirmed' : 'investigating',
+    accounts: Number(r.accounts),
+    since: weekStart(new Date(Number(r.first_report_at)).toISOString().slice(0, 10)),
+  }));
+}
+
 /** Recompute one requester's summary; returns whether its row changed (and got a new seq). */
 export async function recomputeRequester(tx: SqlExecutor, key: string, now: number, rules: Rules): Promise<boolean> {
   const [requester] = await tx.all<{
@@ -84,7 +106,8 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
   );
   const reports = await tx.all<ReportRow>(
     `SELECT s.account_id, s.reported_at AS at, a.created_at AS account_created, a.muted_until, a.banned_at
-     FROM suspension_reports s JOIN accounts a ON a.id = s.account_id WHERE s.requester_key = ? AND s.status <> 'dismissed'`,
+     FROM suspension_reports s JOIN accounts a ON a.id = s.account_id
+     WHERE s.requester_key = ? AND s.status <> 'dismissed' AND s.withdrawn_at IS NULL`,
     [key],
   );
   const flags = await tx.all<ReportRow>(
@@ -122,21 +145,28 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
       suspensions: reports.map(asReport),
       issueFlags: flags.map((f): IssueFlagFacts => ({ ...asReport(f), reason: f.reason as IssueTag })),
       confirmed: { suspension: requester.suspension_confirmed === 1, phishing: requester.phishing_confirmed === 1 },
+      suspectTasks: await suspectTasksOf(tx, key),
     },
     now,
     rules,
   );
   const rowJson = canonicalRow(encodeSummary(summary));
-  if (rowJson === requester.row_json) return false;
+  // On Postgres the row is written at COMMIT: a second recompute in this transaction
+  // starts from the text the first one queued, so the checksum moves once per change.
+  const pending = pendingRows.get(tx);
+  const current = pending?.get(key) ?? { rowJson: requester.row_json, digest: requester.row_digest };
+  if (rowJson === current.rowJson) return false;
   const digest = fnv1a32(rowJson);
-  const isNew = requester.row_json === '';
-  const before = isNew ? 0 : requester.row_digest;
+  const isNew = current.rowJson === '';
+  const before = isNew ? 0 : current.digest;
   // The last statement of the transaction on purpose: on Postgres this row lock orders
   // commits by sequence number (so a client never skips a change that commits late),
   // and holding it for one statement and the COMMIT keeps writers from queueing on it.
   const bump = BUMP;
   const bumpParams = [before, digest, isNew ? 1 : 0];
   if (tx.dialect === 'postgres') {
+    if (pending) pending.set(key, { rowJson, digest });
+    else pendingRows.set(tx, new Map([[key, { rowJson, digest }]]));
     tx.runAtCommit(`WITH bumped AS (${bump}) UPDATE requesters SET row_json = ?, row_digest = ?, seq = (SELECT seq FROM bumped) WHERE key = ?`, [
       ...bumpParams,
       rowJson,

@@ -6,10 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Rules } from '../../core/rules.js';
 import type { Review } from '../../core/schemas.js';
-import type { OwnReview } from '../../core/sync-protocol.js';
+import type { OwnReview, OwnSuspensionReport } from '../../core/sync-protocol.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, requestersCrossingWindows, touchRequester } from './aggregate.js';
+import { purgeClosedIncidentNotes } from './incidents.js';
 import { migrate } from './migrate.js';
+import { ownSuspensionReports } from './reports.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { openSqliteDriver } from './sqlite-driver.js';
 import type {
@@ -132,6 +134,15 @@ class SqlStorage implements Storage {
   }
   reportSuspension(ctx: WriteContext, report: ParsedSuspensionReport): Promise<StoredResponse> {
     return this.writes.reportSuspension(ctx, report);
+  }
+  updateSuspensionReport(ctx: WriteContext, id: string, report: ParsedSuspensionReport): Promise<StoredResponse> {
+    return this.writes.updateSuspensionReport(ctx, id, report);
+  }
+  withdrawSuspensionReport(ctx: WriteContext, id: string): Promise<StoredResponse> {
+    return this.writes.withdrawSuspensionReport(ctx, id);
+  }
+  ownSuspensionReports(accountId: string): Promise<OwnSuspensionReport[]> {
+    return this.driver.read((tx) => ownSuspensionReports(tx, accountId));
   }
   flagRequester(ctx: WriteContext, flag: ParsedRequesterFlag): Promise<StoredResponse> {
     return this.writes.flagRequester(ctx, flag);
@@ -269,6 +280,8 @@ class SqlStorage implements Storage {
       if (recomputed) changed += 1;
     }
     await this.driver.write((tx) => tx.run('UPDATE sync_state SET aged_through = ? WHERE id = 1 AND aged_through < ?', [now, now]));
+    // The same hourly job deletes notes whose retention ran out (privacy: issue 11).
+    await purgeClosedIncidentNotes(this.driver, rules, now);
     return changed;
   }
 

@@ -4,11 +4,12 @@
  */
 import type { Rules } from '../../core/rules.js';
 import type { Review, ReviewFlagInput, RequesterFlagInput, SuspensionReportInput } from '../../core/schemas.js';
-import type { Checksum, OwnReview, PublicReview } from '../../core/sync-protocol.js';
+import type { Checksum, OwnReview, OwnSuspensionReport, PublicReview } from '../../core/sync-protocol.js';
 import type { Dialect } from './driver.js';
 import type { ModerationStore } from '../moderation/store.js';
 
-export type ParsedSuspensionReport = Required<SuspensionReportInput> & { tasks: { taskId: string; taskTitle: string }[] };
+/** A suspension report as sent (new shape or the legacy one-requester shape); the storage normalises it. */
+export type ParsedSuspensionReport = SuspensionReportInput;
 export type ParsedRequesterFlag = Omit<Required<RequesterFlagInput>, 'taskId'> & { taskId?: string | undefined };
 export type ParsedReviewFlag = Required<ReviewFlagInput>;
 
@@ -91,7 +92,13 @@ export interface Storage {
   createReview(ctx: WriteContext, review: Review): Promise<StoredResponse>;
   updateReview(ctx: WriteContext, id: string, review: Review): Promise<StoredResponse>;
   deleteReview(ctx: WriteContext, id: string): Promise<StoredResponse>;
+  /** 201 { id: report id, created } (200 when every requester it names was already reported by this account). */
   reportSuspension(ctx: WriteContext, report: ParsedSuspensionReport): Promise<StoredResponse>;
+  /** 200 { id, created: false }; 404 for an id that is not this account's live report. */
+  updateSuspensionReport(ctx: WriteContext, id: string, report: ParsedSuspensionReport): Promise<StoredResponse>;
+  /** 200 { withdrawn: id }: the report leaves every count, its note and tasks are deleted. */
+  withdrawSuspensionReport(ctx: WriteContext, id: string): Promise<StoredResponse>;
+  ownSuspensionReports(accountId: string): Promise<OwnSuspensionReport[]>;
   flagRequester(ctx: WriteContext, flag: ParsedRequesterFlag): Promise<StoredResponse>;
   flagReview(ctx: WriteContext, flag: ParsedReviewFlag): Promise<StoredResponse>;
   ownReviews(accountId: string): Promise<OwnReview[]>;
@@ -106,7 +113,8 @@ export interface Storage {
 
   /**
    * Recompute the requesters whose rows crossed a time window (90-day, suspension window)
-   * since the last run. Returns how many were recomputed.
+   * since the last run, and delete moderator notes of reports whose incident closed more
+   * than the rules' noteRetentionDays ago. Returns how many requesters were recomputed.
    */
   ageWindows(now: number): Promise<number>;
   /** Forget idempotency records older than `before` (retries come within minutes, not weeks). */

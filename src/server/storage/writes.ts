@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Rules } from '../../core/rules.js';
-import type { Review } from '../../core/schemas.js';
+import { SuspensionReportInput, normalizeSuspensionReport, type Review } from '../../core/schemas.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, touchRequester } from './aggregate.js';
+import { fileReport, withdrawReport } from './reports.js';
 import { DomainError, type ParsedRequesterFlag, type ParsedReviewFlag, type ParsedSuspensionReport, type StoredResponse, type WriteContext } from './storage.js';
 import { REVIEW_COLUMNS, ownReview, pseudonym, type ReviewRecord } from './views.js';
 
@@ -160,30 +161,25 @@ export class Writes {
     });
   }
 
+  /**
+   * A suspension report (issue 11): one submission may involve several requesters, each
+   * picked task under its own; the legacy one-requester shape is normalised the same way.
+   * Incidents are detected in this transaction (see incidents.ts).
+   */
   reportSuspension(ctx: WriteContext, input: ParsedSuspensionReport): Promise<StoredResponse> {
-    return this.idempotent(ctx, async (tx) => {
-      const report = { ...input, requester: await canonicalKey(tx, input.requester) };
-      await touchRequester(tx, report.requester, report.requesterName, ctx.now);
-      const [existing] = await tx.all<{ id: string }>('SELECT id FROM suspension_reports WHERE account_id = ? AND requester_key = ?', [
-        ctx.account.id,
-        report.requester,
-      ]);
-      const fields = [report.suspendedOn, report.reinstated ? 1 : 0, JSON.stringify(report.tasks), report.note, ctx.now];
-      let id: string;
-      if (existing) {
-        // One report per account and requester: a second one updates it, and keeps the first date.
-        id = existing.id;
-        await tx.run('UPDATE suspension_reports SET suspended_on = ?, reinstated = ?, tasks_json = ?, note = ?, updated_at = ? WHERE id = ?', [...fields, id]);
-      } else {
-        id = newId();
-        await tx.run(
-          `INSERT INTO suspension_reports (id, account_id, requester_key, suspended_on, reinstated, tasks_json, note, updated_at, reported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, ctx.account.id, report.requester, ...fields, ctx.now],
-        );
-      }
-      return { status: existing ? 200 : 201, body: { id, created: !existing }, recompute: [report.requester] };
-    });
+    const report = normalizeSuspensionReport(SuspensionReportInput.parse(input));
+    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules(), report, null, canonicalKey));
+  }
+
+  /** Replaces one of the account's reports (tasks, requesters, week, reinstated, note). */
+  updateSuspensionReport(ctx: WriteContext, id: string, input: ParsedSuspensionReport): Promise<StoredResponse> {
+    const report = normalizeSuspensionReport(SuspensionReportInput.parse(input));
+    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules(), report, id, canonicalKey));
+  }
+
+  /** Withdraws one of the account's reports: it leaves every count. */
+  withdrawSuspensionReport(ctx: WriteContext, id: string): Promise<StoredResponse> {
+    return this.idempotent(ctx, (tx) => withdrawReport(tx, ctx, this.rules(), id));
   }
 
   flagRequester(ctx: WriteContext, input: ParsedRequesterFlag): Promise<StoredResponse> {
