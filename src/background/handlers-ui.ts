@@ -11,8 +11,9 @@ import { getDiagnostics } from './diagnostics.js';
 import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
 import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
-import { reportHandlers } from './handlers-reports.js';
+import { suspectHandlers } from './handlers-suspects.js';
 import { workLogUiHandlers } from './handlers-work-log.js';
+import { reportHandlers } from './handlers-reports.js';
 import { reviewsFor } from './reviews-cache.js';
 import { callServer, readJson } from './server-api.js';
 import { getRules, getSettings, getThresholds, updateSettings } from './settings.js';
@@ -28,8 +29,9 @@ async function status() {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
-  ...reportHandlers,
+  ...suspectHandlers,
   ...workLogUiHandlers,
+  ...reportHandlers,
   'ui/status': status,
 
   async 'ui/sync-now'() {

@@ -10,10 +10,12 @@ import { flushOutbox, OUTBOX_ALARM } from './outbox.js';
 import * as replica from './replica.js';
 import { listen } from './router.js';
 import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
+import { keepSuspectMatches, matchSuspectsSoon } from './suspect-matcher.js';
 import { startWorkLog } from './handlers-work-log.js';
 
 listen();
 keepBadgeIndex();
+keepSuspectMatches();
 startWorkLog();
 
 browser.alarms.onAlarm.addListener((alarm) => {
@@ -30,4 +32,4 @@ async function resume(): Promise<void> {
 void resume();
 
 // For the developer console and end-to-end tests: the same functions the extension runs.
-Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus } });
+Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });
