@@ -10,13 +10,21 @@ import type { Handlers } from '../core/messaging.js';
 import { migrateRecentTasks } from './recent-tasks.js';
 import { getSettings } from './settings.js';
 import { workLogExport } from './work-log-export.js';
-import { allEntries, clearWorkLog, entryForTask, pruneWorkLog, queryWorkLog, recordObservations, reviewableTasks } from './work-log.js';
+import { allEntries, clearWorkLog, entriesForTasks, entryForTask, pruneWorkLog, putEntries, queryWorkLog, recordObservations, reviewableTasks } from './work-log.js';
 
 type WorkLogUi = 'ui/work-log-query' | 'ui/work-log-task' | 'ui/work-log-export' | 'ui/work-log-clear' | 'ui/reviewable-tasks';
 
+/** What the content scripts sent, counted (end-to-end tests check that re-renders send nothing). */
+export const workLogStats = { messages: 0, observations: 0 };
+
 export const workLogContentHandlers: Pick<Handlers<typeof CONTENT_MESSAGES>, 'content/work-seen'> = {
   async 'content/work-seen'({ observations }) {
-    const { recorded } = await recordObservations(observations, (await getSettings()).workLog);
+    workLogStats.messages += 1;
+    workLogStats.observations += observations.length;
+    const { workLog, platforms } = await getSettings();
+    // A platform the worker switched Lantern off for is not logged either.
+    const kept = observations.filter((o) => platforms[o.requester.startsWith('mturk:') ? 'mturk' : 'prolific']);
+    const { recorded } = await recordObservations(kept, workLog);
     return { recorded };
   },
 };
@@ -57,6 +65,8 @@ export async function maintainWorkLog(): Promise<void> {
 
 /** Called once, synchronously, at the worker's start (listeners first, as MV3 requires). */
 export function startWorkLog(): void {
+  // For the developer console, end-to-end tests and benchmarks: the functions the worker runs.
+  Object.assign(globalThis, { lanternWorkLog: { stats: workLogStats, putEntries, entriesForTasks, queryWorkLog, maintainWorkLog } });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === WORK_LOG_ALARM) void maintainWorkLog().catch(() => undefined);
   });

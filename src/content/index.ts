@@ -51,6 +51,7 @@ function start(adapter: PlatformAdapter): void {
     actions: {
       loadReviews: (key) => sendMessage('content/requester-reviews', { key }),
       loadCard: () => sendMessage('content/load-card', {}),
+      recordWork: (observations) => sendMessage('content/work-seen', { observations }),
       openForm: (form, key) => void sendMessage('content/open-form', { form, key }).catch(() => undefined),
       async block(key, name) {
         await sendMessage('content/block', { key, name });

@@ -10,6 +10,7 @@ import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
 import { t } from '../ui/i18n.js';
 import { BlocklistSection } from './BlocklistSection.js';
+import { WorkLogSection } from './WorkLogSection.js';
 import { AccountSection, DataSection, DiagnosticsSection, PlatformsSection, ServerSection, ThresholdsSection } from './sections.js';
 
 export function Options() {
@@ -59,6 +60,7 @@ export function Options() {
           <ThresholdsSection settings={settings} update={update} />
           <BlocklistSection settings={settings} update={update} onImported={() => void reloadSettings()} />
           <PlatformsSection settings={settings} update={update} />
+          <WorkLogSection settings={settings} update={update} />
         </div>
       )}
       <section aria-labelledby="sync-heading">

@@ -11,6 +11,8 @@
  */
 import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
+import { mturkWork } from './mturk-work.js';
+import { readTableProps } from './mturk-props.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult } from './types.js';
 
 interface PropsRow {
@@ -42,18 +44,6 @@ function expectedPage(url: URL): string | null {
   return null;
 }
 
-/** A mount's rows from its props, or null when they can't be read. */
-export function readTableProps(mount: Element): PropsRow[] | null {
-  const raw = mount.getAttribute('data-react-props');
-  if (!raw) return null;
-  try {
-    const props: unknown = JSON.parse(raw);
-    const rows = (props as { bodyData?: unknown } | null)?.bodyData;
-    return Array.isArray(rows) ? (rows.filter((r) => r && typeof r === 'object') as PropsRow[]) : null;
-  } catch {
-    return null;
-  }
-}
 
 function requesterIdFromHref(href: string | null): string | null {
   return href?.match(REQUESTER_HREF)?.[1] ?? null;
@@ -104,7 +94,7 @@ function pickLink(row: Element): { link: HTMLAnchorElement; id: string } | null 
 }
 
 function scanTable(mount: Element, fromProps: (row: PropsRow) => PropsRow, problems: Set<Problem>): RequesterSpot[] {
-  const props = readTableProps(mount);
+  const props = readTableProps<PropsRow>(mount);
   if (!props) problems.add('props_unreadable');
   const namesById = new Map<string, string>();
   for (const row of props ?? []) {
@@ -169,6 +159,8 @@ export const mturkAdapter: PlatformAdapter = {
   },
 
   task: taskPageContext,
+
+  work: mturkWork,
 
   layoutChanged(resized) {
     let changed = false;

@@ -10,6 +10,7 @@
  */
 import { isKeyedByName, prolificNameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult, TaskContext } from './types.js';
+import { taskObservation } from './work.js';
 
 const CARD = 'li[data-testid^="study-"]';
 const HOST = '[data-testid="host"], [aria-labelledby*="host-name-"]';
@@ -90,5 +91,12 @@ export const prolificAdapter: PlatformAdapter = {
       reward: money(doc.querySelector('[data-testid="study-tag-reward"]')?.textContent),
       accepted: false,
     };
+  },
+
+  /** A study page the worker opened: previewed (Prolific shows no assignment). */
+  work(doc, url) {
+    const study = this.task(doc, url);
+    const observed = study && taskObservation(study, 'previewed', null);
+    return observed ? [observed] : [];
   },
 };

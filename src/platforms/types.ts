@@ -6,6 +6,7 @@
 import type { DIAGNOSTIC_PROBLEMS } from '../core/messages.js';
 import type { Platform } from '../core/requester-key.js';
 import type { RequesterKey } from '../core/requester-key.js';
+import type { WorkObservation } from '../core/work-log.js';
 
 /** One place on the page where a requester is shown and a badge belongs. */
 export interface RequesterSpot {
@@ -59,4 +60,10 @@ export interface PlatformAdapter {
   layoutChanged?(resized: boolean): boolean;
   /** Whether clicking `control` accepts a task (for the danger double-check). */
   isAcceptControl?(control: Element): boolean;
+  /**
+   * What the page shows of the worker's own work (task previewed or accepted, queue rows,
+   * status rows with their outcome), for the browser-only work log. Pure page reading, cheap
+   * on pages that show none (an empty list); never the worker's own id. Must not throw.
+   */
+  work?(doc: Document, url: URL): WorkObservation[];
 }

@@ -4,9 +4,10 @@ import { badges } from './badges.js';
 import { filtersFeature } from './filters.js';
 import { suspensionBanner } from './suspension-banner.js';
 import type { ContentFeature } from './types.js';
+import { workLogFeature } from './work-log.js';
 
 export function contentFeatures(rescan: () => void): ContentFeature[] {
-  return [badges, suspensionBanner, filtersFeature(rescan), acceptGuard()];
+  return [badges, suspensionBanner, filtersFeature(rescan), acceptGuard(), workLogFeature()];
 }
 
 export type { ContentActions, ContentFeature, ScanContext } from './types.js';

@@ -7,6 +7,7 @@ import type { BadgeBrief } from '../../core/badge-brief.js';
 import type { LookupResult } from '../../core/messages.js';
 import type { RequesterKey } from '../../core/requester-key.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
+import type { WorkObservation } from '../../core/work-log.js';
 import type { PlatformAdapter, RequesterSpot } from '../../platforms/types.js';
 
 /** What features may ask of the background (through messages; never the network). */
@@ -16,6 +17,8 @@ export interface ContentActions {
   block(key: RequesterKey, name: string): Promise<void>;
   /** Has the background add the detail card's code to this page (once). */
   loadCard(): Promise<unknown>;
+  /** Hands the background what the page showed of the worker's own work (the work log). */
+  recordWork?(observations: WorkObservation[]): Promise<unknown>;
 }
 
 export interface ScanContext {

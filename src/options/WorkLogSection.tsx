@@ -1,0 +1,228 @@
+/**
+ * The options page's work log: switch it on or off, how long it keeps tasks, a searchable
+ * table of what it holds, export as CSV or JSON (a file saved from this page: the log is
+ * never sent anywhere), and clearing it.
+ */
+import { useEffect, useId, useState } from 'preact/hooks';
+import type { Settings } from '../core/extension-state.js';
+import type { WorkLogEntry } from '../core/work-log.js';
+import { ConfirmButton, Field, StatusLine, describedBy } from '../ui/components/fields.js';
+import { formatDateTime, formatNumber } from '../ui/components/format.js';
+import { errorText, send } from '../ui/components/send.js';
+import { formatMoney, t } from '../ui/i18n.js';
+import type { Message, Update } from './sections.js';
+
+const PAGE = 50;
+const RETENTION_MIN = 1;
+const RETENTION_MAX = 3650;
+
+/** Whole days within the limits the settings schema takes, else null. */
+export function parseRetentionDays(text: string): number | null {
+  if (!/^\s*\d{1,4}\s*$/.test(text)) return null;
+  const days = Number(text);
+  return days >= RETENTION_MIN && days <= RETENTION_MAX ? days : null;
+}
+
+function save(filename: string, mime: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  // The download has its own copy once it started; the next task is soon enough.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function LogTable({ entries }: { entries: WorkLogEntry[] }) {
+  const when = (ms: number | null) => (ms === null ? '—' : formatDateTime(ms));
+  return (
+    <table data-table="work-log">
+      <thead>
+        <tr>
+          <th scope="col">{t('workLogColRequester')}</th>
+          <th scope="col">{t('workLogColTask')}</th>
+          <th scope="col">{t('workLogColReward')}</th>
+          <th scope="col">{t('workLogColAccepted')}</th>
+          <th scope="col">{t('workLogColSubmitted')}</th>
+          <th scope="col">{t('workLogColOutcome')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.id} data-entry={e.id}>
+            <td>
+              {e.requesterName || e.requester}
+              <br />
+              <span class="muted small">{e.requester}</span>
+            </td>
+            <td>
+              {e.taskTitle || e.taskId}
+              <br />
+              <span class="muted small">{e.taskId}</span>
+            </td>
+            <td>{e.reward ? formatMoney(e.reward.cents, e.reward.currency) : '—'}</td>
+            <td>{e.acceptedAt === null ? t('workLogPreviewedOn', formatDateTime(e.firstSeenAt)) : when(e.acceptedAt)}</td>
+            <td>{e.returnedAt !== null ? t('workLogReturnedOn', formatDateTime(e.returnedAt)) : when(e.submittedAt)}</td>
+            <td>{e.outcome ? t(`outcome_${e.outcome}`) : t('workLogOutcomeUnknown')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function WorkLogSection({ settings, update }: { settings: Settings; update: Update }) {
+  const id = useId();
+  const [days, setDays] = useState(String(settings.workLog.retentionDays));
+  const [daysError, setDaysError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [limit, setLimit] = useState(PAGE);
+  const [page, setPage] = useState<{ entries: WorkLogEntry[]; total: number } | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState<Message>(null);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    send('ui/work-log-query', { search: search.trim().slice(0, 200), offset: 0, limit }).then(
+      (answer) => {
+        if (!current) return; // a newer search is on its way
+        setPage(answer);
+        setLoadError(null);
+      },
+      (error) => current && setLoadError(errorText(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [search, limit, generation]);
+
+  async function run(action: () => Promise<string>) {
+    try {
+      setMessage({ text: await action(), kind: 'ok' });
+    } catch (error) {
+      setMessage({ text: errorText(error), kind: 'error' });
+    }
+  }
+
+  const toggle = (enabled: boolean) =>
+    run(async () => {
+      await update({ workLog: { ...settings.workLog, enabled } });
+      return enabled ? t('workLogTurnedOn') : t('workLogTurnedOff');
+    });
+
+  function saveDays(event: Event) {
+    event.preventDefault();
+    const retentionDays = parseRetentionDays(days);
+    if (retentionDays === null) {
+      setDaysError(t('workLogRetentionInvalid', [String(RETENTION_MIN), String(RETENTION_MAX)]));
+      return;
+    }
+    setDaysError(null);
+    void run(async () => {
+      await update({ workLog: { ...settings.workLog, retentionDays } });
+      return t('saved');
+    });
+  }
+
+  const exportAs = (format: 'csv' | 'json') =>
+    run(async () => {
+      const file = await send('ui/work-log-export', { format });
+      save(file.filename, file.mime, file.text);
+      return t('workLogExported', file.filename);
+    });
+
+  const clear = () =>
+    run(async () => {
+      await send('ui/work-log-clear', {});
+      setGeneration((g) => g + 1);
+      return t('workLogCleared');
+    });
+
+  const total = page?.total ?? 0;
+  return (
+    <section aria-labelledby={`${id}-h`} data-section="work-log">
+      <h2 id={`${id}-h`}>{t('workLogTitle')}</h2>
+      <p>
+        <strong>{t('workLogPromise')}</strong> {t('workLogExplain')}
+      </p>
+      <label class="choice">
+        <input type="checkbox" name="workLog-enabled" checked={settings.workLog.enabled} onChange={(e) => void toggle(e.currentTarget.checked)} />{' '}
+        {t('workLogEnabled')}
+      </label>
+      <form onSubmit={saveDays} noValidate>
+        <Field id={`${id}-days`} label={t('workLogRetention')} hint={t('workLogRetentionHint')} error={daysError}>
+          <input
+            id={`${id}-days`}
+            name="workLog-retentionDays"
+            type="number"
+            inputMode="numeric"
+            min={RETENTION_MIN}
+            max={RETENTION_MAX}
+            class="short"
+            value={days}
+            aria-invalid={daysError !== null}
+            aria-describedby={describedBy(`${id}-days`, true, daysError)}
+            onInput={(e) => setDays(e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit">{t('save')}</button>
+      </form>
+
+      <Field id={`${id}-search`} label={t('workLogSearch')} hint={t('workLogSearchHint')}>
+        <input
+          id={`${id}-search`}
+          type="search"
+          class="wide"
+          maxLength={200}
+          value={search}
+          aria-describedby={describedBy(`${id}-search`, true, null)}
+          aria-controls={`${id}-table`}
+          onInput={(e) => {
+            setSearch(e.currentTarget.value);
+            setLimit(PAGE);
+          }}
+        />
+      </Field>
+      {loadError && <p class="error">{loadError}</p>}
+      <div id={`${id}-table`}>
+        <p role="status" aria-live="polite" class="muted small" data-field="work-log-count">
+          {page === null
+            ? ''
+            : total === 0
+              ? search.trim()
+                ? t('workLogNoMatch')
+                : t('workLogEmpty')
+              : t('workLogShowing', [formatNumber(page.entries.length), formatNumber(total)])}
+        </p>
+        {page && page.entries.length > 0 && <LogTable entries={page.entries} />}
+      </div>
+      {page && page.entries.length < total && (
+        <div class="actions">
+          <button type="button" onClick={() => setLimit((n) => Math.min(n + PAGE * 4, 2000))}>
+            {t('workLogMore')}
+          </button>
+        </div>
+      )}
+
+      <div class="actions">
+        <button type="button" onClick={() => void exportAs('csv')}>
+          {t('workLogExportCsv')}
+        </button>
+        <button type="button" onClick={() => void exportAs('json')}>
+          {t('workLogExportJson')}
+        </button>
+        <ConfirmButton
+          label={t('workLogClear')}
+          question={t('workLogClearQuestion')}
+          confirmLabel={t('workLogClearConfirm')}
+          confirming={confirming}
+          setConfirming={setConfirming}
+          onConfirm={() => void clear()}
+        />
+      </div>
+      <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+    </section>
+  );
+}
