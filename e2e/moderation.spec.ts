@@ -1,9 +1,10 @@
 /**
- * Moderation end to end, in real Chromium against the real server: a moderator signs in
- * on /moderate, hides a flagged review and confirms a suspension link; the worker's
+ * Moderation end to end, in real Chromium against the real server: established workers'
+ * suspension reports open an incident, which leads /moderate and a moderator confirms it
+ * there; the moderator hides a flagged review and confirms a suspension link; the worker's
  * extension (another profile) follows at its next sync — the badge's review count drops,
  * the author's popup shows the reason, the requester turns to danger. Screenshots of every
- * queue, the correlation view and the audit log go to artifacts/.
+ * queue, the incidents, the correlation view and the audit log go to artifacts/.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,17 @@ async function startDbServer(): Promise<Db> {
   const file = join(mkdtempSync(join(tmpdir(), 'lantern-moderation-e2e-')), 'lantern.sqlite');
   const server = await startServer({ host: '127.0.0.1', port: 0, database: file, logLevel: 'warn', rateLimits: false, snapshotMaxAgeMs: 0, advisedWaitSeconds: 30 });
   return { file, server };
+}
+
+/** Accounts made `days` ago: established (the rules' 7 days) when they report. */
+function age(database: string, secrets: string[], days: number): void {
+  const db = new Database(database);
+  try {
+    const update = db.prepare('UPDATE accounts SET created_at = ? WHERE secret_hash = ?');
+    for (const secret of secrets) update.run(Date.now() - days * 86_400_000, createHash('sha256').update(secret).digest('hex'));
+  } finally {
+    db.close();
+  }
 }
 
 /** The real role command, as a maintainer runs it on the server machine. */
@@ -85,12 +97,15 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     // reports naming the same Pinnacle task, a brigade, a phishing flag.
     await postReview(url, await createAccount(url), review(MULLER.key, MULLER.name, { taskId: 'OTHERTASK000000000000000000001', text: 'Paid as promised.' }));
     await post(url, await createAccount(url), '/v1/review-flags', { reviewId: own!.id, reason: 'insults', note: 'Calls the requester names' });
-    for (let i = 0; i < 3; i++) {
-      const tasks = [{ taskId: '3PINNACLETRANSCRIBE0000000001', taskTitle: 'Transcribe a 2-minute audio clip' }];
-      if (i === 0) tasks.push({ taskId: '3PINNACLEOTHER00000000000002', taskTitle: 'Label receipts' });
-      await post(url, await createAccount(url), '/v1/suspension-reports', {
-        requester: PINNACLE.key,
-        requesterName: PINNACLE.name,
+    // Three workers report (in the new shape: each task under its own requester), two of them
+    // established (the third account is new: its report is listed but counts no account);
+    // the first also names a task of Müller's.
+    const reporters = [await createAccount(url), await createAccount(url), await createAccount(url)];
+    age(file, reporters.slice(0, 2), 30);
+    for (const [i, reporter] of reporters.entries()) {
+      const tasks = [{ requester: PINNACLE.key, requesterName: PINNACLE.name, taskId: '3PINNACLETRANSCRIBE0000000001', taskTitle: 'Transcribe a 2-minute audio clip' }];
+      if (i === 0) tasks.push({ requester: MULLER.key, requesterName: MULLER.name, taskId: '3MULLERLABEL000000000000003', taskTitle: 'Label receipts' });
+      await post(url, reporter, '/v1/suspension-reports', {
         suspendedOn: '2026-06-01',
         tasks,
         note: i === 0 ? 'Suspended the morning after; two friends too.' : '',
@@ -124,8 +139,31 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     mod.on('pageerror', (e) => pageErrors.push(e));
     await signIn(mod, url, modSecret, 'mod-lantern');
 
+    // Incidents lead the page: the shared Pinnacle task, in words; two accounts open an
+    // incident, but workers are warned ("under investigation") only from three.
+    const incidentsTab = mod.getByRole('tab', { name: /Incidents/ });
+    await expect(incidentsTab).toHaveAttribute('aria-selected', 'true');
+    await expect(incidentsTab).toContainText('1');
+    const incident = mod.locator('[data-panel="incidents"] li[data-incident]').first();
+    await expect(incident.locator('h3')).toHaveText(
+      `2 established accounts reported a suspension after task “Transcribe a 2-minute audio clip” (3PINNACLETRANSCRIBE0000000001) of requester ${PINNACLE.name} (${PINNACLE.key}) within 14 days`,
+    );
+    await expect(incident.locator('[data-field="status"]')).toContainText('Open — waiting for a decision');
+    await expect(incident.locator('[data-field="browsers"]')).toHaveText('Workers are not warned yet (below the threshold for "under investigation")');
+    await expect(incident).toContainText('3 reports');
+    await expect(incident).toContainText('first report');
+    await mod.screenshot({ path: artifactPath('moderation-incidents.png'), fullPage: true });
+    await act(mod, incident, 'Confirm incident', 'Two established workers, one transcription task, one week.', /Incident confirmed/);
+    await expect(incidentsTab).not.toContainText('1');
+    await mod.getByRole('button', { name: 'Confirmed', exact: true }).click();
+    const confirmed = mod.locator('[data-panel="incidents"] li[data-status="confirmed"]');
+    await expect(confirmed).toHaveCount(1);
+    await expect(confirmed.locator('[data-field="status"]')).toContainText('Confirmed by a moderator');
+    await expect(confirmed.locator('[data-field="browsers"]')).toHaveText('Workers who did this task are warned: confirmed');
+    await mod.screenshot({ path: artifactPath('moderation-incident-confirmed.png'), fullPage: true });
+
     const flaggedTab = mod.getByRole('tab', { name: /Flagged reviews/ });
-    await expect(flaggedTab).toHaveAttribute('aria-selected', 'true');
+    await flaggedTab.click();
     await expect(flaggedTab).toContainText('2');
     const item = mod.locator(`li[data-review="${own!.id}"]`);
     await expect(item).toContainText('The requester is a crook and a liar.');
@@ -151,10 +189,23 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     await expect(mod.locator(`li[data-requester="${PHISHY.key}"]`)).toContainText('phishing ×1');
     await mod.screenshot({ path: artifactPath('moderation-issues.png'), fullPage: true });
 
-    // The correlation view: 3 of the last 3 reports include the Pinnacle transcription task.
+    // The correlation view: 2 established accounts share the Pinnacle task; Müller's task,
+    // picked in a report filed with Pinnacle's, counts under Müller (1 account: shown from 1).
     await mod.getByRole('tab', { name: /Correlation/ }).click();
     const row = mod.locator(`li[data-correlation="${PINNACLE.key} 3PINNACLETRANSCRIBE0000000001"]`);
-    await expect(row).toContainText('3 of the last 3 reports include task “Transcribe a 2-minute audio clip”');
+    await expect(row).toContainText('2 established accounts reported a suspension after task “Transcribe a 2-minute audio clip”');
+    await expect(row).toContainText('3 reports name it');
+    await expect(row).toContainText('within 14 days');
+    await expect(row.locator('[data-field="incident"]')).toBeVisible();
+    await expect(mod.locator(`li[data-correlation="${MULLER.key} 3MULLERLABEL000000000000003"]`)).toHaveCount(0);
+    await mod.getByLabel(/at least N accounts/).fill('1');
+    await mod.getByLabel('Within the last').selectOption('30');
+    await mod.getByRole('button', { name: 'Update' }).click();
+    await expect(mod.locator(`li[data-correlation="${MULLER.key} 3MULLERLABEL000000000000003"]`)).toContainText(
+      '1 established account reported a suspension after task “Label receipts”',
+    );
+    await expect(row).toContainText('within 30 days');
+    await expect(mod.locator('ul.correlation > li').first()).toHaveAttribute('data-correlation', `${PINNACLE.key} 3PINNACLETRANSCRIBE0000000001`);
     await mod.screenshot({ path: artifactPath('moderation-correlation.png'), fullPage: true });
 
     // Suspension reports grouped by requester; confirm the link.
@@ -171,6 +222,8 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     await mod.getByRole('tab', { name: /Audit log/ }).click();
     const audit = mod.locator('[data-panel="audit"] tbody tr');
     await expect(audit.first()).toContainText('confirm suspension');
+    await expect(mod.locator('tr[data-audit="confirm_incident"]')).toContainText('Two established workers, one transcription task, one week.');
+    await expect(mod.locator('tr[data-audit="open_incident"]')).toContainText('lantern');
     await expect(mod.locator('tr[data-audit="hide_review"]')).toContainText('Name-calling; keep reviews about the work.');
     await expect(mod.locator('tr[data-audit="hide_review"]')).toContainText('mod-lantern');
     await mod.getByLabel('Action').selectOption('hide_review');
@@ -230,6 +283,7 @@ test('the page stays responsive with 10,000 queued items: paged on the server, k
     const mod = await context.newPage();
     const started = Date.now();
     await signIn(mod, server.url, modSecret, 'mod-load');
+    await mod.getByRole('tab', { name: /Flagged reviews/ }).click();
     await expect(mod.locator('[data-field="page-info"]').first()).toHaveText('Page 1 of 200 (10,000 items)');
     const firstPage = Date.now() - started;
     await expect(mod.locator('[data-panel="flagged"] li[data-review]')).toHaveCount(50);

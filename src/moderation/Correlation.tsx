@@ -68,8 +68,8 @@ export function CorrelationView(props: { ctx: Ctx; version: number }) {
                   <span class="mono small muted">{row.requester.key}</span> within {data.days} days
                 </p>
                 <p class="small muted">
-                  {row.reports.toLocaleString('en')} {row.reports === 1 ? 'report' : 'reports'} name it (any account) · first {when(row.firstReportAt)} · last{' '}
-                  {when(row.lastReportAt)}
+                  {row.reports.toLocaleString('en')} {row.reports === 1 ? 'report names' : 'reports name'} it (any account) · first {when(row.firstReportAt)} · last{' '}
+                  {when(row.lastReportAt)}{' '}
                   {row.incidentId && (
                     <span class="tag" data-field="incident">
                       part of an incident (see Incidents)
