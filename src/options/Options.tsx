@@ -9,6 +9,7 @@ import { errorText, send } from '../ui/components/send.js';
 import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
 import { t } from '../ui/i18n.js';
+import { AlertsSection } from './AlertsSection.js';
 import { BlocklistSection } from './BlocklistSection.js';
 import { WorkLogSection } from './WorkLogSection.js';
 import { AccountSection, DataSection, DiagnosticsSection, PlatformsSection, ServerSection, ThresholdsSection } from './sections.js';
@@ -60,6 +61,7 @@ export function Options() {
           <ThresholdsSection settings={settings} update={update} />
           <BlocklistSection settings={settings} update={update} onImported={() => void reloadSettings()} />
           <PlatformsSection settings={settings} update={update} />
+          <AlertsSection settings={settings} update={update} />
           <WorkLogSection settings={settings} update={update} />
         </div>
       )}
