@@ -210,7 +210,7 @@ test('suspension report from a task page offers this browser\'s tasks, pre-picks
   await expect(form.locator('[data-list="work-log-tasks"]')).toContainText(TASK_TITLE);
   // Opened from this requester's card: its task is ticked already.
   await expect(task).toBeChecked();
-  await expect(form.locator('[data-field="report-summary"]')).toHaveText('1 tasks from 1 requesters will be reported.');
+  await expect(form.locator('[data-field="report-summary"]')).toHaveText('1 task from 1 requester will be reported.');
   await expect(form.locator('[data-field="report-privacy"]')).toHaveText('Only the tasks you pick are sent; your work log stays in this browser.');
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
@@ -226,7 +226,7 @@ test('suspension report from a task page offers this browser\'s tasks, pre-picks
   );
   const report = (outbox as { submission: { kind: string; payload: { tasks: unknown[] } } }[]).find((i) => i.submission.kind === 'suspension');
   expect(report?.submission.payload.tasks).toEqual([{ requester: REQUESTER_KEY, requesterName: REQUESTER_NAME, taskId: GROUP_ID, taskTitle: TASK_TITLE }]);
-  await expect(popup.locator('[data-view="outbox"] li')).toContainText(`Suspension report: ${REQUESTER_NAME} (1 tasks, 1 requesters)`);
+  await expect(popup.locator('[data-view="outbox"] li')).toContainText(`Suspension report: ${REQUESTER_NAME} (1 task, 1 requester)`);
 });
 
 test('popup away from a task page shows sync status with snapshot progress', async ({ context, background }) => {

@@ -11,6 +11,7 @@ import { describeIssues } from '../core/validation.js';
 import { ensureAccount } from './account.js';
 import { db } from './db.js';
 import { callServer, ServerError } from './server-api.js';
+import { markReviewed } from './work-log.js';
 
 export const OUTBOX_ALARM = 'lantern-outbox';
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
@@ -56,9 +57,24 @@ export async function enqueue(input: SubmissionInput, replaces?: string): Promis
   if (replaces) await tx.store.delete(replaces);
   await tx.store.put(item);
   await tx.done;
+  if (item.submission.kind === 'review') await noteReviewed(item.submission.payload.requester, item.submission.payload.taskId);
   await flushOutbox();
   const still = await (await db()).get('outbox', item.id);
   return { item: still ?? item, delivered: !still };
+}
+
+/**
+ * A review written takes its task off "tasks you could review" (the work log stays in this
+ * browser). Marked once queued, not once delivered: offline, the worker must not be offered
+ * the same task again while the first review waits in the outbox (where a refusal stays).
+ */
+async function noteReviewed(requester: string, taskId: string): Promise<void> {
+  try {
+    await markReviewed(requester, taskId);
+  } catch (error) {
+    // The review is queued either way; at worst its task is offered for review again.
+    console.warn('Lantern: could not mark the task reviewed in the work log', error);
+  }
 }
 
 async function sendOne(item: OutboxItem): Promise<void> {

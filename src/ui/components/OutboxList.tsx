@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import { ConfirmButton, StatusLine } from './fields.js';
 import { formatRelative } from './format.js';
 import { errorText, send } from './send.js';
+import { reportSizeWords } from './report-words.js';
 import { reportCounts, requestersOf } from './suspension-picks.js';
 import { serverErrorText } from './use-submit.js';
 
@@ -22,10 +23,10 @@ export function describeSubmission(item: OutboxItem): string {
       return t('outboxReviewDelete');
     case 'suspension':
     case 'suspension-edit': {
-      const { tasks, requesters } = reportCounts(s.payload);
+      const [tasks, requesters] = reportSizeWords(reportCounts(s.payload));
       const names = requestersOf(s.payload).map((r) => r.requesterName);
       const shown = names.length > 3 ? [...names.slice(0, 3), t('reportMoreNames', String(names.length - 3))] : names;
-      return t(s.kind === 'suspension' ? 'reportOutboxNew' : 'reportOutboxEdit', [shown.join(', '), String(tasks), String(requesters)]);
+      return t(s.kind === 'suspension' ? 'reportOutboxNew' : 'reportOutboxEdit', [shown.join(', '), tasks, requesters]);
     }
     case 'suspension-withdraw':
       return t('reportOutboxWithdraw');

@@ -11,6 +11,7 @@ import { t, uiLocale } from '../i18n.js';
 import { describedBy, Field, FormFooter } from './fields.js';
 import { todayIso } from './format.js';
 import { NamedRequesters } from './NamedRequesters.js';
+import { reportSizeWords } from './report-words.js';
 import { picksFromPayload, pickId, reportCounts, reportPayload, weekLabel, type NamedRequester, type PickableTask } from './suspension-picks.js';
 import { TaskPicker } from './TaskPicker.js';
 import { useSubmit, type ServerError } from './use-submit.js';
@@ -90,7 +91,7 @@ export function SuspensionForm(props: SuspensionFormProps) {
       </fieldset>
       <NamedRequesters named={named} onChange={setNamed} />
       <p class="label" data-field="report-summary" aria-live="polite">
-        {t('reportSummary', [String(counts.tasks), String(counts.requesters)])}
+        {t('reportSummary', reportSizeWords(counts))}
       </p>
       <p class="notice small" data-field="report-privacy">
         {t('reportPrivacy')}
