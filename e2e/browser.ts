@@ -20,14 +20,15 @@ export function chromiumPath(): string {
   return path;
 }
 
-export async function launchWithExtension(userDataDir = ''): Promise<BrowserContext> {
+/** `extensionDir`: another build of the extension (a test may load a copy with its manifest changed). */
+export async function launchWithExtension(userDataDir = '', extensionDir = EXTENSION_DIR): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--no-first-run',
       '--disable-background-networking',
       '--disable-component-update',

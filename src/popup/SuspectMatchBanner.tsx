@@ -85,7 +85,8 @@ export function SuspectMatchBanner() {
       </h2>
       {/* Announced when the popup opens on it; the details follow in reading order. */}
       <p role="alert">{t('suspectBannerIntro', formatNumber(shown.length))}</p>
-      <ul>
+      {/* Task ids are long unbroken words: let them wrap inside the popup's width. */}
+      <ul style={{ overflowWrap: 'anywhere' }}>
         {shown.map((match) => (
           <MatchItem key={match.id} match={match} onDismiss={() => void dismiss(match)} />
         ))}

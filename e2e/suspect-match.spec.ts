@@ -1,0 +1,195 @@
+/**
+ * Suspect tasks matched locally, end to end in real Chromium against the real server: a
+ * worker accepts task T of requester R (the fixture task page, recorded by the work log);
+ * three established workers report a suspension after T (the public API), so the server
+ * opens an incident and T rides in R's replicated row as "under investigation"; the
+ * worker's next sync brings it, the background matches it against the work log, and the
+ * popup's banner says so in words. No request of the worker's browser names T or R.
+ *
+ * Notifications: `notifications` is an optional permission, asked on a click. Headless
+ * Chromium shows the permission prompt as a native dialog nobody can answer (checked:
+ * `permissions.request` after a real click never settles), so the notification itself is
+ * checked on a copy of the same build whose manifest grants it at install.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BrowserContext, Page, Request, Worker } from '@playwright/test';
+import type { SuspectMatch } from '../src/core/work-log.js';
+import { startTestServer, type TestServer } from './server.js';
+import {
+  artifactPath,
+  backgroundOf,
+  expect,
+  EXTENSION_DIR,
+  extensionIdOf,
+  extensionPage,
+  FIXTURES_DIR,
+  launchWithExtension,
+  sendUi,
+  serveFixture,
+  test,
+} from './harness.js';
+
+const PAGES = JSON.parse(readFileSync(join(FIXTURES_DIR, 'pages-fixtures.json'), 'utf8')) as {
+  fixtures: Record<string, { url: string; task: { groupId: string; title: string; requesterId: string; requesterName: string } }>;
+};
+const ACCEPTED = PAGES.fixtures['mturk-task-accepted.html']!;
+const T = ACCEPTED.task.groupId;
+const R = `mturk:${ACCEPTED.task.requesterId}`;
+
+let server: TestServer;
+let incident: Promise<void> | null = null;
+
+test.beforeAll(async () => {
+  server = await startTestServer();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+/** Three accounts, made established (created 30 days ago), report a suspension after T. Once per file. */
+function openIncident(): Promise<void> {
+  incident ??= (async () => {
+    const secrets: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${server.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      secrets.push(((await response.json()) as { accountSecret: string }).accountSecret);
+    }
+    const db = new Database(server.database);
+    try {
+      const age = db.prepare('UPDATE accounts SET created_at = ? WHERE secret_hash = ?');
+      for (const secret of secrets) age.run(Date.now() - 30 * 86_400_000, createHash('sha256').update(secret).digest('hex'));
+    } finally {
+      db.close();
+    }
+    for (const secret of secrets) {
+      const response = await fetch(`${server.url}/v1/suspension-reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, 'idempotency-key': randomUUID() },
+        body: JSON.stringify({
+          suspendedOn: new Date().toISOString().slice(0, 10),
+          tasks: [{ requester: R, requesterName: ACCEPTED.task.requesterName, taskId: T, taskTitle: ACCEPTED.task.title }],
+          note: '',
+        }),
+      });
+      if (!response.ok) throw new Error(`report: ${response.status} ${await response.text()}`);
+    }
+  })();
+  return incident;
+}
+
+/** Every request the worker's browser makes (pages and service worker), with its body. */
+function recordRequests(context: BrowserContext): { url: string; body: string }[] {
+  const seen: { url: string; body: string }[] = [];
+  context.on('request', (request: Request) => seen.push({ url: request.url(), body: request.postData() ?? '' }));
+  return seen;
+}
+
+/** The worker accepts T on the task page; the work log records it. */
+async function doTask(context: BrowserContext, ui: Page): Promise<void> {
+  await serveFixture(context, `${new URL(ACCEPTED.url).origin}/**`, 'mturk-task-accepted.html');
+  const page = await context.newPage();
+  await page.goto(ACCEPTED.url);
+  await expect
+    .poll(async () => (await sendUi<{ entries: { taskId: string; acceptedAt: number | null }[] }>(ui, 'ui/work-log-query', { limit: 50 })).entries)
+    .toContainEqual(expect.objectContaining({ taskId: T, acceptedAt: expect.any(Number) }));
+  await page.close();
+}
+
+async function matchesOf(ui: Page): Promise<SuspectMatch[]> {
+  return (await sendUi<{ matches: SuspectMatch[] }>(ui, 'ui/suspect-matches')).matches;
+}
+
+/** Requests from the worker's browser: none may carry the task or the requester, in any spelling. */
+function expectNothingNamed(requests: { url: string; body: string }[]): void {
+  const platformPage = new URL(ACCEPTED.url).origin; // the worker's own visit to the task page itself
+  const mine = requests.filter((r) => !r.url.startsWith(platformPage));
+  expect(mine.some((r) => r.url.startsWith(server.url))).toBe(true); // it did sync: the check is not empty
+  const needles = [T, R, ACCEPTED.task.requesterId, encodeURIComponent(R), ACCEPTED.task.title, ACCEPTED.task.requesterName];
+  for (const request of mine) for (const needle of needles) expect(`${request.url}\n${request.body}`).not.toContain(needle);
+}
+
+test('a worker who did a suspect task sees the banner after the next sync; no request names the task or requester', async ({ context, background }) => {
+  const requests = recordRequests(context);
+  const ui = await extensionPage(context, background);
+  await sendUi(ui, 'ui/settings-set', { serverUrl: server.url });
+  await sendUi(ui, 'ui/sync-now');
+  await doTask(context, ui);
+  expect(await matchesOf(ui)).toEqual([]);
+
+  await openIncident();
+  await sendUi(ui, 'ui/sync-now'); // a delta brings R's row with T under investigation
+  await expect.poll(() => matchesOf(ui)).toEqual([expect.objectContaining({ id: `${R}|${T}`, state: 'investigating', accounts: 3, dismissed: false })]);
+
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
+  const banner = popup.locator('[data-banner="suspect-matches"]');
+  await expect(banner.getByRole('alert')).toHaveText(/1 task\(s\) in your work log were followed by other workers' accounts being suspended/);
+  const item = banner.locator(`[data-suspect-match="${R}|${T}"]`);
+  await expect(item).toContainText(`Task: ${ACCEPTED.task.title} (id ${T})`);
+  await expect(item).toContainText(`Requester: ${ACCEPTED.task.requesterName} (${R})`);
+  await expect(item).toContainText('You did it:');
+  await expect(item).toContainText('3 workers reported their accounts suspended after this task.');
+  await expect(item.locator('[data-suspect-state="investigating"]')).toHaveText('under investigation');
+  await expect(item.locator('[data-suspect-state] svg')).toHaveCount(1); // an icon beside the words
+  await expect(banner).toContainText('screenshots, the requester\'s messages, and your submission receipts');
+  // Not granted yet: offered on a click (the browser asks then).
+  await expect(banner.getByRole('button', { name: 'Turn on notifications' })).toBeVisible();
+  await popup.screenshot({ path: artifactPath('suspect-match-banner.png'), fullPage: true });
+
+  // The work-log export downloads a file from the page itself.
+  const download = popup.waitForEvent('download');
+  await banner.getByRole('button', { name: 'Export your work log (CSV)' }).click();
+  expect(readFileSync((await (await download).path())!, 'utf8')).toContain(T);
+
+  // Keyboard: Dismiss is reachable and works; the match stays stored, dismissed.
+  const dismiss = item.getByRole('button', { name: `Dismiss the warning about “${ACCEPTED.task.title}”` });
+  await dismiss.focus();
+  await expect(dismiss).toBeFocused();
+  await popup.keyboard.press('Enter');
+  await expect(popup.locator('[data-banner="suspect-matches"]')).toHaveCount(0);
+  expect(await matchesOf(ui)).toEqual([expect.objectContaining({ dismissed: true })]);
+
+  expectNothingNamed(requests);
+});
+
+test('with notifications allowed, the match is a browser notification naming task, requester, count and state', async () => {
+  // The same build, with notifications granted at install (see the file comment for why).
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-notify-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
+  expect(manifest.optional_permissions).toContain('notifications'); // what users install
+  manifest.permissions.push('notifications');
+  manifest.optional_permissions = manifest.optional_permissions!.filter((p) => p !== 'notifications');
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+
+  const context = await launchWithExtension('', dir);
+  try {
+    const background: Worker = await backgroundOf(context);
+    const requests = recordRequests(context);
+    const ui = await extensionPage(context, background);
+    await sendUi(ui, 'ui/settings-set', { serverUrl: server.url });
+    await doTask(context, ui);
+    await openIncident();
+    await sendUi(ui, 'ui/sync-now'); // first sync: the snapshot carries T already
+    await expect.poll(() => matchesOf(ui)).toEqual([expect.objectContaining({ notifiedState: 'investigating' })]);
+    const shown = await background.evaluate(async (id) => {
+      const chrome = (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<Record<string, boolean>> } } }).chrome;
+      return Object.keys(await chrome.notifications.getAll()).filter((n) => n === id);
+    }, `lantern-suspect:${R}|${T}`);
+    expect(shown).toHaveLength(1);
+
+    // The popup no longer offers to turn them on.
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
+    await expect(popup.locator(`[data-suspect-match="${R}|${T}"]`)).toBeVisible();
+    await expect(popup.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
+    expectNothingNamed(requests);
+  } finally {
+    await context.close();
+  }
+});
