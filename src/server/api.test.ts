@@ -2,7 +2,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../core/rules.js';
-import { AccountCreated, DeltaBody, EncodedSummary, SnapshotBody, checksumOf, rowDigest, updateChecksum } from '../core/sync-protocol.js';
+import { AccountCreated, DeltaBody, EncodedSummary, OwnSuspensionReports, SnapshotBody, checksumOf, rowDigest, updateChecksum } from '../core/sync-protocol.js';
 import { KEY_A, KEY_B, review } from './testing/builders.js';
 import { testBackends } from './testing/databases.js';
 import { startTestServer, type TestServer } from './testing/harness.js';
@@ -97,6 +97,69 @@ for (const { backend, skip } of testBackends()) {
       expect((await t.request('POST', '/v1/requester-flags', { body: flag, secret })).status).toBe(201);
       expect((await t.request('POST', '/v1/requester-flags', { body: flag, secret })).json).toMatchObject({ created: false });
       expect((await t.request('POST', '/v1/review-flags', { body: { reviewId: 'missing', reason: 'insults' }, secret })).status).toBe(404);
+    });
+
+    it('files a suspension report across requesters, lists, replaces and withdraws it; others get 404', async () => {
+      const author = await t.account();
+      const body = {
+        tasks: [
+          { requester: KEY_A, requesterName: 'Acme', taskId: 'SUSP1', taskTitle: 'Survey one' },
+          { requester: KEY_B, requesterName: 'Beta', taskId: 'SUSP2', taskTitle: 'Survey two' },
+        ],
+        requesters: [{ requester: 'mturk:A3TYPEDBYHAND', requesterName: 'Typed' }],
+        suspendedOn: '2026-06-03',
+        note: 'only for moderators',
+      };
+      const created = await t.request('POST', '/v1/suspension-reports', { body, secret: author });
+      expect(created).toMatchObject({ status: 201, json: { created: true } });
+      const id = created.json.id as string;
+      const mine = await t.request('GET', '/v1/suspension-reports/mine', { secret: author });
+      expect(mine.headers['cache-control']).toBe('no-store');
+      expect(OwnSuspensionReports.parse(mine.json).reports).toMatchObject([
+        { id, suspendedWeek: '2026-06-01', status: 'open', reinstated: false, tasks: [{ requester: KEY_A, taskId: 'SUSP1' }, { requester: KEY_B, taskId: 'SUSP2' }] },
+      ]);
+      expect(mine.json.reports[0].requesters.map((r: { requester: string }) => r.requester).sort()).toEqual([KEY_A, KEY_B, 'mturk:A3TYPEDBYHAND'].sort());
+      expect(JSON.stringify(mine.json)).not.toContain('only for moderators');
+
+      const other = await t.account();
+      expect((await t.request('GET', '/v1/suspension-reports/mine', { secret: other })).json).toEqual({ reports: [] });
+      expect((await t.request('GET', '/v1/suspension-reports/mine')).status).toBe(401);
+      expect((await t.request('PUT', `/v1/suspension-reports/${id}`, { body, secret: other })).status).toBe(404);
+      expect((await t.request('DELETE', `/v1/suspension-reports/${id}`, { secret: other })).status).toBe(404);
+      expect((await t.request('DELETE', `/v1/suspension-reports/no-such-report`, { secret: author })).status).toBe(404);
+
+      const replaced = await t.request('PUT', `/v1/suspension-reports/${id}`, { body: { ...body, tasks: body.tasks.slice(0, 1), requesters: [], reinstated: true }, secret: author });
+      expect(replaced).toMatchObject({ status: 200, json: { id, created: false } });
+      const after = (await t.request('GET', '/v1/suspension-reports/mine', { secret: author })).json.reports;
+      expect(after).toMatchObject([{ id, reinstated: true, requesters: [{ requester: KEY_A }] }]);
+
+      const withdrawn = await t.request('DELETE', `/v1/suspension-reports/${id}`, { secret: author });
+      expect(withdrawn).toMatchObject({ status: 200, json: { withdrawn: id } });
+      expect((await t.request('GET', '/v1/suspension-reports/mine', { secret: author })).json).toEqual({ reports: [] });
+      expect((await t.request('DELETE', `/v1/suspension-reports/${id}`, { secret: author })).status).toBe(404);
+    });
+
+    it('refuses a bad suspension report with a 400 naming the field', async () => {
+      const good = { tasks: [{ requester: KEY_A, requesterName: 'Acme', taskId: 'T1', taskTitle: 'A task' }], suspendedOn: '2026-06-03' };
+      const cases: [unknown, string][] = [
+        [{ ...good, suspendedOn: '2026-13-45' }, 'suspendedOn'],
+        [{ ...good, tasks: [] }, 'tasks'],
+        [{ ...good, tasks: [{ taskId: 'T1', taskTitle: 'No requester' }] }, 'tasks'],
+        [{ ...good, tasks: [{ ...good.tasks[0], requester: 'mturk:worker' }] }, 'tasks.0.requester'],
+        [{ ...good, requesters: [{ requester: KEY_B }] }, 'requesters.0.requesterName'],
+        [{ ...good, note: 'x'.repeat(2001) }, 'note'],
+        [{ ...good, requester: KEY_A }, 'requesterName'],
+        [{ ...good, extra: true }, '(body)'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await t.request('POST', '/v1/suspension-reports', { body, secret });
+        expect(res.status, JSON.stringify(body).slice(0, 100)).toBe(400);
+        expect(res.json.field, JSON.stringify(body).slice(0, 100)).toBe(field);
+        const put = await t.request('PUT', '/v1/suspension-reports/abc', { body, secret });
+        expect(put.json.field).toBe(field);
+      }
+      expect((await t.request('PUT', '/v1/suspension-reports/bad%20id', { body: good, secret })).json).toMatchObject({ field: 'id' });
+      expect((await t.request('GET', '/v1/suspension-reports/mine?x=1', { secret })).status).toBe(400);
     });
 
     it('syncs: one snapshot for everyone, 304 on its ETag, deltas that checksum to the server state', async () => {
