@@ -7,6 +7,7 @@
  * The work log is seeded straight into the background's IndexedDB, as the content script
  * would have recorded it (recording itself is the work log's own tests' business).
  */
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Page, Worker } from '@playwright/test';
 import { weekStart } from '../src/core/schemas.js';
@@ -65,6 +66,12 @@ async function openPopup(page: Page, background: Worker): Promise<Page> {
   await page.setViewportSize({ width: 380, height: 900 });
   await page.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
   return page;
+}
+
+/** WCAG 2 A/AA violations on the page (rule and targets), as the accessibility spec checks them. */
+async function axeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -128,6 +135,7 @@ test('a suspended worker reports tasks of two requesters from the popup home, th
     await expect(form.locator('[data-field="report-privacy"]')).toHaveText('Only the tasks you pick are sent; your work log stays in this browser.');
     await form.getByLabel('Note (only moderators see it)').fill('Suspended the morning after.');
     await popup.screenshot({ path: artifactPath('popup-suspension-report.png'), fullPage: true });
+    expect(await axeViolations(popup)).toEqual([]);
     await form.getByRole('button', { name: 'Send report' }).click();
     await expect(popup.getByRole('status').first()).toHaveText('Sent.');
 
@@ -166,6 +174,7 @@ test('a suspended worker reports tasks of two requesters from the popup home, th
     await expect(report.locator(`[data-requester="prolific:${PROLIFIC_ID}"]`)).toHaveText('Gamma Lab (no task named)');
     await expect(report.locator('[data-field="report-reinstated"]')).toHaveText('Not reinstated');
     await popup.screenshot({ path: artifactPath('popup-my-reports.png'), fullPage: true });
+    expect(await axeViolations(popup)).toEqual([]);
 
     await report.getByRole('button', { name: 'I was reinstated' }).click();
     await expect(popup.locator('[data-view="my-reports"]').getByRole('status')).toHaveText('Report updated.');
@@ -224,6 +233,8 @@ test('"tasks you could review" opens a review prefilled from the work log, and t
     entry(BETA, 'Beta Research', 'BETATASK0000000000000000000002', 'Pending survey', 1),
   ]);
   const popup = await openPopup(await context.newPage(), background);
+  await expect(popup.locator('[data-view="reviewable"]')).toBeVisible();
+  await popup.screenshot({ path: artifactPath('popup-home-no-platform.png'), fullPage: true });
   const list = popup.locator('[data-view="reviewable"] [data-list="reviewable"] > li');
   await expect(list).toHaveCount(1);
   await expect(list).toContainText('Receipt transcription');
@@ -241,6 +252,7 @@ test('"tasks you could review" opens a review prefilled from the work log, and t
   await expect(form.getByLabel('Outcome')).toHaveValue('approved');
   await expect(form.getByLabel('Days until decided')).toHaveValue('3');
   await popup.screenshot({ path: artifactPath('popup-review-from-work-log.png'), fullPage: true });
+  expect(await axeViolations(popup)).toEqual([]);
 
   await form.getByLabel('Pay', { exact: true }).selectOption('4');
   await form.getByRole('button', { name: 'Send review' }).click();
