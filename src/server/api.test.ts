@@ -159,6 +159,7 @@ for (const { backend, skip } of testBackends()) {
         expect(put.json.field).toBe(field);
       }
       expect((await t.request('PUT', '/v1/suspension-reports/bad%20id', { body: good, secret })).json).toMatchObject({ field: 'id' });
+      expect((await t.request('DELETE', '/v1/suspension-reports/abc', { body: {}, secret, headers: { 'content-length': '2' } })).json).toMatchObject({ field: '(body)' });
       expect((await t.request('GET', '/v1/suspension-reports/mine?x=1', { secret })).status).toBe(400);
     });
 

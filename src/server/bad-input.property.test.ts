@@ -14,6 +14,8 @@ import { KEY_A, KEY_B, review } from './testing/builders.js';
 import { startTestServer, type TestServer } from './testing/harness.js';
 
 const RUNS = 1000;
+/** With a length: a chunked DELETE body is refused by Node's HTTP parser (and its socket reset) before any route sees it. */
+const SIZED = { 'content-length': '2' };
 
 const wrongValue = fc.oneof(
   fc.constant(null),
@@ -70,20 +72,31 @@ describe('bad bodies on every write endpoint (SQLite)', () => {
   let t: TestServer;
   let secret: string;
   let reviewId: string;
+  let reportId: string;
   let before: Record<string, string[]>;
 
   beforeAll(async () => {
     t = await startTestServer('sqlite', { logLevel: 'warn' });
     secret = await t.account();
     reviewId = (await t.request('POST', '/v1/reviews', { secret, body: review({ taskId: 'KEEP' }) })).json.review.id;
+    reportId = (await t.request('POST', '/v1/suspension-reports', { secret, body: acrossRequesters })).json.id;
     before = await t.db.dumpTables();
   });
   afterAll(() => t?.close());
 
+  const acrossRequesters = {
+    tasks: [{ requester: KEY_A, requesterName: 'Acme', taskId: 'T1', taskTitle: 'x' }],
+    requesters: [{ requester: KEY_B, requesterName: 'Beta' }],
+    suspendedOn: '2026-01-07',
+    reinstated: false,
+    note: 'a note',
+  };
   const endpoints: [string, string, () => string, Record<string, unknown>, z.ZodMiniType][] = [
     ['POST', '/v1/reviews', () => '/v1/reviews', review() as unknown as Record<string, unknown>, ReviewInput],
     ['PUT', '/v1/reviews/:id', () => `/v1/reviews/${reviewId}`, review({ taskId: 'KEEP' }) as unknown as Record<string, unknown>, ReviewInput],
     ['POST', '/v1/suspension-reports', () => '/v1/suspension-reports', { requester: KEY_A, requesterName: 'Acme', suspendedOn: '2026-01-01', tasks: [{ taskId: 'T1', taskTitle: 'x' }] }, SuspensionReportInput],
+    ['POST', '/v1/suspension-reports (across requesters)', () => '/v1/suspension-reports', acrossRequesters, SuspensionReportInput],
+    ['PUT', '/v1/suspension-reports/:id', () => `/v1/suspension-reports/${reportId}`, acrossRequesters, SuspensionReportInput],
     ['POST', '/v1/requester-flags', () => '/v1/requester-flags', { requester: KEY_A, requesterName: 'Acme', reason: 'phishing', taskId: 'T1' }, RequesterFlagInput],
     ['POST', '/v1/review-flags', () => '/v1/review-flags', { reviewId: 'someReview', reason: 'other', note: 'a long enough explanation here' }, ReviewFlagInput],
     ['POST', '/v1/accounts', () => '/v1/accounts', { nothing: 1 }, z.optional(z.strictObject({}))],
@@ -116,7 +129,20 @@ describe('bad bodies on every write endpoint (SQLite)', () => {
       }),
       { numRuns: 200 },
     );
-    expect((await t.request('DELETE', `/v1/reviews/${reviewId}`, { secret, body: '{}' })).status).toBe(400);
+    expect((await t.request('DELETE', `/v1/reviews/${reviewId}`, { secret, body: '{}', headers: SIZED })).status).toBe(400);
+    expect(await t.db.dumpTables()).toEqual(before);
+  });
+
+  it('DELETE /v1/suspension-reports/:id with a body or a malformed id: 4xx, nothing withdrawn', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), async (junk) => {
+        const res = await t.request('DELETE', `/v1/suspension-reports/${encodeURIComponent(junk)}x!`, { secret });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 200 },
+    );
+    expect((await t.request('DELETE', `/v1/suspension-reports/${reportId}`, { secret, body: '{}', headers: SIZED })).status).toBe(400);
     expect(await t.db.dumpTables()).toEqual(before);
   });
 });
