@@ -4,13 +4,14 @@
  * refused with the reason) come from the status. A delivered report can be marked
  * "reinstated", edited, or withdrawn — each change goes through the outbox too.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../core/extension-state.js';
 import type { OwnSuspensionReport } from '../core/sync-protocol.js';
 import { ConfirmButton, StatusLine } from '../ui/components/fields.js';
 import { describeSubmission } from '../ui/components/OutboxList.js';
 import { errorText, send } from '../ui/components/send.js';
 import { payloadFromReport, weekLabel } from '../ui/components/suspension-picks.js';
+import { useLoad } from '../ui/components/use-load.js';
 import { serverErrorText } from '../ui/components/use-submit.js';
 import { t, uiLocale } from '../ui/i18n.js';
 
@@ -38,30 +39,12 @@ export function MyReports(props: {
   onBack: () => void;
   onChanged: () => void;
 }) {
-  const [reports, setReports] = useState<OwnSuspensionReport[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    send('ui/my-reports', {}).then(
-      (result) => {
-        if (!live) return;
-        setReports(result.reports);
-        setLoadError(result.error ? errorText(new Error(result.error)) : null);
-      },
-      (error) => {
-        if (!live) return;
-        setReports([]);
-        setLoadError(errorText(error));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [refresh]);
+  const loaded = useLoad(() => send('ui/my-reports', {}), [refresh]);
+  const reports = loaded.value?.reports ?? (loaded.error ? [] : null);
+  const loadError = loaded.error ?? (loaded.value?.error ? errorText(new Error(loaded.value.error)) : null);
 
   const pending = props.outbox.filter((item) => REPORT_KINDS.has(item.submission.kind));
   const pendingFor = (id: string) => pending.find((item) => 'reportId' in item.submission && item.submission.reportId === id);

@@ -37,6 +37,12 @@ export function NamedRequesters(props: { named: readonly NamedRequester[]; onCha
     props.onChange([...props.named, { requester: key, requesterName: name.data }]);
   }
 
+  // Enter in either field adds this requester; it must not send the whole report.
+  const addOnEnter = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    add();
+  };
   const full = props.named.length >= MAX_NAMED_REQUESTERS;
   return (
     <fieldset data-view="named-requesters">
@@ -64,13 +70,7 @@ export function NamedRequesters(props: { named: readonly NamedRequester[]; onCha
           aria-invalid={error?.field === 'id'}
           aria-describedby={describedBy(id('id'), true, error?.field === 'id')}
           onInput={(e) => setIdText(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            // Enter adds this requester; it must not send the whole report.
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              add();
-            }
-          }}
+          onKeyDown={addOnEnter}
         />
       </Field>
       <Field id={id('name')} label={t('reportNamedName')} error={error?.field === 'name' ? error.text : null}>
@@ -83,12 +83,7 @@ export function NamedRequesters(props: { named: readonly NamedRequester[]; onCha
           aria-invalid={error?.field === 'name'}
           aria-describedby={describedBy(id('name'), null, error?.field === 'name')}
           onInput={(e) => setNameText(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              add();
-            }
-          }}
+          onKeyDown={addOnEnter}
         />
       </Field>
       <div class="actions">

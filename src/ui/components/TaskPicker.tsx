@@ -2,46 +2,20 @@
  * Picks tasks for a suspension report from the browser-only work log of the last N days,
  * across every requester: grouped by requester, searchable, one checkbox per task group.
  * The log is read here, in the browser; only the ticked tasks ever leave it (in the report).
- * While the work log cannot be read (an older background), the recent-task list stands in.
+ * If the log cannot be read, the worker can still name requesters by hand (NamedRequesters).
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { WorkLogEntry } from '../../core/work-log.js';
 import { t } from '../i18n.js';
 import { formatDateTime } from './format.js';
-import { send } from './send.js';
-import { groupEntries, MAX_REPORT_TASKS, matchesSearch, pickId, REPORT_DAY_CHOICES, type PickableTask } from './suspension-picks.js';
+import { errorText, send } from './send.js';
+import { groupEntries, MAX_REPORT_TASKS, pickId, REPORT_DAY_CHOICES, type PickableTask } from './suspension-picks.js';
 
 /** Shown at most per query; a search narrows a longer log. */
 const QUERY_LIMIT = 500;
 const DEFAULT_DAYS = 30;
 
-type Loaded = { entries: WorkLogEntry[]; total: number; fallback: boolean };
-
-/** Recent tasks (the pre-work-log list) shaped as log entries, for the fallback. */
-async function recentAsEntries(sinceDays: number): Promise<Loaded> {
-  const { tasks } = await send('ui/recent-tasks', {});
-  const since = Date.now() - sinceDays * 86_400_000;
-  const entries = tasks
-    .filter((task) => task.seenAt >= since)
-    .map((task) => ({
-      id: `${task.requester}|${task.taskId}|`,
-      requester: task.requester,
-      requesterName: task.requesterName,
-      taskId: task.taskId,
-      assignmentId: null,
-      taskTitle: task.taskTitle,
-      reward: task.reward,
-      firstSeenAt: task.seenAt,
-      acceptedAt: task.acceptedAt,
-      submittedAt: null,
-      returnedAt: null,
-      outcome: null,
-      decidedAt: null,
-      lastAt: task.seenAt,
-      reviewed: false,
-    }));
-  return { entries, total: entries.length, fallback: true };
-}
+type Loaded = { entries: WorkLogEntry[]; total: number; error: string | null };
 
 export function TaskPicker(props: {
   picked: ReadonlyMap<string, PickableTask>;
@@ -58,12 +32,11 @@ export function TaskPicker(props: {
 
   useEffect(() => {
     const request = ++latest.current;
-    const query = send('ui/work-log-query', { search: search.trim(), sinceDays: days, limit: QUERY_LIMIT }).then(
-      (result) => ({ ...result, fallback: false }),
-      () => recentAsEntries(days),
-    );
-    query
-      .catch(() => ({ entries: [], total: 0, fallback: true }))
+    send('ui/work-log-query', { search: search.trim(), sinceDays: days, limit: QUERY_LIMIT })
+      .then(
+        (result): Loaded => ({ ...result, error: null }),
+        (error): Loaded => ({ entries: [], total: 0, error: errorText(error) }),
+      )
       .then((result) => {
         if (request !== latest.current) return; // a newer search or window answered first
         setLoaded(result);
@@ -79,9 +52,7 @@ export function TaskPicker(props: {
       });
   }, [days, search]);
 
-  // The fallback list is not searched by the background: filter it here.
-  const entries = loaded ? (loaded.fallback ? loaded.entries.filter((e) => matchesSearch({ ...e, doneAt: null, times: 1 }, search)) : loaded.entries) : [];
-  const groups = groupEntries(entries, props.picked.values());
+  const groups = groupEntries(loaded?.entries ?? [], props.picked.values());
 
   function toggle(task: PickableTask, on: boolean) {
     const next = new Map(props.picked);
@@ -108,7 +79,11 @@ export function TaskPicker(props: {
           <input id={`${base}-search`} type="search" name="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
         </div>
       </div>
-      {loaded?.fallback && <p class="muted small">{t('reportPickerFallback')}</p>}
+      {loaded?.error && (
+        <p class="error small" role="alert">
+          {t('reportPickerUnavailable', loaded.error)}
+        </p>
+      )}
       {loaded === null ? (
         <p class="muted">{t('loading')}</p>
       ) : groups.length === 0 ? (

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeSuspensionReport, SuspensionReportInput } from '../../core/schemas.js';
 import type { OwnSuspensionReport } from '../../core/sync-protocol.js';
 import type { WorkLogEntry } from '../../core/work-log.js';
-import { groupEntries, matchesSearch, payloadFromReport, picksFromPayload, readTypedRequester, reportCounts, reportPayload, weekLabel } from './suspension-picks.js';
+import { groupEntries, payloadFromReport, picksFromPayload, readTypedRequester, reportCounts, reportPayload, weekLabel } from './suspension-picks.js';
 
 const A = 'mturk:A1ACMELABS0001';
 const B = 'mturk:A2BETARESEARCH9';
@@ -121,13 +121,6 @@ describe('reportPayload', () => {
 });
 
 describe('helpers', () => {
-  it('matches every word against requester and task', () => {
-    const task = { requester: A, requesterName: 'Acme Labs', taskId: 'T1', taskTitle: 'Shopping survey', doneAt: null, times: 1 } as const;
-    expect(matchesSearch(task, 'acme SURVEY')).toBe(true);
-    expect(matchesSearch(task, 'acme beta')).toBe(false);
-    expect(matchesSearch(task, '  ')).toBe(true);
-  });
-
   it('names the Monday a date falls in', () => {
     expect(weekLabel('2026-12-03', 'en-US')).toBe('November 30, 2026');
     expect(weekLabel('', 'en-US')).toBe('');

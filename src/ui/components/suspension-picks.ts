@@ -176,14 +176,6 @@ export function requestersOf(payload: SuspensionReportInput): NamedRequester[] {
   return [...seen.values()];
 }
 
-/** Case-insensitive match of every word against requester name or key, task title or id. */
-export function matchesSearch(task: PickableTask, search: string): boolean {
-  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const haystack = `${task.requesterName}\n${task.requester}\n${task.taskTitle}\n${task.taskId}`.toLowerCase();
-  return words.every((word) => haystack.includes(word));
-}
-
 /** "2 March 2026": the Monday of a date's week, the only day the server keeps; '' if not a date. */
 export function weekLabel(date: string, locale?: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return '';
