@@ -12,7 +12,9 @@ import Database from 'better-sqlite3';
 import type { Page, Worker } from '@playwright/test';
 import { weekStart } from '../src/core/schemas.js';
 import type { WorkLogEntry } from '../src/core/work-log.js';
-import { artifactPath, expect, extensionIdOf, sendUi, test } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifactPath, expect, extensionIdOf, FIXTURES_DIR, sendUi, serveFixture, test } from './harness.js';
 import { startTestServer } from './server.js';
 
 const DAY = 86_400_000;
@@ -259,4 +261,44 @@ test('"tasks you could review" opens a review prefilled from the work log, and t
   await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
   // Written (queued): not offered again.
   await expect(popup.locator('[data-view="reviewable"]')).toContainText('No decided tasks are waiting for a review.');
+});
+
+test('on a task page, the review form takes time worked, outcome and days to decision from the work log', async ({ context, background }) => {
+  const pages = JSON.parse(readFileSync(join(FIXTURES_DIR, 'pages-fixtures.json'), 'utf8')) as {
+    fixtures: Record<string, { url: string; task: { groupId: string; assignmentId: string; title: string; requesterId: string; requesterName: string } }>;
+  };
+  const fixture = pages.fixtures['mturk-task-accepted.html']!;
+  const task = fixture.task;
+  const requester = `mturk:${task.requesterId}`;
+  const accepted = Date.now() - 5 * DAY;
+  // Done days ago from this browser: accepted, submitted 20 minutes later, approved 2 days after.
+  await seedWorkLog(background, [
+    {
+      ...entry(requester, task.requesterName, task.groupId, task.title, 5),
+      id: `${requester}|${task.groupId}|${task.assignmentId}`,
+      assignmentId: task.assignmentId,
+      acceptedAt: accepted,
+      submittedAt: accepted + 20 * 60_000,
+      outcome: 'approved',
+      decidedAt: accepted + 20 * 60_000 + 2 * DAY,
+    },
+  ]);
+  await serveFixture(context, `${new URL(fixture.url).origin}/**`, 'mturk-task-accepted.html');
+  const page = await context.newPage();
+  await page.goto(fixture.url);
+  await expect(page.locator('lantern-badge[data-lantern-level]').first()).toBeVisible();
+  const tabId = await background.evaluate(
+    async () => (await (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]> } } }).chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id!,
+  );
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?tab=${tabId}`);
+  // A platform page is open: its requester leads, the suspension report follows.
+  await expect(popup.locator('main > section').first()).toHaveAttribute('data-view', 'on-page');
+  await popup.locator(`article[data-requester="${requester}"]`).getByRole('button', { name: 'Write a review' }).click();
+  const form = popup.locator('form[data-form="review"]');
+  await expect(form.getByLabel('Task ID')).toHaveValue(task.groupId);
+  await expect(form.getByLabel('Minutes worked')).toHaveValue('20');
+  await expect(form).toContainText('From your work log: from accepting to submitting this task.');
+  await expect(form.getByLabel('Outcome')).toHaveValue('approved');
+  await expect(form.getByLabel('Days until decided')).toHaveValue('2');
 });
