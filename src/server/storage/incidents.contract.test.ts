@@ -13,6 +13,8 @@ import { createTestDatabase, testBackends, type TestDatabase } from '../testing/
 import { recomputeRequester } from './aggregate.js';
 import type { SqlDriver } from './driver.js';
 import { correlation, listIncidents, purgeClosedIncidentNotes, setIncidentStatus } from './incidents.js';
+import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { openStorage } from './sql-storage.js';
 import { openSqliteDriver } from './sqlite-driver.js';
@@ -200,6 +202,40 @@ for (const { backend, skip } of testBackends()) {
       expect(await rowCount()).toBe(3);
       expect((await summaryOf(storage, KEY_A))?.suspensions.accounts).toBe(2);
       await checksumOk();
+    });
+
+    it('migration 005 brings reports written before issue 11 into the new shape: task rows, dates to the week', async () => {
+      const legacy = await createTestDatabase(backend);
+      const old = backend === 'sqlite' ? openSqliteDriver(legacy.database) : openPostgresDriver(legacy.database, { schema: legacy.options.schema! });
+      try {
+        await migrate(old, MIGRATIONS.filter((m) => m.version < 4), T0);
+        await old.write(async (tx) => {
+          await tx.run(`INSERT INTO accounts (id, secret_hash, created_at) VALUES ('acct1', 'h1', ?)`, [T0 - 30 * DAY]);
+          for (const key of [KEY_A, KEY_B]) {
+            await tx.run(`INSERT INTO requesters (key, name, bucket, seq, row_json, row_digest, updated_at) VALUES (?, 'R', 'ab', 0, '', 0, ?)`, [key, T0]);
+          }
+          const insert = `INSERT INTO suspension_reports (id, account_id, requester_key, suspended_on, reinstated, tasks_json, note, reported_at, updated_at)
+            VALUES (?, 'acct1', ?, ?, 0, ?, '', ?, ?)`;
+          await tx.run(insert, ['r1', KEY_A, '2026-05-30', JSON.stringify([{ taskId: 'OLD1', taskTitle: 'Old task' }, { taskId: 'OLD2', taskTitle: 'Other' }]), T0, T0]);
+          await tx.run(insert, ['r2', KEY_B, '2026-05-31', '[]', T0, T0]);
+        });
+        expect(await migrate(old, MIGRATIONS, T0)).toEqual(MIGRATIONS.filter((m) => m.version >= 4).map((m) => m.version));
+        expect(await old.query('SELECT id, report_id, suspended_on FROM suspension_reports ORDER BY id')).toEqual([
+          { id: 'r1', report_id: 'r1', suspended_on: '2026-05-25' },
+          { id: 'r2', report_id: 'r2', suspended_on: '2026-05-25' },
+        ]);
+        expect(await old.query('SELECT report_row_id, requester_key, task_id, task_title, reported_at FROM suspension_report_tasks ORDER BY task_id')).toEqual([
+          { report_row_id: 'r1', requester_key: KEY_A, task_id: 'OLD1', task_title: 'Old task', reported_at: T0 },
+          { report_row_id: 'r1', requester_key: KEY_A, task_id: 'OLD2', task_title: 'Other', reported_at: T0 },
+        ]);
+        expect((await old.read((tx) => correlation(tx, rules, 14, 1, T0))).rows.map((r) => [r.taskId, r.accounts])).toEqual([
+          ['OLD1', 1],
+          ['OLD2', 1],
+        ]);
+      } finally {
+        await old.close();
+        await legacy.drop();
+      }
     });
 
     it('carries suspect tasks in the replicated row: confirmed by a moderator, gone when dismissed; other rows keep their text', async () => {

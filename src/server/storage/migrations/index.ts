@@ -7,6 +7,7 @@ import { migration001 } from './001_init.js';
 import { migration002 } from './002_moderation.js';
 import { migration003 } from './003_review_status_index.js';
 import { migration004 } from './004_incidents.js';
+import { migration005 } from './005_report_backfill.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   statements: (dialect: Dialect) => string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
