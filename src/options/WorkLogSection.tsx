@@ -9,7 +9,7 @@ import type { WorkLogEntry } from '../core/work-log.js';
 import { ConfirmButton, Field, StatusLine, describedBy } from '../ui/components/fields.js';
 import { formatDateTime, formatNumber } from '../ui/components/format.js';
 import { errorText, send } from '../ui/components/send.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { formatMoney, t, uiLocale } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
 
 const PAGE = 50;
@@ -33,41 +33,62 @@ function save(filename: string, mime: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-function LogTable({ entries }: { entries: WorkLogEntry[] }) {
-  const when = (ms: number | null) => (ms === null ? '—' : formatDateTime(ms));
+/** Status pages give the submission's day, not its time: shown as a date. */
+function formatDay(ms: number): string {
+  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium' }).format(new Date(ms));
+}
+
+/** What the worker did with the task and when, in words: one or two lines. */
+function whenText(e: WorkLogEntry): string[] {
+  const lines: string[] = [];
+  if (e.acceptedAt !== null) lines.push(t('workLogAcceptedOn', formatDateTime(e.acceptedAt)));
+  if (e.returnedAt !== null) lines.push(t('workLogReturnedOn', formatDay(e.returnedAt)));
+  else if (e.submittedAt !== null) lines.push(t('workLogSubmittedOn', formatDay(e.submittedAt)));
+  return lines.length > 0 ? lines : [t('workLogPreviewedOn', formatDateTime(e.firstSeenAt))];
+}
+
+function LogTable({ entries, label }: { entries: WorkLogEntry[]; label: string }) {
   return (
-    <table data-table="work-log">
-      <thead>
-        <tr>
-          <th scope="col">{t('workLogColRequester')}</th>
-          <th scope="col">{t('workLogColTask')}</th>
-          <th scope="col">{t('workLogColReward')}</th>
-          <th scope="col">{t('workLogColAccepted')}</th>
-          <th scope="col">{t('workLogColSubmitted')}</th>
-          <th scope="col">{t('workLogColOutcome')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.id} data-entry={e.id}>
-            <td>
-              {e.requesterName || e.requester}
-              <br />
-              <span class="muted small">{e.requester}</span>
-            </td>
-            <td>
-              {e.taskTitle || e.taskId}
-              <br />
-              <span class="muted small">{e.taskId}</span>
-            </td>
-            <td>{e.reward ? formatMoney(e.reward.cents, e.reward.currency) : '—'}</td>
-            <td>{e.acceptedAt === null ? t('workLogPreviewedOn', formatDateTime(e.firstSeenAt)) : when(e.acceptedAt)}</td>
-            <td>{e.returnedAt !== null ? t('workLogReturnedOn', formatDateTime(e.returnedAt)) : when(e.submittedAt)}</td>
-            <td>{e.outcome ? t(`outcome_${e.outcome}`) : t('workLogOutcomeUnknown')}</td>
+    // Narrow windows scroll the table sideways; the region takes focus so keys can scroll it.
+    <div class="table-scroll" style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={label}>
+      <table data-table="work-log">
+        <thead>
+          <tr>
+            <th scope="col">{t('workLogColRequester')}</th>
+            <th scope="col">{t('workLogColTask')}</th>
+            <th scope="col">{t('workLogColReward')}</th>
+            <th scope="col">{t('workLogColWhen')}</th>
+            <th scope="col">{t('workLogColOutcome')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} data-entry={e.id}>
+              <td>
+                {e.requesterName || e.requester}
+                <br />
+                <span class="muted small">{e.requester}</span>
+              </td>
+              <td>
+                {e.taskTitle || e.taskId}
+                <br />
+                <span class="muted small">{e.taskId}</span>
+              </td>
+              <td>{e.reward ? formatMoney(e.reward.cents, e.reward.currency) : '—'}</td>
+              <td>
+                {whenText(e).map((line, n) => (
+                  <span key={n} class="small">
+                    {n > 0 && <br />}
+                    {line}
+                  </span>
+                ))}
+              </td>
+              <td>{e.outcome ? t(`outcome_${e.outcome}`) : t('workLogOutcomeUnknown')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -196,7 +217,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
                 : t('workLogEmpty')
               : t('workLogShowing', [formatNumber(page.entries.length), formatNumber(total)])}
         </p>
-        {page && page.entries.length > 0 && <LogTable entries={page.entries} />}
+        {page && page.entries.length > 0 && <LogTable entries={page.entries} label={t('workLogTitle')} />}
       </div>
       {page && page.entries.length < total && (
         <div class="actions">
