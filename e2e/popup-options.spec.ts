@@ -208,8 +208,9 @@ test('suspension report from a task page offers this browser\'s tasks, pre-picks
   const task = form.locator('[data-list="work-log-tasks"] input[type="checkbox"]');
   await expect(task).toHaveCount(1);
   await expect(form.locator('[data-list="work-log-tasks"]')).toContainText(TASK_TITLE);
-  // Opened from this requester's card: its task is ticked already.
+  // Opened from this requester's card: its task is ticked already (so it isn't named apart).
   await expect(task).toBeChecked();
+  await expect(form.locator('[data-list="named-requesters"]')).toHaveCount(0);
   await expect(form.locator('[data-field="report-summary"]')).toHaveText('1 task from 1 requester will be reported.');
   await expect(form.locator('[data-field="report-privacy"]')).toHaveText('Only the tasks you pick are sent; your work log stays in this browser.');
   await form.getByRole('button', { name: 'Send report' }).click();

@@ -302,3 +302,16 @@ test('on a task page, the review form takes time worked, outcome and days to dec
   await expect(form.getByLabel('Outcome')).toHaveValue('approved');
   await expect(form.getByLabel('Days until decided')).toHaveValue('2');
 });
+
+test('opened from a requester\'s card with none of its tasks in the work log, the report names the requester itself', async ({ context, background }) => {
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?form=suspension&requester=${encodeURIComponent(BETA)}`);
+  const form = popup.locator('form[data-form="suspension"]');
+  await expect(form.locator('[data-field="picker-empty"]')).toContainText('Your work log has no tasks from the last 30 days.');
+  await expect(form.locator(`[data-list="named-requesters"] [data-requester="${BETA}"]`)).toBeVisible();
+  await expect(form.locator('[data-field="report-summary"]')).toHaveText('0 tasks from 1 requester will be reported.');
+  // Removing it leaves nothing to report: refused in words, nothing queued.
+  await form.locator(`[data-list="named-requesters"] [data-requester="${BETA}"]`).getByRole('button').click();
+  await form.getByRole('button', { name: 'Send report' }).click();
+  await expect(form.locator('[data-role="form-error"]')).toHaveText('Tasks: pick at least one task or name a requester');
+});

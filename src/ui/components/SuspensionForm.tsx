@@ -17,7 +17,7 @@ import { TaskPicker } from './TaskPicker.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 export interface SuspensionFormProps {
-  /** Opened from a requester's card on a task page: its tasks are ticked, and it is named. */
+  /** Opened from a requester's card on a task page: its tasks are ticked (none in the log: it is named). */
   requester?: { key: string; name: string } | null;
   /** A report to edit: a refused outbox item, or a delivered report (then `reportId`). */
   initial?: SuspensionReportInput | null;
@@ -31,8 +31,6 @@ export interface SuspensionFormProps {
 
 function initialPicks(props: SuspensionFormProps): { tasks: Map<string, PickableTask>; named: NamedRequester[] } {
   const { tasks, named } = props.initial ? picksFromPayload(props.initial) : { tasks: [], named: [] };
-  const from = props.requester;
-  if (from && !named.some((r) => r.requester === from.key)) named.push({ requester: from.key as NamedRequester['requester'], requesterName: from.name });
   return { tasks: new Map(tasks.map((task) => [pickId(task), task])), named };
 }
 
@@ -47,6 +45,14 @@ export function SuspensionForm(props: SuspensionFormProps) {
   const [picked, setPicked] = useState<Map<string, PickableTask>>(picks.tasks);
   const [named, setNamed] = useState<NamedRequester[]>(picks.named);
   const form = useSubmit({ replaces: props.replaces, serverError: props.serverError, onDone: props.onDone });
+
+  // Opened from a requester's card: its tasks in the log are ticked; with none there, the
+  // requester itself is named, so the report still says whom it is about.
+  const fromCard = initial || props.reportId ? null : (props.requester ?? null);
+  const nameCardRequester = (found: number) => {
+    if (found > 0 || !fromCard) return;
+    setNamed((list) => (list.some((r) => r.requester === fromCard.key) ? list : [...list, { requester: fromCard.key as NamedRequester['requester'], requesterName: fromCard.name }]));
+  };
 
   const payload = reportPayload({ tasks: picked.values(), named, suspendedOn, reinstated, note });
   const counts = reportCounts(payload);
@@ -87,7 +93,7 @@ export function SuspensionForm(props: SuspensionFormProps) {
         <p id={id('tasks-explain')} class="muted small">
           {t('reportTasksExplain')}
         </p>
-        <TaskPicker picked={picked} onChange={setPicked} prePick={editing || initial ? null : (props.requester?.key ?? null)} />
+        <TaskPicker picked={picked} onChange={setPicked} prePick={fromCard?.key ?? null} onPrePicked={nameCardRequester} />
       </fieldset>
       <NamedRequesters named={named} onChange={setNamed} />
       <p class="label" data-field="report-summary" aria-live="polite">

@@ -20,8 +20,10 @@ type Loaded = { entries: WorkLogEntry[]; total: number; error: string | null };
 export function TaskPicker(props: {
   picked: ReadonlyMap<string, PickableTask>;
   onChange: (next: Map<string, PickableTask>) => void;
-  /** On first load, tick this requester's tasks (the report was opened from its card). */
+  /** On first load, tick this requester's tasks (the report was opened from its card)… */
   prePick?: string | null;
+  /** …and say how many were found (none: the form names the requester instead). */
+  onPrePicked?: (found: number) => void;
 }) {
   const base = useId();
   const [days, setDays] = useState<number>(DEFAULT_DAYS);
@@ -48,6 +50,7 @@ export function TaskPicker(props: {
             for (const task of group.tasks) if (next.size < MAX_REPORT_TASKS) next.set(pickId(task), task);
           }
           if (next.size !== props.picked.size) props.onChange(next);
+          props.onPrePicked?.(next.size - props.picked.size);
         }
       });
   }, [days, search]);
