@@ -87,7 +87,7 @@ for (const { backend, skip } of testBackends()) {
       const paged = await storage.moderation.flagged({ page: 2, perPage: 1 });
       expect(paged).toMatchObject({ total: 2, page: 2, perPage: 1 });
       expect(paged.items.map((i) => i.review.id)).toEqual([two]);
-      expect(await storage.moderation.counts()).toEqual({ flagged: 2, held: 0, suspensions: 0, issues: 0 });
+      expect(await storage.moderation.counts()).toEqual({ flagged: 2, held: 0, suspensions: 0, issues: 0, incidents: 0 });
     });
 
     it('hides a review: out of the summary and the feed at once, the author sees the reason, flags resolved, audited', async () => {
@@ -180,30 +180,77 @@ for (const { backend, skip } of testBackends()) {
       await storage.moderation.decideSuspension(MOD, KEY_A, 'dismiss', 'Suspensions were a platform outage', T0);
       expect((await summaryOf(storage, KEY_A))?.suspensions.accounts).toBe(0);
       expect((await storage.moderation.counts()).suspensions).toBe(0);
-      expect((await lastAudit())).toMatchObject({ action: 'dismiss_suspension', target: `requester:${KEY_A}`, detail: { reports: 3 } });
+      // (Filtered: the reports also opened an incident, audited by the server at their later time.)
+      expect((await storage.moderation.auditLog({ action: 'dismiss_suspension' })).items[0]).toMatchObject({ target: `requester:${KEY_A}`, detail: { reports: 3 } });
       await expect(storage.moderation.decideSuspension(MOD, 'mturk:A9NOBODY00000', 'confirm', 'xxx', T0)).rejects.toMatchObject({ status: 404 });
     });
 
-    it('correlates: N of the last M reports include task T of requester R', async () => {
-      for (let i = 0; i < 5; i++) {
-        const account = await makeAccount(storage, T0);
-        await storage.reportSuspension(ctx(account, T0 + i * 1000), {
-          requester: i % 2 === 0 ? KEY_A : KEY_B,
-          requesterName: i % 2 === 0 ? 'Acme Labs' : 'Beta',
-          tasks: i < 4 ? [{ taskId: i % 2 === 0 ? 'SHARED' : 'OTHER', taskTitle: 'Common task' }] : [],
+    it('correlates per task group across reports, by distinct established accounts within D days', async () => {
+      const report = async (account: AccountRecord, at: number, tasks: [string, string][]) =>
+        storage.reportSuspension(ctx(account, at), {
           suspendedOn: '2026-05-30',
-          reinstated: false,
-          note: '',
+          tasks: tasks.map(([requester, taskId]) => ({ requester, requesterName: requester === KEY_A ? 'Acme Labs' : 'Beta', taskId, taskTitle: `Task ${taskId}` })),
+        });
+      const [one, two, old] = await Promise.all([0, 1, 2].map(() => makeAccount(storage, T0, 30)));
+      const young = await makeAccount(storage, T0, 1);
+      // Filed together: a task of A and one of B, each under its own requester.
+      await report(one!, T0 - 2 * DAY, [[KEY_A, 'SHARED'], [KEY_B, 'OTHER']]);
+      await report(two!, T0 - DAY, [[KEY_A, 'SHARED']]);
+      await report(young, T0, [[KEY_A, 'SHARED']]);
+      await report(old!, T0 - 20 * DAY, [[KEY_A, 'SHARED']]);
+
+      const recent = await storage.moderation.correlation(14, 1, T0);
+      expect(recent.days).toBe(14);
+      expect(recent.rows.map((r) => [r.requester.key, r.taskId, r.accounts, r.reports])).toEqual([
+        [KEY_A, 'SHARED', 2, 3],
+        [KEY_B, 'OTHER', 1, 1],
+      ]);
+      expect(recent.rows[0]).toMatchObject({
+        requester: { key: KEY_A, name: 'Acme Labs' },
+        taskTitle: 'Task SHARED',
+        firstReportAt: new Date(T0 - 2 * DAY).toISOString(),
+        lastReportAt: new Date(T0).toISOString(),
+      });
+      // Two established accounts opened an incident on the shared task.
+      expect(recent.rows[0]!.incidentId).toEqual(expect.any(String));
+      expect(recent.rows[1]!.incidentId).toBeNull();
+      expect((await storage.moderation.correlation(14, 2, T0)).rows.map((r) => r.taskId)).toEqual(['SHARED']);
+      const wide = await storage.moderation.correlation(30, 1, T0);
+      expect(wide.rows[0]).toMatchObject({ taskId: 'SHARED', accounts: 3, reports: 4 });
+    });
+
+    it('lists incidents and confirms or dismisses one: the task group reaches browsers as confirmed, then leaves; audited', async () => {
+      const accounts = await Promise.all([0, 1, 2].map(() => makeAccount(storage, T0, 30)));
+      for (const [i, account] of accounts.entries()) {
+        await storage.reportSuspension(ctx(account, T0 + i), {
+          suspendedOn: '2026-05-30',
+          tasks: [{ requester: KEY_A, requesterName: 'Acme Labs', taskId: 'SHARED', taskTitle: 'Shared task' }],
+          note: 'private note',
         });
       }
-      const all = await storage.moderation.correlation(200, 2);
-      expect(all.last).toBe(5);
-      expect(all.rows).toEqual([
-        { requester: { key: KEY_A, name: 'Acme Labs' }, taskId: 'SHARED', taskTitle: 'Common task', reports: 2 },
-        { requester: { key: KEY_B, name: 'Beta' }, taskId: 'OTHER', taskTitle: 'Common task', reports: 2 },
-      ]);
-      // The latest 3 reports (i = 4, 3, 2): only one includes each task.
-      expect((await storage.moderation.correlation(3, 1)).rows.map((r) => r.reports)).toEqual([1, 1]);
+      const page = await storage.moderation.incidents({});
+      const incident = page.items.find((i) => i.taskId === 'SHARED')!;
+      expect(incident).toMatchObject({ requester: { key: KEY_A, name: 'Acme Labs' }, status: 'open', accounts: 3, replicated: 'investigating', windowDays: 14 });
+      expect((await storage.moderation.counts()).incidents).toBe(page.items.filter((i) => i.status === 'open').length);
+      expect((await summaryOf(storage, KEY_A))?.suspectTasks).toEqual([expect.objectContaining({ taskId: 'SHARED', state: 'investigating', accounts: 3 })]);
+      const before = (await storage.syncHead()).seq;
+
+      const confirmed = await storage.moderation.decideIncident(MOD, incident.id, 'confirm', 'Same task, same week', T0 + 10);
+      expect(confirmed.recomputed).toEqual([KEY_A]);
+      expect((await storage.syncHead()).seq).toBeGreaterThan(before);
+      expect((await summaryOf(storage, KEY_A))?.suspectTasks).toEqual([expect.objectContaining({ taskId: 'SHARED', state: 'confirmed' })]);
+      // Only the task group is confirmed: the requester-level link stays its own action.
+      expect((await summaryOf(storage, KEY_A))?.suspensions.confirmed).toBe(false);
+      expect(await lastAudit()).toMatchObject({ action: 'confirm_incident', moderator: 'mod-test', target: `incident:${incident.id}`, reason: 'Same task, same week' });
+      expect((await storage.moderation.incidents({ status: 'confirmed' })).items.map((i) => i.id)).toEqual([incident.id]);
+      await checksumOk(storage);
+
+      await storage.moderation.decideIncident(MOD, incident.id, 'dismiss', 'A platform-wide sweep', T0 + 20);
+      expect((await summaryOf(storage, KEY_A))?.suspectTasks).toEqual([]);
+      expect(await lastAudit()).toMatchObject({ action: 'dismiss_incident', target: `incident:${incident.id}` });
+      await checksumOk(storage);
+      await expect(storage.moderation.decideIncident(MOD, incident.id, 'dismiss', 'again', T0 + 30)).rejects.toMatchObject({ status: 409 });
+      await expect(storage.moderation.decideIncident(MOD, 'no-such-incident', 'confirm', 'xxx', T0)).rejects.toMatchObject({ status: 404, field: 'id' });
     });
 
     it('groups requester issue flags, confirms phishing and dismisses flags', async () => {

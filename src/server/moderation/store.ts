@@ -30,16 +30,11 @@ import type { SqlDriver, SqlExecutor, SqlValue } from '../storage/driver.js';
 import { recomputeRequester, removeRequesterRow, touchRequester } from '../storage/aggregate.js';
 import { DomainError } from '../storage/storage.js';
 import { REVIEW_COLUMNS, pseudonym, publicReview, type ReviewRecord } from '../storage/views.js';
-import { correlation, decideIncident, incidentById, listIncidents, type IncidentStatus } from './incidents.js';
+import { correlation, decideIncident, incidentById, listIncidents, writeAudit, type IncidentStatus } from '../storage/incidents.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-let auditCounter = 0;
-/** Sorts by time, then by order of writing within this process (several entries can share a millisecond). */
-const auditId = (at: number) =>
-  `${Math.max(0, at).toString(36).padStart(10, '0')}${(auditCounter++ % 36 ** 6).toString(36).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
-
 export interface Moderator {
   accountId: string;
   pseudonym: string;
@@ -481,15 +476,7 @@ export class ModerationStore {
   // ------------------------------------------------------------------ actions
 
   private audit(tx: SqlExecutor, moderator: string, action: AuditAction, target: string, reason: string, now: number, detail: Record<string, unknown> = {}) {
-    return tx.run('INSERT INTO audit_log (id, at, moderator, action, target, reason, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      auditId(now),
-      now,
-      moderator,
-      action,
-      target,
-      reason,
-      JSON.stringify(detail),
-    ]);
+    return writeAudit(tx, { moderator, action, target, reason, detail }, now);
   }
 
   /**
