@@ -9,6 +9,7 @@
 import browser from 'webextension-polyfill';
 import type { SuspectTask } from '../core/summary.js';
 import type { SuspectMatch, WorkLogEntry } from '../core/work-log.js';
+import { coalesced } from './coalesce.js';
 import { db } from './db.js';
 import { onReplicaWritten } from './replica.js';
 import { getSettings } from './settings.js';
@@ -181,33 +182,11 @@ export async function dismissMatch(id: string): Promise<void> {
   await clearNotification(id);
 }
 
-let running: Promise<MatchRun | null> | null = null;
-let again = false;
-
 /** Matches soon; a call during a run folds into one more run. Resolves when a run as new as the call is done. */
-export function matchSuspectsSoon(): Promise<MatchRun | null> {
-  if (running) {
-    again = true;
-    return running;
-  }
-  running = (async () => {
-    let last: MatchRun | null = null;
-    try {
-      do {
-        again = false;
-        try {
-          last = await matchSuspects();
-        } catch (error) {
-          console.warn('Lantern: suspect tasks not matched', error);
-        }
-      } while (again);
-    } finally {
-      running = null;
-    }
-    return last;
-  })();
-  return running;
-}
+export const matchSuspectsSoon = coalesced(
+  () => matchSuspects(),
+  (error) => console.warn('Lantern: suspect tasks not matched', error),
+);
 
 /** After every replica write (a sync that applied a snapshot or changes) and once at start. */
 export function keepSuspectMatches(): void {
