@@ -315,3 +315,76 @@ test('opened from a requester\'s card with none of its tasks in the work log, th
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(form.locator('[data-role="form-error"]')).toHaveText('Tasks: pick at least one task or name a requester');
 });
+
+test('a refused report queued by an older release (one requester at the top) comes back for editing in "My reports", and is re-sent in the per-task shape', async ({ context, background }) => {
+  const refusedId = '00000000-0000-4000-8000-0000000000aa';
+  await background.evaluate(
+    (item) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('lantern');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('outbox', 'readwrite');
+          tx.objectStore('outbox').put(item);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    {
+      id: refusedId,
+      submission: {
+        kind: 'suspension',
+        payload: {
+          requester: ACME,
+          requesterName: 'Acme Labs',
+          tasks: [{ taskId: 'ACMETASK0000000000000000000001', taskTitle: 'Shopping survey' }],
+          requesters: [],
+          suspendedOn: '2026-11-25',
+          reinstated: false,
+          note: 'Call me at 555-0100',
+        },
+      },
+      createdAt: Date.now(),
+      attempts: 1,
+      state: 'rejected',
+      lastError: 'must not contain phone numbers',
+      errorField: 'note',
+      nextAttemptAt: 0,
+    },
+  );
+  const popup = await openPopup(await context.newPage(), background);
+  await expect(popup.locator('[data-view="outbox"] li')).toContainText('Suspension report: Acme Labs (1 task, 1 requester)');
+  await popup.getByRole('button', { name: 'My reports' }).click();
+  const pending = popup.locator('[data-list="pending-reports"] > li');
+  await expect(pending).toHaveCount(1);
+  await expect(pending).toContainText('The server refused this: Note: must not contain phone numbers.');
+  await pending.getByRole('button', { name: 'Edit' }).click();
+
+  const form = popup.locator('form[data-form="suspension"]');
+  const ticked = form.locator(`fieldset[data-requester="${ACME}"]`).getByRole('checkbox', { name: /Shopping survey/ });
+  await expect(ticked).toBeChecked();
+  await expect(form.getByLabel('Date your account was suspended')).toHaveValue('2026-11-25');
+  await expect(form.getByLabel('Note (only moderators see it)')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Note (only moderators see it)').fill('');
+  await form.getByRole('button', { name: 'Send report' }).click();
+  await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
+
+  const outbox = await background.evaluate(
+    () =>
+      new Promise<{ id: string; submission: { kind: string; payload: unknown } }[]>((resolve) => {
+        const open = indexedDB.open('lantern');
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => resolve(request.result as { id: string; submission: { kind: string; payload: unknown } }[]);
+        };
+      }),
+  );
+  // The refused item was replaced, and the task now carries its own requester.
+  expect(outbox).toHaveLength(1);
+  expect(outbox[0]!.id).not.toBe(refusedId);
+  expect(outbox[0]!.submission.payload).toMatchObject({
+    tasks: [{ requester: ACME, requesterName: 'Acme Labs', taskId: 'ACMETASK0000000000000000000001', taskTitle: 'Shopping survey' }],
+    requesters: [],
+    suspendedOn: '2026-11-25',
+    note: '',
+  });
+});
