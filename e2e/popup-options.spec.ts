@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { artifactPath, expect, seedReplica, test } from './harness.js';
+import { allRows, putRows } from './extension-idb.js';
 import { summaryFor } from './summaries.js';
 import { startServer } from '../src/server/index.js';
 
@@ -73,22 +74,7 @@ async function openPopup(context: BrowserContext, background: Worker, tabId?: nu
 }
 
 /** Writes an outbox item straight into the background's IndexedDB, as the outbox would after a refusal. */
-async function putOutboxItem(background: Worker, item: unknown): Promise<void> {
-  await background.evaluate(
-    (value) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('lantern');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('outbox', 'readwrite');
-          tx.objectStore('outbox').put(value);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    item,
-  );
-}
+const putOutboxItem = (background: Worker, item: unknown) => putRows(background, 'outbox', [item]);
 
 test('popup on a task page shows the requester and a review form prefilled from the page', async ({ context, background }) => {
   expect(await seedReplica(background, [summaryFor(REQUESTER_KEY, REQUESTER_NAME, 'caution')])).toBe(1);
@@ -215,16 +201,7 @@ test('suspension report from a task page offers this browser\'s tasks, pre-picks
   await expect(form.locator('[data-field="report-privacy"]')).toHaveText('Only the tasks you pick are sent; your work log stays in this browser.');
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
-  const outbox = await background.evaluate(
-    () =>
-      new Promise<unknown[]>((resolve) => {
-        const open = indexedDB.open('lantern');
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-          request.onsuccess = () => resolve(request.result as unknown[]);
-        };
-      }),
-  );
+  const outbox = await allRows(background, 'outbox');
   const report = (outbox as { submission: { kind: string; payload: { tasks: unknown[] } } }[]).find((i) => i.submission.kind === 'suspension');
   expect(report?.submission.payload.tasks).toEqual([{ requester: REQUESTER_KEY, requesterName: REQUESTER_NAME, taskId: GROUP_ID, taskTitle: TASK_TITLE }]);
   await expect(popup.locator('[data-view="outbox"] li')).toContainText(`Suspension report: ${REQUESTER_NAME} (1 task, 1 requester)`);

@@ -15,6 +15,7 @@ import type { WorkLogEntry } from '../src/core/work-log.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactPath, expect, extensionIdOf, FIXTURES_DIR, sendUi, serveFixture, test } from './harness.js';
+import { allRows, putRows } from './extension-idb.js';
 import { startTestServer } from './server.js';
 
 const DAY = 86_400_000;
@@ -45,23 +46,8 @@ function entry(requester: string, requesterName: string, taskId: string, taskTit
   };
 }
 
-/** Writes work-log entries into the background's IndexedDB, as the content script's recording would. */
-async function seedWorkLog(background: Worker, entries: WorkLogEntry[]): Promise<void> {
-  await background.evaluate(
-    (rows) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('lantern');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('workLog', 'readwrite');
-          for (const row of rows) tx.objectStore('workLog').put(row);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    entries,
-  );
-}
+/** Work-log entries as the content script's recording would leave them. */
+const seedWorkLog = (background: Worker, entries: WorkLogEntry[]) => putRows(background, 'workLog', entries);
 
 /** The popup as a tab of its own: no platform page is open anywhere. */
 async function openPopup(page: Page, background: Worker): Promise<Page> {
@@ -318,17 +304,7 @@ test('opened from a requester\'s card with none of its tasks in the work log, th
 
 test('a refused report queued by an older release (one requester at the top) comes back for editing in "My reports", and is re-sent in the per-task shape', async ({ context, background }) => {
   const refusedId = '00000000-0000-4000-8000-0000000000aa';
-  await background.evaluate(
-    (item) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('lantern');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('outbox', 'readwrite');
-          tx.objectStore('outbox').put(item);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
+  await putRows(background, 'outbox', [
     {
       id: refusedId,
       submission: {
@@ -350,7 +326,7 @@ test('a refused report queued by an older release (one requester at the top) com
       errorField: 'note',
       nextAttemptAt: 0,
     },
-  );
+  ]);
   const popup = await openPopup(await context.newPage(), background);
   await expect(popup.locator('[data-view="outbox"] li')).toContainText('Suspension report: Acme Labs (1 task, 1 requester)');
   await popup.getByRole('button', { name: 'My reports' }).click();
@@ -368,16 +344,7 @@ test('a refused report queued by an older release (one requester at the top) com
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(popup.getByRole('status').first()).toHaveText('Queued — will be sent when the server is reachable.');
 
-  const outbox = await background.evaluate(
-    () =>
-      new Promise<{ id: string; submission: { kind: string; payload: unknown } }[]>((resolve) => {
-        const open = indexedDB.open('lantern');
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-          request.onsuccess = () => resolve(request.result as { id: string; submission: { kind: string; payload: unknown } }[]);
-        };
-      }),
-  );
+  const outbox = await allRows<{ id: string; submission: { kind: string; payload: unknown } }>(background, 'outbox');
   // The refused item was replaced, and the task now carries its own requester.
   expect(outbox).toHaveLength(1);
   expect(outbox[0]!.id).not.toBe(refusedId);
