@@ -89,9 +89,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     every(DAY_MS, () => guards.rotate()),
     every(60_000, () => guards.sweep()),
   ];
-  // Incident notifications: looked for every few seconds, and at once after a moderator's decision.
+  // Incident notifications: looked for every few seconds, and at once after a moderator's
+  // decision or a suspension report (the write that may have opened an incident).
   const webhook = options.webhook ? new WebhookSender(storage.moderation.webhooks, options.webhook, now, logger) : null;
-  if (webhook) storage.moderation.webhooks.onQueued(() => webhook.wake());
+  if (webhook) {
+    storage.moderation.webhooks.onQueued(() => webhook.wake());
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && reply.statusCode < 300 && request.routeOptions.url?.startsWith('/v1/suspension-reports')) webhook.wake();
+    });
+  }
   // Catch up on windows crossed while the server was down.
   running = storage.ageWindows(now()).catch(() => undefined);
   // And finish a recompute after a rules change that a restart interrupted.

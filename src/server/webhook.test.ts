@@ -4,14 +4,16 @@
  * delivered once; two senders on one database deliver each row once; a moderator's
  * decision reaches the receiver with no worker data in it.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from './http/guards.js';
 import { KEY_A, T0, ctx, makeAccount, review } from './testing/builders.js';
+import { startTestServer } from './testing/harness.js';
 import { createTestDatabase, testBackends, type TestDatabase } from './testing/databases.js';
 import { openStorage } from './storage/sql-storage.js';
 import type { Storage } from './storage/storage.js';
@@ -21,7 +23,6 @@ import { WebhookSender, checkWebhookConfig, signature } from './webhook.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const CHILD = fileURLToPath(new URL('./moderation/webhook-sender-child.ts', import.meta.url));
-const execFileAsync = promisify(execFile);
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -162,9 +163,17 @@ for (const { backend, skip } of testBackends()) {
       const hook = await receiver([], 100);
       try {
         for (let i = 0; i < 30; i++) await seedDelivery(db, `d${String(i).padStart(2, '0')}`, `{"n":${i}}`, T0);
-        const child = execFileAsync(process.execPath, ['--import', 'tsx', CHILD, db.database, db.options.schema ?? '', hook.url, SECRET, String(T0)]);
+        const child = spawn(process.execPath, ['--import', 'tsx', CHILD, db.database, db.options.schema ?? '', hook.url, SECRET, String(T0)], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        const exited = once(child, 'exit');
+        await expect.poll(() => output.includes('ready'), { timeout: 20_000 }).toBe(true);
+        child.stdin.end('go\n');
         const here = await new WebhookSender(storage.moderation.webhooks, { url: hook.url, secret: SECRET }, now).runOnce();
-        const there = Number((await child).stdout.trim());
+        await exited;
+        const there = Number(output.replace('ready', '').trim());
         expect(here + there).toBe(30);
         expect(here).toBeGreaterThan(0);
         expect(there).toBeGreaterThan(0);
@@ -177,6 +186,37 @@ for (const { backend, skip } of testBackends()) {
         expect(await storage.moderation.webhooks.claim('late', T0 + CLAIM_MS - 1)).toBeNull();
         expect(await storage.moderation.webhooks.claim('late', T0 + CLAIM_MS + 1)).not.toBeNull();
       } finally {
+        await hook.close();
+      }
+    });
+
+    it('on a real server, the report that opens an incident wakes the sender: incident.opened arrives at once, signed, without worker data', async () => {
+      const hook = await receiver();
+      const server = await startTestServer(backend, { webhook: { url: hook.url, secret: SECRET, pollMs: 3_600_000 } });
+      try {
+        const reporters = [await server.account(), await server.account()];
+        await withSql(server.db, async (tx) => {
+          for (const secret of reporters) await tx.run('UPDATE accounts SET created_at = ? WHERE secret_hash = ?', [Date.now() - 30 * 86_400_000, sha256Hex(secret)]);
+        });
+        const note = 'private note 5519';
+        for (const secret of reporters) {
+          const res = await server.request('POST', '/v1/suspension-reports', {
+            secret,
+            body: { suspendedOn: '2026-05-30', note, tasks: [{ requester: KEY_A, requesterName: 'Acme Labs', taskId: 'T-SHARED', taskTitle: 'Transcribe audio' }] },
+          });
+          expect(res.status, res.text).toBe(201);
+        }
+        await expect.poll(() => hook.received.length).toBe(1);
+        const [r] = hook.received;
+        expect(r!.headers['x-lantern-event']).toBe('incident.opened');
+        expect(verified(r!)).toBe(true);
+        expect(JSON.parse(r!.body)).toMatchObject({ event: 'incident.opened', incident: { requester: { key: KEY_A }, taskId: 'T-SHARED', accounts: 2, status: 'open' } });
+        expect(r!.body).not.toContain(note);
+        for (const secret of reporters) expect(r!.body).not.toContain(secret);
+        const accounts = await withSql(server.db, (tx) => tx.all<{ id: string }>('SELECT id FROM accounts'));
+        for (const { id } of accounts) expect(r!.body).not.toContain(id);
+      } finally {
+        await server.close();
         await hook.close();
       }
     });
