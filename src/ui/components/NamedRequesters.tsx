@@ -44,6 +44,24 @@ export function NamedRequesters(props: { named: readonly NamedRequester[]; onCha
     add();
   };
   const full = props.named.length >= MAX_NAMED_REQUESTERS;
+  const field = (name: 'id' | 'name', label: string, hint: string | null, value: string, set: (value: string) => void) => {
+    const message = error?.field === name ? error.text : null;
+    return (
+      <Field id={id(name)} label={label} hint={hint} error={message}>
+        <input
+          id={id(name)}
+          type="text"
+          class="wide"
+          value={value}
+          disabled={full}
+          aria-invalid={message !== null}
+          aria-describedby={describedBy(id(name), hint, message)}
+          onInput={(e) => set(e.currentTarget.value)}
+          onKeyDown={addOnEnter}
+        />
+      </Field>
+    );
+  };
   return (
     <fieldset data-view="named-requesters">
       <legend>{t('reportNamedLegend')}</legend>
@@ -60,32 +78,8 @@ export function NamedRequesters(props: { named: readonly NamedRequester[]; onCha
           ))}
         </ul>
       )}
-      <Field id={id('id')} label={t('reportNamedId')} hint={t('reportNamedIdHint')} error={error?.field === 'id' ? error.text : null}>
-        <input
-          id={id('id')}
-          type="text"
-          class="wide"
-          value={idText}
-          disabled={full}
-          aria-invalid={error?.field === 'id'}
-          aria-describedby={describedBy(id('id'), true, error?.field === 'id')}
-          onInput={(e) => setIdText(e.currentTarget.value)}
-          onKeyDown={addOnEnter}
-        />
-      </Field>
-      <Field id={id('name')} label={t('reportNamedName')} error={error?.field === 'name' ? error.text : null}>
-        <input
-          id={id('name')}
-          type="text"
-          class="wide"
-          value={nameText}
-          disabled={full}
-          aria-invalid={error?.field === 'name'}
-          aria-describedby={describedBy(id('name'), null, error?.field === 'name')}
-          onInput={(e) => setNameText(e.currentTarget.value)}
-          onKeyDown={addOnEnter}
-        />
-      </Field>
+      {field('id', t('reportNamedId'), t('reportNamedIdHint'), idText, setIdText)}
+      {field('name', t('reportNamedName'), null, nameText, setNameText)}
       <div class="actions">
         <button type="button" onClick={add} disabled={full}>
           {t('reportNamedAdd')}
