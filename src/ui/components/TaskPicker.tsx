@@ -132,6 +132,11 @@ export function TaskPicker(props: {
           ))}
         </div>
       )}
+      {props.picked.size >= MAX_REPORT_TASKS && (
+        <p class="muted small" data-field="picker-full">
+          {t('reportPickerFull', String(MAX_REPORT_TASKS))}
+        </p>
+      )}
       {loaded && loaded.total > loaded.entries.length && <p class="muted small">{t('reportPickerMore', [String(loaded.entries.length), String(loaded.total)])}</p>}
     </div>
   );
