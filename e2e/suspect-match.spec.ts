@@ -153,6 +153,17 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
   await expect(popup.locator('[data-banner="suspect-matches"]')).toHaveCount(0);
   expect(await matchesOf(ui)).toEqual([expect.objectContaining({ dismissed: true })]);
 
+  // The options page: notifications can be turned off (the banner shows regardless).
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionIdOf(background)}/options.html`);
+  const alerts = options.locator('[data-section="alerts"]');
+  const notify = alerts.getByLabel('Also show a browser notification when a task I did is linked to suspensions');
+  await expect(notify).toBeChecked();
+  await expect(alerts.getByRole('button', { name: 'Turn on notifications' })).toBeVisible(); // not granted yet
+  await notify.press('Space'); // keyboard
+  await expect(notify).not.toBeChecked();
+  await expect.poll(async () => (await sendUi<{ alerts: { notify: boolean } }>(ui, 'ui/settings-get')).alerts.notify).toBe(false);
+
   expectNothingNamed(requests);
 });
 

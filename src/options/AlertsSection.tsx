@@ -19,14 +19,12 @@ export function AlertsSection({ settings, update }: { settings: Settings; update
   function toggle(on: boolean) {
     // Asked first, inside the click: browsers grant optional permissions only on a gesture.
     const asked = on && granted !== true ? requestPermission() : Promise.resolve(granted === true);
-    void asked.then(async (allowed) => {
-      try {
-        await update({ alerts: { ...settings.alerts, notify: on } });
-        setMessage({ text: !on ? t('saved') : allowed ? t('suspectNotifyOn') : t('suspectNotifyRefused'), kind: on && !allowed ? 'info' : 'ok' });
-      } catch (error) {
-        setMessage({ text: errorText(error), kind: 'error' });
-      }
-    });
+    // Saved at once, not after the browser's question is answered.
+    const saved = update({ alerts: { ...settings.alerts, notify: on } });
+    void Promise.all([saved, asked]).then(
+      ([, allowed]) => setMessage({ text: !on ? t('saved') : allowed ? t('suspectNotifyOn') : t('suspectNotifyRefused'), kind: on && !allowed ? 'info' : 'ok' }),
+      (error) => setMessage({ text: errorText(error), kind: 'error' }),
+    );
   }
 
   return (
