@@ -31,10 +31,12 @@ const STATUS: Record<Incident['status'], { icon: string; text: string; level: st
 
 /** What workers' browsers show for it, in words. */
 export function browsersText(incident: Incident): string {
-  const who = incident.taskId !== null ? 'Workers who did this task' : "Workers who did this requester's tasks";
-  if (incident.replicated === 'investigating') return `${who} are warned: under investigation`;
-  if (incident.replicated === 'confirmed') return `${who} are warned: confirmed`;
-  return incident.status === 'dismissed' ? 'Workers are not warned (dismissed)' : 'Workers are not warned yet (below the threshold for "under investigation")';
+  if (incident.status === 'dismissed') return 'Workers are not warned (dismissed)';
+  // Browsers match task groups; a requester-wide incident has none to send.
+  if (incident.taskId === null) return "No single task to warn about: to warn every worker, confirm the requester's suspension link (Suspension reports)";
+  if (incident.replicated === 'investigating') return 'Workers who did this task are warned: under investigation';
+  if (incident.replicated === 'confirmed') return 'Workers who did this task are warned: confirmed';
+  return 'Workers are not warned yet (below the threshold for "under investigation")';
 }
 
 const FILTERS = [
