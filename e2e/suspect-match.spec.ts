@@ -15,6 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page, Request, Worker } from '@playwright/test';
 import type { SuspectMatch } from '../src/core/work-log.js';
@@ -139,6 +140,8 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
   // Not granted yet: offered on a click (the browser asks then).
   await expect(banner.getByRole('button', { name: 'Turn on notifications' })).toBeVisible();
   await popup.screenshot({ path: artifactPath('suspect-match-banner.png'), fullPage: true });
+  const axe = await new AxeBuilder({ page: popup }).include('[data-banner="suspect-matches"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // The work-log export downloads a file from the page itself.
   const download = popup.waitForEvent('download');
