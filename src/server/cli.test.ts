@@ -2,7 +2,7 @@
  * The CLI as an operator runs it: env and flags, /v1/health, and SIGTERM finishing a
  * request that is mid-flight (its body half sent) before closing the database.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,5 +64,18 @@ describe('npm run server', () => {
     // A clean close checkpoints SQLite's write-ahead log and removes it.
     expect(existsSync(`${database}-wal`)).toBe(false);
     expect(existsSync(database)).toBe(true);
+  }, 30_000);
+
+  it('refuses a webhook URL without a secret of 16 characters or more, before opening anything (exit 2)', () => {
+    for (const env of [{ LANTERN_WEBHOOK_URL: 'https://hooks.example/lantern' }, { LANTERN_WEBHOOK_URL: 'https://hooks.example/lantern', LANTERN_WEBHOOK_SECRET: 'short' }, { LANTERN_WEBHOOK_URL: 'file:///etc/passwd', LANTERN_WEBHOOK_SECRET: 'x'.repeat(32) }]) {
+      const database = join(dir, 'webhook', 'never.sqlite');
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', '0'], {
+        env: { ...process.env, LANTERN_DATABASE: database, ...env },
+        encoding: 'utf8',
+      });
+      expect(result.status, JSON.stringify(env)).toBe(2);
+      expect(result.stderr).toMatch(/webhook (URL|secret)/);
+      expect(existsSync(database)).toBe(false);
+    }
   }, 30_000);
 });
