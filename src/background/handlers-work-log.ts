@@ -10,7 +10,7 @@ import type { Handlers } from '../core/messaging.js';
 import { migrateRecentTasks } from './recent-tasks.js';
 import { getSettings } from './settings.js';
 import { workLogExport } from './work-log-export.js';
-import { allEntries, clearWorkLog, entriesForTasks, entryForTask, pruneWorkLog, putEntries, queryWorkLog, recordObservations, reviewableTasks } from './work-log.js';
+import { allEntries, clearWorkLog, entriesForTasks, entryForTask, pruneWorkLog, putEntries, queryWorkLog, recordObservations, reviewableTasks, warmWorkLog } from './work-log.js';
 
 type WorkLogUi = 'ui/work-log-query' | 'ui/work-log-task' | 'ui/work-log-export' | 'ui/work-log-clear' | 'ui/reviewable-tasks';
 
@@ -66,7 +66,7 @@ export async function maintainWorkLog(): Promise<void> {
 /** Called once, synchronously, at the worker's start (listeners first, as MV3 requires). */
 export function startWorkLog(): void {
   // For the developer console, end-to-end tests and benchmarks: the functions the worker runs.
-  Object.assign(globalThis, { lanternWorkLog: { stats: workLogStats, putEntries, entriesForTasks, queryWorkLog, maintainWorkLog } });
+  Object.assign(globalThis, { lanternWorkLog: { stats: workLogStats, putEntries, entriesForTasks, warmWorkLog, queryWorkLog, maintainWorkLog } });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === WORK_LOG_ALARM) void maintainWorkLog().catch(() => undefined);
   });

@@ -202,6 +202,18 @@ describe('matching and reviews', () => {
     expect(await entriesForTasks([])).toEqual([]);
   });
 
+  it('entriesForTasks follows writes after its group list is loaded, and clearing', async () => {
+    await putEntries([entry(1)]);
+    const asked = [{ requester: R1, taskId: G1 }, { requester: entry(1).requester, taskId: entry(1).taskId }];
+    expect((await entriesForTasks(asked)).map((e) => e.id)).toEqual([entry(1).id]); // loads the list
+    await recordObservations([obs({ event: 'accepted', assignmentId: '3AX' })], ON, NOW);
+    expect((await entriesForTasks(asked)).map((e) => e.id).sort()).toEqual([entry(1).id, workLogId(R1, G1, '3AX')].sort());
+    await clearWorkLog();
+    expect(await entriesForTasks(asked)).toEqual([]);
+    await putEntries([entry(1)]);
+    expect((await entriesForTasks(asked)).map((e) => e.id)).toEqual([entry(1).id]);
+  });
+
   it('entriesForTasks: 1,000 groups against 50,000 entries', async () => {
     await putEntries(Array.from({ length: 50_000 }, (_, i) => entry(i)));
     const keys = Array.from({ length: 1000 }, (_, i) => (i % 2 ? { requester: entry(i * 37).requester, taskId: entry(i * 37).taskId } : { requester: R1, taskId: `3X${i}` }));

@@ -94,6 +94,33 @@ function sameEntry(a: WorkLogEntry, b: WorkLogEntry): boolean {
 /** Entries counted in this worker, so the cap costs no count() per write. Null: unknown. */
 let knownCount: number | null = null;
 
+/**
+ * Every (requester, task group) the log holds, in memory: matching asks about a thousand
+ * groups after each sync, and a Set answers without reading the log. Loaded once per worker
+ * start from the primary keys. Only ever added to (a deleted entry's group may linger:
+ * matching then reads the group and finds nothing, which is harmless; a missing group would
+ * hide a match, which is not); reset by clearing, and left behind when the worker stops.
+ */
+let groups: Set<string> | null = null;
+/** Bumped by every write, so a load that raced one is not trusted. */
+let writes = 0;
+
+const groupOfId = (id: string) => id.slice(0, id.lastIndexOf('|'));
+
+function noteGroups(ids: Iterable<string>): void {
+  writes += 1;
+  if (groups) for (const id of ids) groups.add(groupOfId(id));
+}
+
+async function knownGroups(): Promise<Set<string>> {
+  while (!groups) {
+    const before = writes;
+    const ids = (await (await db()).getAllKeys('workLog')) as string[];
+    if (writes === before) groups = new Set(ids.map(groupOfId));
+  }
+  return groups;
+}
+
 export interface RecordResult {
   /** Entries added or changed. */
   recorded: number;
@@ -154,6 +181,7 @@ export async function recordObservations(
     result.push(next);
   }
   await tx.done;
+  noteGroups(changed);
   if (knownCount !== null) knownCount += added;
   await pruneWorkLog(settings.retentionDays, now, cap);
   return { recorded: changed.size, entries: result };
@@ -196,24 +224,33 @@ export async function putEntries(entries: readonly WorkLogEntry[]): Promise<void
   const tx = (await db()).transaction('workLog', 'readwrite');
   for (const entry of entries) void tx.store.put(entry);
   await tx.done;
+  noteGroups(entries.map((e) => e.id));
   knownCount = null;
 }
 
 /**
  * Every entry of the given (requester, task group) pairs — what the suspect-task matcher
- * asks after each sync. Reads only the primary keys (`requester|taskId|assignment`; the
- * last part never holds "|") and intersects them with the wanted groups in memory, then
- * fetches just the matching entries: one transaction whatever the number of keys.
+ * asks after each sync. The groups are looked up in memory first (`knownGroups`), so only
+ * groups the log holds are read, in one transaction; a worker who did none of them costs
+ * no read at all.
  */
 export async function entriesForTasks(keys: readonly { requester: string; taskId: string }[]): Promise<WorkLogEntry[]> {
   if (keys.length === 0) return [];
-  const wanted = new Set(keys.map((k) => groupKey(k.requester, k.taskId)));
-  const tx = (await db()).transaction('workLog', 'readonly');
-  const ids = (await tx.store.getAllKeys()) as string[];
-  const hits = ids.filter((id) => wanted.has(id.slice(0, id.lastIndexOf('|'))));
-  const entries = await Promise.all(hits.map((id) => tx.store.get(id)));
-  await tx.done;
-  return entries.filter((e): e is WorkLogEntry => e !== undefined);
+  const known = await knownGroups();
+  const wanted = new Map<string, { requester: string; taskId: string }>();
+  for (const key of keys) {
+    const group = groupKey(key.requester, key.taskId);
+    if (known.has(group)) wanted.set(group, key);
+  }
+  if (wanted.size === 0) return [];
+  const index = (await db()).transaction('workLog', 'readonly').store.index('group');
+  const found = await Promise.all([...wanted.values()].map((k) => index.getAll([k.requester, k.taskId])));
+  return found.flat();
+}
+
+/** Loads the in-memory group list now (at start-up), so the first match after a sync is fast. */
+export async function warmWorkLog(): Promise<number> {
+  return (await knownGroups()).size;
 }
 
 export interface WorkLogQuery {
@@ -299,6 +336,8 @@ export async function markReviewed(requester: string, taskId: string): Promise<n
 
 export async function clearWorkLog(): Promise<void> {
   await (await db()).clear('workLog');
+  writes += 1;
+  groups = new Set();
   knownCount = 0;
 }
 
