@@ -11,6 +11,7 @@
  * `permissions.request` after a real click never settles), so the notification itself is
  * checked on a copy of the same build whose manifest grants it at install.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,15 @@ function openIncident(): Promise<void> {
     }
   })();
   return incident;
+}
+
+/** A moderator's account secret, granted with the real role command. */
+async function moderatorSecret(): Promise<string> {
+  const response = await fetch(`${server.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const secret = ((await response.json()) as { accountSecret: string }).accountSecret;
+  const reference = createHash('sha256').update(secret).digest('hex');
+  execFileSync('npx', ['tsx', 'scripts/moderator.ts', 'grant', '--role', 'moderator', '--account', reference, '--name', 'moderator-m', '--database', server.database], { stdio: 'pipe' });
+  return secret;
 }
 
 /** Every request the worker's browser makes (pages and service worker), with its body. */
@@ -170,7 +180,7 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
   expectNothingNamed(requests);
 });
 
-test('with notifications allowed, the match is a browser notification naming task, requester, count and state', async () => {
+test('with notifications allowed: a notification per state (investigating, then confirmed by a moderator); a dismissed incident removes match and notification', async () => {
   // The same build, with notifications granted at install (see the file comment for why).
   const dir = mkdtempSync(join(tmpdir(), 'lantern-notify-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
@@ -202,6 +212,33 @@ test('with notifications allowed, the match is a browser notification naming tas
     await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
     await expect(popup.locator(`[data-suspect-match="${R}|${T}"]`)).toBeVisible();
     await expect(popup.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
+
+    // A moderator confirms the incident: the next sync notifies again, "confirmed".
+    const moderator = await moderatorSecret();
+    const decide = async (decision: 'confirm' | 'dismiss') => {
+      const listed = await fetch(`${server.url}/v1/moderation/incidents`, { headers: { authorization: `Bearer ${moderator}` } });
+      const { items } = (await listed.json()) as { items: { id: string; taskId: string | null }[] };
+      const id = items.find((i) => i.taskId === T)!.id;
+      const response = await fetch(`${server.url}/v1/moderation/incidents/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${moderator}`, 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ decision, reason: 'Checked the reports against the task.' }),
+      });
+      if (!response.ok) throw new Error(`${decision}: ${response.status} ${await response.text()}`);
+    };
+    await decide('confirm');
+    await sendUi(ui, 'ui/sync-now');
+    await expect.poll(() => matchesOf(ui)).toEqual([expect.objectContaining({ state: 'confirmed', notifiedState: 'confirmed' })]);
+    await popup.reload();
+    await expect(popup.locator('[data-suspect-state="confirmed"]')).toHaveText("confirmed by Lantern's moderators");
+
+    // Dismissed after all: the task is no longer suspect, the match and its notification go.
+    await decide('dismiss');
+    await sendUi(ui, 'ui/sync-now');
+    await expect.poll(() => matchesOf(ui)).toEqual([]);
+    await expect.poll(() => background.evaluate(async () => Object.keys(await (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<object> } } }).chrome.notifications.getAll()))).toEqual([]);
+    await popup.reload();
+    await expect(popup.locator('[data-banner="suspect-matches"]')).toHaveCount(0);
     expectNothingNamed(requests);
   } finally {
     await context.close();
