@@ -230,17 +230,19 @@ export async function putEntries(entries: readonly WorkLogEntry[]): Promise<void
 
 /**
  * Every entry of the given (requester, task group) pairs — what the suspect-task matcher
- * asks after each sync. The groups are looked up in memory first (`knownGroups`), so only
- * groups the log holds are read, in one transaction; a worker who did none of them costs
- * no read at all.
+ * asks after each sync. Once the group list is in memory (`knownGroups`), only groups the
+ * log holds are read, in one transaction; a worker who did none of them costs no read at
+ * all. Before that (a worker just started), each pair is looked up in the group index —
+ * cost follows the pairs, not the log — while the list loads for the next time.
  */
 export async function entriesForTasks(keys: readonly { requester: string; taskId: string }[]): Promise<WorkLogEntry[]> {
   if (keys.length === 0) return [];
-  const known = await knownGroups();
+  const known = groups;
+  if (!known) void knownGroups().catch(() => undefined);
   const wanted = new Map<string, { requester: string; taskId: string }>();
   for (const key of keys) {
     const group = groupKey(key.requester, key.taskId);
-    if (known.has(group)) wanted.set(group, key);
+    if (!known || known.has(group)) wanted.set(group, key);
   }
   if (wanted.size === 0) return [];
   const index = (await db()).transaction('workLog', 'readonly').store.index('group');
