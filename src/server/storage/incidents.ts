@@ -151,8 +151,7 @@ async function announce(tx: SqlExecutor, rules: Rules, id: string, event: string
 /**
  * Opens the incident when it crosses the threshold (exactly once), or brings an existing
  * one's counts up to date — counted from its first report (or the window, whichever is
- * earlier), so a long incident keeps every account that reported it. Returns whether the
- * requester's replicated row may have changed (an incident's suspect state moved).
+ * earlier), so a long incident keeps every account that reported it.
  */
 async function settle(
   tx: SqlExecutor,
@@ -163,12 +162,12 @@ async function settle(
   existing: IncidentRow | null,
   crossed: boolean,
   why: string,
-): Promise<boolean> {
+): Promise<void> {
   const { investigateAccounts } = rules.incidents;
   const taskWide = key.taskKey !== '';
   const investigate = taskWide && counts.accounts >= investigateAccounts;
   if (!existing) {
-    if (!crossed || counts.first_at === null || counts.last_at === null) return false;
+    if (!crossed || counts.first_at === null || counts.last_at === null) return;
     const id = randomBytes(12).toString('base64url');
     const inserted = await tx.all<{ id: string }>(
       `INSERT INTO incidents (id, requester_key, task_key, task_title, trigger_kind, status, accounts, reports, replicated, first_report_at, last_report_at, opened_at)
@@ -176,7 +175,7 @@ async function settle(
       [id, key.requester, key.taskKey, key.title, taskWide ? 'shared_task' : 'report_rate', counts.accounts, counts.reports,
         investigate ? 'investigating' : null, counts.first_at, counts.last_at, now],
     );
-    if (inserted.length === 0) return false;
+    if (inserted.length === 0) return;
     await writeAudit(
       tx,
       {
@@ -189,32 +188,29 @@ async function settle(
       now,
     );
     await announce(tx, rules, id, 'incident.opened', now);
-    return investigate;
+    return;
   }
   const startInvestigating = existing.status === 'open' && existing.replicated === null && investigate;
-  const moved = Number(existing.accounts) !== counts.accounts;
   await tx.run(
     `UPDATE incidents SET accounts = ?, reports = ?, last_report_at = ?, replicated = ? WHERE id = ?`,
     [counts.accounts, counts.reports, Math.max(Number(existing.last_report_at), counts.last_at ?? 0), startInvestigating ? 'investigating' : existing.replicated, existing.id],
   );
   if (startInvestigating) await announce(tx, rules, existing.id, 'incident.investigating', now);
-  return startInvestigating || (moved && existing.replicated !== null && existing.status !== 'dismissed');
 }
 
 /**
  * Detection after a report's rows are written (in its transaction, the requesters already
  * locked): each (requester, task group) it names or named, and each requester it involves
- * (the report-rate trigger). Returns the requesters whose suspect tasks may have changed.
+ * (the report-rate trigger). The caller then recomputes every requester it involves.
  */
 export async function detectIncidents(
   tx: SqlExecutor,
   rules: Rules,
   now: number,
   touched: { tasks: { requester: string; taskId: string }[]; requesters: string[] },
-): Promise<string[]> {
+): Promise<void> {
   const { windowDays, openAccounts, rateFactor, rateMinAccounts, baselineDays } = rules.incidents;
   const windowFrom = now - windowDays * DAY_MS;
-  const changed = new Set<string>();
   const seen = new Set<string>();
   for (const { requester, taskId } of touched.tasks) {
     if (seen.has(`${requester}\n${taskId}`)) continue;
@@ -223,9 +219,7 @@ export async function detectIncidents(
     const from = existing ? Math.min(Number(existing.first_report_at), windowFrom) : windowFrom;
     const counts = await taskCounts(tx, rules, requester, taskId, from, now);
     const why = `${counts.accounts} established accounts reported a suspension after this task within ${windowDays} days (threshold ${openAccounts})`;
-    if (await settle(tx, rules, now, { requester, taskKey: taskId, title: counts.title ?? '' }, counts, existing, counts.accounts >= openAccounts, why)) {
-      changed.add(requester);
-    }
+    await settle(tx, rules, now, { requester, taskKey: taskId, title: counts.title ?? '' }, counts, existing, counts.accounts >= openAccounts, why);
   }
   for (const requester of new Set(touched.requesters)) {
     const existing = await incidentOf(tx, requester, '');
@@ -237,7 +231,6 @@ export async function detectIncidents(
     const why = `${counts.accounts} established accounts reported suspensions within ${windowDays} days (at least ${rateMinAccounts} and ${rateFactor}× its baseline of ${baseline.toFixed(2)})`;
     await settle(tx, rules, now, { requester, taskKey: '', title: '' }, counts, existing, crossed, why);
   }
-  return [...changed];
 }
 
 // ------------------------------------------------------------------ decisions
