@@ -188,8 +188,26 @@ export const matchSuspectsSoon = coalesced(
   (error) => console.warn('Lantern: suspect tasks not matched', error),
 );
 
+let listeningToClicks = false;
+/**
+ * A click on a notification opens the popup's page, where the banner says what to do. The
+ * notifications API exists only once the permission is granted: listen at start if it is,
+ * else when it is added.
+ */
+function listenToClicks(): void {
+  if (listeningToClicks || !browser.notifications) return;
+  listeningToClicks = true;
+  browser.notifications.onClicked.addListener((id) => {
+    if (!id.startsWith(NOTIFICATION_PREFIX)) return;
+    void browser.tabs.create({ url: browser.runtime.getURL('popup.html') });
+    void browser.notifications.clear(id);
+  });
+}
+
 /** After every replica write (a sync that applied a snapshot or changes) and once at start. */
 export function keepSuspectMatches(): void {
   onReplicaWritten(() => void matchSuspectsSoon());
+  listenToClicks();
+  browser.permissions.onAdded.addListener(() => listenToClicks());
   void matchSuspectsSoon();
 }
