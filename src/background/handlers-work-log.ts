@@ -29,14 +29,27 @@ export const workLogContentHandlers: Pick<Handlers<typeof CONTENT_MESSAGES>, 'co
   },
 };
 
+/**
+ * Whatever the log shows or hands out holds nothing past the retention: a shortened
+ * retention takes effect at once, not at the next write or daily run. Nothing to drop
+ * costs one cursor step.
+ */
+async function pruned(): Promise<void> {
+  await pruneWorkLog((await getSettings()).workLog.retentionDays);
+}
+
 export const workLogUiHandlers: Pick<Handlers<typeof UI_MESSAGES>, WorkLogUi> = {
-  'ui/work-log-query': (query) => queryWorkLog(query),
+  async 'ui/work-log-query'(query) {
+    await pruned();
+    return queryWorkLog(query);
+  },
 
   async 'ui/work-log-task'({ requester, taskId }) {
     return { entry: await entryForTask(requester, taskId) };
   },
 
   async 'ui/work-log-export'({ format }) {
+    await pruned();
     return workLogExport(await allEntries(), format);
   },
 
@@ -46,6 +59,7 @@ export const workLogUiHandlers: Pick<Handlers<typeof UI_MESSAGES>, WorkLogUi> = 
   },
 
   async 'ui/reviewable-tasks'() {
+    await pruned();
     return { entries: await reviewableTasks() };
   },
 };

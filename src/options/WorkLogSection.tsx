@@ -143,6 +143,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
     setDaysError(null);
     void run(async () => {
       await update({ workLog: { ...settings.workLog, retentionDays } });
+      setGeneration((g) => g + 1); // a shorter retention drops tasks: show what is left
       return t('saved');
     });
   }
