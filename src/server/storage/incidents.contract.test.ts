@@ -201,6 +201,14 @@ for (const { backend, skip } of testBackends()) {
       expect(again.created).toBe(true);
       expect(await rowCount()).toBe(3);
       expect((await summaryOf(storage, KEY_A))?.suspensions.accounts).toBe(2);
+      // A moderator dismissed it; an edit keeps that, a new report is open again.
+      await driver.write((tx) => tx.run(`UPDATE suspension_reports SET status = 'dismissed' WHERE report_id = ?`, [again.id]));
+      await storage.updateSuspensionReport(ctx(author, T0 + 2 * DAY), again.id, report({ tasks: [task(KEY_A, 'T1')], reinstated: true }));
+      expect((await summaryOf(storage, KEY_A))?.suspensions.accounts).toBe(1);
+      expect((await storage.ownSuspensionReports(author.id))[0]?.status).toBe('dismissed');
+      await file(author, T0 + 3 * DAY, report({ tasks: [task(KEY_A, 'T1')] }));
+      expect((await summaryOf(storage, KEY_A))?.suspensions.accounts).toBe(2);
+      expect((await storage.ownSuspensionReports(author.id))[0]?.status).toBe('open');
       await checksumOk();
     });
 

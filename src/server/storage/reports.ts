@@ -136,9 +136,11 @@ export async function fileReport(
     if (row) {
       rowId = row.id;
       if (row.withdrawn_at !== null) created = true;
+      // A new report is open until a moderator decides it; an edit keeps the decision.
       await tx.run(
-        `UPDATE suspension_reports SET suspended_on = ?, reinstated = ?, tasks_json = ?, note = ?, updated_at = ?, report_id = ?, reported_at = ?, withdrawn_at = NULL WHERE id = ?`,
-        [...fields, now, id, reportedAt, rowId],
+        `UPDATE suspension_reports SET suspended_on = ?, reinstated = ?, tasks_json = ?, note = ?, updated_at = ?, report_id = ?, reported_at = ?, withdrawn_at = NULL,
+           status = CASE WHEN ? = 1 THEN status ELSE 'open' END WHERE id = ?`,
+        [...fields, now, id, reportedAt, editing ? 1 : 0, rowId],
       );
       await tx.run('DELETE FROM suspension_report_tasks WHERE report_row_id = ?', [rowId]);
     } else {
