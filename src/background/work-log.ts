@@ -138,16 +138,16 @@ export async function recordObservations(
   if (!settings.enabled || observations.length === 0) return { recorded: 0, entries: observations.map(() => null) };
   const tx = (await db()).transaction('workLog', 'readwrite');
   const store = tx.store;
-  const groups = new Map<string, WorkLogEntry[]>();
+  const byGroup = new Map<string, WorkLogEntry[]>();
   const changed = new Set<string>();
   const result: WorkLogEntry[] = [];
   let added = 0;
   for (const obs of observations) {
     const gk = groupKey(obs.requester, obs.taskId);
-    let entries = groups.get(gk);
+    let entries = byGroup.get(gk);
     if (!entries) {
       entries = await store.index('group').getAll([obs.requester, obs.taskId]);
-      groups.set(gk, entries);
+      byGroup.set(gk, entries);
     }
     const at = obs.at ?? now;
     let target: WorkLogEntry | null = null;
