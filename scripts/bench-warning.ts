@@ -17,6 +17,7 @@
  *    plain scan of the same 100 rows (props parsed, each row's text read). Target: the
  *    recording (the IndexedDB work) off the page's main thread.
  */
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build as esbuild } from 'esbuild';
@@ -253,7 +254,8 @@ async function main(): Promise<void> {
     console.log(`\n${'what'.padEnd(width)}${'median ms'.padStart(11)}${'ratio'.padStart(14)}`);
     for (const [name, ms, ratio] of [...rows, ...recordRows]) console.log(`${name.padEnd(width)}${ms.toFixed(2).padStart(11)}${ratio.padStart(14)}`);
     const worst = Math.max(m((t) => t.first), m((t) => t.again));
-    console.log(`\nMedians of ${RUNS} runs. Recorded per visit: ${r((t) => t.recorded)} entries.`);
+    // Timings scale with what else the machine runs: say so beside them.
+    console.log(`\nMedians of ${RUNS} runs, on ${cpus().length} cores at load average ${loadavg()[0]!.toFixed(1)}. Recorded per visit: ${r((t) => t.recorded)} entries.`);
     console.log(`Target matching ≤ ${MATCH_TARGET_MS} ms: ${worst <= MATCH_TARGET_MS ? 'met' : 'NOT met'} (${worst.toFixed(1)} ms).`);
     const off = r((t) => t.post) < r((t) => t.background);
     console.log(
