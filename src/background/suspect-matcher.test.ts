@@ -206,3 +206,25 @@ describe('entriesOfGroups', () => {
     expect(await entriesOfGroups([])).toEqual([]);
   });
 });
+
+describe('a dismissal during a run', () => {
+  it('is kept when the run writes the match afterwards', async () => {
+    await putEntries([entry()]);
+    await replicaSays(1);
+    fake.state.granted = false;
+    await matchSuspects(NOW); // stored, not notified
+    fake.state.granted = true;
+    // The worker dismisses while the next run is creating its notification.
+    const create = fake.browser.notifications.create;
+    fake.browser.notifications.create = async (id, options) => {
+      await dismissMatch(`${R}|${TASK}`);
+      return create(id, options);
+    };
+    try {
+      await matchSuspects(NOW);
+    } finally {
+      fake.browser.notifications.create = create;
+    }
+    expect((await listMatches())[0]).toMatchObject({ dismissed: true, notifiedState: 'investigating' });
+  });
+});

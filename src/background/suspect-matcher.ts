@@ -160,6 +160,9 @@ export async function matchSuspects(now = Date.now()): Promise<MatchRun> {
   const changed = matches.filter((m) => before.get(m.id) !== JSON.stringify(m));
   if (changed.length > 0 || removed.length > 0) {
     const tx = database.transaction('suspectMatches', 'readwrite');
+    // The worker may have dismissed a match while this run notified: keep that, same state.
+    const current = await Promise.all(changed.map((m) => tx.store.get(m.id)));
+    changed.forEach((m, i) => (m.dismissed ||= current[i]?.dismissed === true && current[i]?.state === m.state));
     await Promise.all([...removed.map((m) => tx.store.delete(m.id)), ...changed.map((m) => tx.store.put(m)), tx.done]);
   }
   // A notification about a task that is no longer suspect would now be wrong.
