@@ -230,7 +230,7 @@ test('options page: the log listed, searched, exported as CSV and JSON, cleared;
   // Reachable from the keyboard: search, the table (it scrolls sideways), then the exports.
   await section.getByLabel('Search the work log').focus();
   await options.keyboard.press('Tab');
-  await expect(section.getByRole('region', { name: 'Work log' })).toBeFocused();
+  await expect(section.getByRole('region', { name: 'Tasks in the work log' })).toBeFocused();
   await options.keyboard.press('Tab');
   await expect(section.getByRole('button', { name: 'Export as CSV' })).toBeFocused();
   await section.getByLabel('Search the work log').fill('');

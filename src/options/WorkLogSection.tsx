@@ -218,7 +218,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
                 : t('workLogEmpty')
               : t('workLogShowing', [formatNumber(page.entries.length), formatNumber(total)])}
         </p>
-        {page && page.entries.length > 0 && <LogTable entries={page.entries} label={t('workLogTitle')} />}
+        {page && page.entries.length > 0 && <LogTable entries={page.entries} label={t('workLogTableLabel')} />}
       </div>
       {page && page.entries.length < total && (
         <div class="actions">
