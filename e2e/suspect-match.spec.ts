@@ -138,7 +138,7 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
   const banner = popup.locator('[data-banner="suspect-matches"]');
-  await expect(banner.getByRole('alert')).toHaveText(/1 task\(s\) in your work log were followed by other workers' accounts being suspended/);
+  await expect(banner.getByRole('alert')).toHaveText(/a task in your work log was followed by other workers' accounts being suspended/);
   const item = banner.locator(`[data-suspect-match="${R}|${T}"]`);
   await expect(item).toContainText(`Task: ${ACCEPTED.task.title} (id ${T})`);
   await expect(item).toContainText(`Requester: ${ACCEPTED.task.requesterName} (${R})`);

@@ -84,7 +84,7 @@ export function SuspectMatchBanner() {
         <LevelIcon level="danger" size={16} /> {t('suspectBannerTitle')}
       </h2>
       {/* Announced when the popup opens on it; the details follow in reading order. */}
-      <p role="alert">{t('suspectBannerIntro', formatNumber(shown.length))}</p>
+      <p role="alert">{shown.length === 1 ? t('suspectBannerIntroOne') : t('suspectBannerIntro', formatNumber(shown.length))}</p>
       {/* Task ids are long unbroken words: let them wrap inside the popup's width. */}
       <ul style={{ overflowWrap: 'anywhere' }}>
         {shown.map((match) => (
