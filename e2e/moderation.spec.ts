@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Page } from '@playwright/test';
 import { startServer, type RunningServer } from '../src/server/index.js';
@@ -44,6 +45,12 @@ function age(database: string, secrets: string[], days: number): void {
   } finally {
     db.close();
   }
+}
+
+/** axe (WCAG 2 AA, contrast included) on the page as it is now: rule → offending elements. */
+async function axeViolations(page: Page): Promise<{ rule: string; nodes: string[] }[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
 }
 
 /** The real role command, as a maintainer runs it on the server machine. */
@@ -153,7 +160,17 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     await expect(incident).toContainText('3 reports');
     await expect(incident).toContainText('first report');
     await mod.screenshot({ path: artifactPath('moderation-incidents.png'), fullPage: true });
-    await act(mod, incident, 'Confirm incident', 'Two established workers, one transcription task, one week.', /Incident confirmed/);
+    expect(await axeViolations(mod)).toEqual([]);
+    // By keyboard only: Enter opens the form, the reason takes the focus, Tab reaches the submit button.
+    await incident.getByRole('button', { name: 'Confirm incident', exact: true }).focus();
+    await mod.keyboard.press('Enter');
+    const reasonField = incident.locator('form[data-action="Confirm incident"]').getByLabel(/Reason/);
+    await expect(reasonField).toBeFocused();
+    await mod.keyboard.type('Two established workers, one transcription task, one week.');
+    await mod.keyboard.press('Tab');
+    await expect(incident.getByRole('button', { name: 'Confirm: Confirm incident' })).toBeFocused();
+    await mod.keyboard.press('Enter');
+    await expect(mod.getByRole('status').first()).toHaveText(/Incident confirmed/);
     await expect(incidentsTab).not.toContainText('1');
     await mod.getByRole('button', { name: 'Confirmed', exact: true }).click();
     const confirmed = mod.locator('[data-panel="incidents"] li[data-status="confirmed"]');
@@ -207,6 +224,7 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     await expect(row).toContainText('within 30 days');
     await expect(mod.locator('ul.correlation > li').first()).toHaveAttribute('data-correlation', `${PINNACLE.key} 3PINNACLETRANSCRIBE0000000001`);
     await mod.screenshot({ path: artifactPath('moderation-correlation.png'), fullPage: true });
+    expect(await axeViolations(mod)).toEqual([]);
 
     // Suspension reports grouped by requester; confirm the link.
     await mod.getByRole('tab', { name: /Suspension reports/ }).click();
