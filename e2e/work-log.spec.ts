@@ -208,6 +208,28 @@ test('browsing fills the log once; re-renders add nothing; no request carries an
   expect(web.filter((r) => !visited.has(r.url()) || r.method() !== 'GET' || r.postData() !== null).map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
 });
 
+test('submitting and returning on the task page are noted as they go; a cancelled one is not', async ({ context, background }) => {
+  const ui = await extensionPage(context, background);
+  const group = ACCEPTED.task!.groupId;
+  const entry = async () => (await log(ui, { search: group })).entries;
+  const page = await open(context, 'mturk-task-accepted.html');
+  await expect.poll(async () => (await entry()).map((e) => e.assignmentId)).toEqual([ACCEPTED.task!.assignmentId]);
+  // The fixture cancels every submission: a Return the page cancelled did not happen.
+  await page.locator('form.return-form button').click();
+  await expect(page.locator('body')).toHaveAttribute('data-returned', 'true');
+  // Let Submit go through as on the real site (the fixture's cancelling listener never hears it).
+  await page.evaluate(() => window.addEventListener('submit', (e) => e.stopPropagation(), true));
+  await Promise.all([page.waitForURL(/\/submit\?/), page.locator('form.task-submit-form button').click()]);
+  await expect.poll(async () => (await entry())[0]?.submittedAt ?? null).not.toBeNull();
+  expect((await entry())[0]).toMatchObject({ returnedAt: null, outcome: null });
+
+  await page.goto(ACCEPTED.url);
+  await page.evaluate(() => window.addEventListener('submit', (e) => e.stopPropagation(), true));
+  await Promise.all([page.waitForRequest((r) => r.method() === 'POST' && r.url() === ACCEPTED.url), page.locator('form.return-form button').click()]);
+  await expect.poll(async () => (await entry())[0]?.returnedAt ?? null).not.toBeNull();
+  expect((await entry())[0]).toMatchObject({ outcome: 'returned', assignmentId: ACCEPTED.task!.assignmentId });
+});
+
 test('options page: the log listed, searched, exported as CSV and JSON, cleared; switched off it records nothing', async ({ context, background }) => {
   const ui = await extensionPage(context, background);
   await keepForYears(ui);

@@ -51,6 +51,21 @@ function rowObservation(row: Props, taskId: string | null, event: WorkObservatio
   };
 }
 
+/**
+ * A task page's own forms: Return (`_method=delete` on the task's URL) and, for tasks
+ * MTurk hosts itself, Submit (`…/tasks/<TASK>/submit`). Tasks on a requester's site submit
+ * from inside their frame, out of reach: status details note those a day later.
+ */
+export function mturkWorkOnSubmit(form: HTMLFormElement, doc: Document, url: URL): WorkObservation | null {
+  if (!isTaskPage(url)) return null;
+  const action = form.getAttribute('action') ?? '';
+  const returning = form.querySelector<HTMLInputElement>('input[name="_method"]')?.value.toLowerCase() === 'delete';
+  const event = returning && /\/projects\/[^/]+\/tasks\//.test(action) ? 'returned' : /\/tasks\/[^/?]+\/submit(?:\?|$)/.test(action) ? 'submitted' : null;
+  const assignmentId = plainId(url.searchParams.get('assignment_id'));
+  const task = event && assignmentId ? taskPageContext(doc, url) : null;
+  return task && event ? taskObservation(task, event, assignmentId) : null;
+}
+
 export function mturkWork(doc: Document, url: URL): WorkObservation[] {
   if (isTaskPage(url)) {
     const task = taskPageContext(doc, url);

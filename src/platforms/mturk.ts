@@ -11,7 +11,7 @@
  */
 import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
-import { mturkWork } from './mturk-work.js';
+import { mturkWork, mturkWorkOnSubmit } from './mturk-work.js';
 import { readTableProps } from './mturk-props.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult } from './types.js';
 
@@ -161,6 +161,8 @@ export const mturkAdapter: PlatformAdapter = {
   task: taskPageContext,
 
   work: mturkWork,
+
+  workOnSubmit: mturkWorkOnSubmit,
 
   layoutChanged(resized) {
     let changed = false;

@@ -66,4 +66,9 @@ export interface PlatformAdapter {
    * on pages that show none (an empty list); never the worker's own id. Must not throw.
    */
   work?(doc: Document, url: URL): WorkObservation[];
+  /**
+   * The worker is submitting `form`: when it submits or returns their task (a task page's
+   * Submit or Return), what to note in the work log; else null. Must not throw.
+   */
+  workOnSubmit?(form: HTMLFormElement, doc: Document, url: URL): WorkObservation | null;
 }

@@ -6,6 +6,9 @@
  * for an idle moment; the page's main thread then pays the reading alone (the adapter's
  * `work`, a few props rows), and the answer is never awaited. Each observation is sent once
  * per tab: React re-renders and rescans find the same rows again and send nothing.
+ *
+ * Submitting or returning a task (the adapter's `workOnSubmit`) is noted as the form goes,
+ * unless something on the page cancelled the submission.
  */
 import type { WorkObservation } from '../../core/work-log.js';
 import type { ContentFeature, ScanContext } from './types.js';
@@ -20,6 +23,26 @@ function sightingKey(o: WorkObservation): string {
 export function workLogFeature(): ContentFeature {
   const sent = new Set<string>();
   let pending: ScanContext | null = null;
+  let latest: ScanContext | null = null;
+  let watchingSubmits = false;
+
+  function onSubmit(event: Event): void {
+    const ctx = latest;
+    const form = event.target;
+    if (!ctx?.adapter.workOnSubmit || !ctx.actions.recordWork || !(form instanceof HTMLFormElement)) return;
+    let observed: WorkObservation | null = null;
+    try {
+      observed = ctx.adapter.workOnSubmit(form, ctx.doc, new URL(ctx.doc.location.href));
+    } catch {
+      return;
+    }
+    if (!observed) return;
+    const seen = observed;
+    // Decided once every listener had its say: a cancelled Submit or Return did not happen.
+    setTimeout(() => {
+      if (!event.defaultPrevented) void ctx.actions.recordWork?.([seen]).catch(() => undefined);
+    }, 0);
+  }
 
   function flush(): void {
     const ctx = pending;
@@ -44,17 +67,25 @@ export function workLogFeature(): ContentFeature {
   return {
     name: 'work-log',
     apply(ctx) {
+      latest = ctx;
+      const view = ctx.doc.defaultView;
+      if (ctx.adapter.workOnSubmit && view && !watchingSubmits) {
+        watchingSubmits = true;
+        view.addEventListener('submit', onSubmit, true);
+      }
       if (!ctx.adapter.work) return;
       const first = pending === null;
       pending = ctx;
       if (!first) return;
-      const view = ctx.doc.defaultView;
       const idle = (view as unknown as { requestIdleCallback?: Idle } | null)?.requestIdleCallback;
       if (idle) idle.call(view, flush, { timeout: 2000 });
       else setTimeout(flush, 0);
     },
-    clear() {
+    clear(doc) {
       pending = null;
+      latest = null;
+      watchingSubmits = false;
+      doc.defaultView?.removeEventListener('submit', onSubmit, true);
     },
   };
 }
