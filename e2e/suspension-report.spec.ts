@@ -167,9 +167,10 @@ test('a suspended worker reports tasks of two requesters from the popup home, th
     await report.getByRole('button', { name: 'I was reinstated' }).click();
     await expect(popup.locator('[data-view="my-reports"]').getByRole('status')).toHaveText('Report updated.');
     await expect(report.locator('[data-field="report-reinstated"]')).toHaveText('Reinstated');
-    const mine = await sendUi<{ reports: { reinstated: boolean; tasks: unknown[] }[] }>(popup, 'ui/my-reports');
+    const mine = await sendUi<{ reports: { reinstated: boolean; note: string; tasks: unknown[] }[] }>(popup, 'ui/my-reports');
     expect(mine.reports).toHaveLength(1);
     expect(mine.reports[0]!.reinstated).toBe(true);
+    expect(mine.reports[0]!.note).toBe('Suspended the morning after.'); // one click must not erase the note
 
     // Edit: drop Beta's task; Acme's stays, each still under its own requester.
     await report.getByRole('button', { name: 'Edit' }).click();

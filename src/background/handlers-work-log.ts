@@ -9,6 +9,7 @@ import type { UI_MESSAGES } from '../core/messages-ui.js';
 import type { Handlers } from '../core/messaging.js';
 import { migrateRecentTasks } from './recent-tasks.js';
 import { getSettings } from './settings.js';
+import { forgetMatches } from './suspect-matcher.js';
 import { workLogExport } from './work-log-export.js';
 import { allEntries, clearWorkLog, entriesForTasks, entryForTask, pruneWorkLog, putEntries, queryWorkLog, recordObservations, reviewableTasks, warmWorkLog } from './work-log.js';
 
@@ -55,6 +56,7 @@ export const workLogUiHandlers: Pick<Handlers<typeof UI_MESSAGES>, WorkLogUi> = 
 
   async 'ui/work-log-clear'() {
     await clearWorkLog();
+    await forgetMatches();
     return { done: true };
   },
 

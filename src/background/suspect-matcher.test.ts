@@ -46,7 +46,7 @@ const { deleteDatabase } = await import('./db.js');
 const { putSummaries } = await import('./replica.js');
 const { updateSettings, DEFAULT_SETTINGS } = await import('./settings.js');
 const { putEntries } = await import('./work-log.js');
-const { dismissMatch, listMatches, matchSuspects, reconcileMatches } = await import('./suspect-matcher.js');
+const { dismissMatch, forgetMatches, listMatches, matchSuspects, reconcileMatches } = await import('./suspect-matcher.js');
 const { row, requesterKey } = await import('./suspect-rows.testing.js');
 
 const NOW = Date.UTC(2026, 11, 3, 12);
@@ -159,6 +159,16 @@ describe('matchSuspects', () => {
     expect(run.removed.map((m) => m.id)).toEqual([`${R}|${TASK}`]);
     expect(await listMatches()).toEqual([]);
     await vi.waitFor(() => expect(fake.state.notifications.size).toBe(0));
+  });
+
+  it('clearing the work log forgets its matches and their notifications', async () => {
+    await putEntries([entry()]);
+    await replicaSays(1);
+    await matchSuspects(NOW);
+    expect(await listMatches()).toHaveLength(1);
+    await forgetMatches();
+    expect(await listMatches()).toEqual([]);
+    expect(fake.state.notifications.size).toBe(0);
   });
 
   it('with the work log off, nothing is matched', async () => {

@@ -185,6 +185,17 @@ export async function dismissMatch(id: string): Promise<void> {
   await clearNotification(id);
 }
 
+/**
+ * The worker cleared their work log: what was found in it goes too (matches and their
+ * notifications). The suspect tasks themselves stay in the replica: a task done later is matched again.
+ */
+export async function forgetMatches(): Promise<void> {
+  const database = await db();
+  const ids = (await database.getAllKeys('suspectMatches')).map(String);
+  await database.clear('suspectMatches');
+  await Promise.all(ids.map((id) => clearNotification(id)));
+}
+
 /** Matches soon; a call during a run folds into one more run. Resolves when a run as new as the call is done. */
 export const matchSuspectsSoon = coalesced(
   () => matchSuspects(),

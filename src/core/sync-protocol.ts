@@ -200,6 +200,8 @@ export const OwnSuspensionReport = z.object({
   /** The Monday of the suspension's week: the server keeps no finer date. */
   suspendedWeek: z.iso.date(),
   reinstated: z.boolean(),
+  /** The author's own note (moderators only otherwise), so an edit keeps it; '' once purged after the incident closed. */
+  note: z.string(),
   /** open: counted, waiting for moderators; confirmed / dismissed: a moderator decided (any requester of it). */
   status: z.enum(['open', 'confirmed', 'dismissed']),
   reportedAt: z.iso.datetime(),

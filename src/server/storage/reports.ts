@@ -192,8 +192,8 @@ export async function withdrawReport(tx: SqlExecutor, ctx: WriteContext, rules: 
  * dismissed once a moderator decided any of its requesters or incidents, else open.
  */
 export async function ownSuspensionReports(tx: SqlExecutor, accountId: string): Promise<OwnSuspensionReport[]> {
-  const rows = await tx.all<{ id: string; report_id: string; requester_key: string; name: string; suspended_on: string; reinstated: number; reported_at: number; updated_at: number; status: string }>(
-    `SELECT s.id, s.report_id, s.requester_key, q.name, s.suspended_on, s.reinstated, s.reported_at, s.updated_at, s.status
+  const rows = await tx.all<{ id: string; report_id: string; requester_key: string; name: string; suspended_on: string; reinstated: number; reported_at: number; updated_at: number; status: string; note: string }>(
+    `SELECT s.id, s.report_id, s.requester_key, q.name, s.suspended_on, s.reinstated, s.reported_at, s.updated_at, s.status, s.note
      FROM suspension_reports s JOIN requesters q ON q.key = s.requester_key
      WHERE s.account_id = ? AND s.withdrawn_at IS NULL ORDER BY s.requester_key`,
     [accountId],
@@ -220,6 +220,7 @@ export async function ownSuspensionReports(tx: SqlExecutor, accountId: string): 
         requesters: [],
         suspendedWeek: weekStart(r.suspended_on),
         reinstated: r.reinstated === 1,
+        note: r.note,
         status: 'open',
         reportedAt: new Date(Number(r.reported_at)).toISOString(),
         updatedAt: new Date(Number(r.updated_at)).toISOString(),

@@ -100,7 +100,7 @@ describe('reportPayload', () => {
     expect(picksFromPayload({ ...legacy, tasks: [] }).named).toEqual([{ requester: A, requesterName: 'Acme Labs' }]);
   });
 
-  it('turns a delivered report into the edit that marks it reinstated, tasks and requesters kept', () => {
+  it('turns a delivered report into the edit that marks it reinstated, tasks, requesters and the note kept', () => {
     const report: OwnSuspensionReport = {
       id: 'r1',
       tasks: [{ requester: A, requesterName: 'Acme Labs', taskId: 'T1', taskTitle: 'Survey' }],
@@ -110,13 +110,14 @@ describe('reportPayload', () => {
       ],
       suspendedWeek: '2026-11-30',
       reinstated: false,
+      note: 'Suspended the morning after.',
       status: 'open',
       reportedAt: '2026-12-02T10:00:00.000Z',
       updatedAt: '2026-12-02T10:00:00.000Z',
     };
     const payload = payloadFromReport(report, { reinstated: true });
     expect(SuspensionReportInput.safeParse(payload).success).toBe(true);
-    expect(payload).toMatchObject({ reinstated: true, suspendedOn: '2026-11-30', requesters: [{ requester: B }], tasks: [{ requester: A, taskId: 'T1' }] });
+    expect(payload).toMatchObject({ reinstated: true, note: 'Suspended the morning after.', suspendedOn: '2026-11-30', requesters: [{ requester: B }], tasks: [{ requester: A, taskId: 'T1' }] });
   });
 });
 

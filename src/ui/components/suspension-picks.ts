@@ -164,7 +164,8 @@ export function payloadFromReport(report: OwnSuspensionReport, changes: { reinst
     named: report.requesters,
     suspendedOn: report.suspendedWeek,
     reinstated: changes.reinstated ?? report.reinstated,
-    note: '',
+    // The author's own note goes back unchanged: "I was reinstated" must not erase it.
+    note: report.note,
   });
 }
 
