@@ -200,23 +200,6 @@ describe('matchSuspects', () => {
   });
 });
 
-describe('entriesOfGroups', () => {
-  it('finds exactly what the work log holds for each pair (as entriesForTasks does)', async () => {
-    const { entriesForTasks } = await import('./work-log.js');
-    const { entriesOfGroups } = await import('./suspect-matcher.js');
-    const log = [entry(), entry({ assignmentId: 'ASSIGN2' }), entry({ requester: requesterKey(2) }), entry({ taskId: OTHER_TASK })];
-    await putEntries(log);
-    const keys = [
-      { requester: R, taskId: TASK },
-      { requester: requesterKey(3), taskId: TASK },
-    ];
-    const ids = (entries: WorkLogEntry[]) => entries.map((e) => e.id).sort();
-    expect(ids(await entriesOfGroups(keys))).toEqual([log[0]!.id, log[1]!.id].sort());
-    expect(ids(await entriesOfGroups(keys))).toEqual(ids(await entriesForTasks(keys)));
-    expect(await entriesOfGroups([])).toEqual([]);
-  });
-});
-
 describe('a dismissal during a run', () => {
   it('is kept when the run writes the match afterwards', async () => {
     await putEntries([entry()]);

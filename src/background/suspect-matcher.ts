@@ -14,6 +14,7 @@ import { db } from './db.js';
 import { onReplicaWritten } from './replica.js';
 import { getSettings } from './settings.js';
 import { readSuspects, type SuspectRequester } from './suspects.js';
+import { entriesForTasks, warmWorkLog } from './work-log.js';
 
 export const NOTIFICATION_PREFIX = 'lantern-suspect:';
 const matchId = (requester: string, taskId: string) => `${requester}|${taskId}`;
@@ -113,21 +114,6 @@ export async function listMatches(): Promise<SuspectMatch[]> {
   return matches.sort((a, b) => b.workedAt - a.workedAt);
 }
 
-/**
- * Every work-log entry of these (requester, task group) pairs: one lookup in the log's
- * [requester, taskId] index per pair, all issued at once in one transaction. Its cost
- * follows the number of suspect groups, not the size of the log: reading the log's every
- * key instead (work-log.ts `entriesForTasks`) took about ten times longer in Chromium
- * with 50,000 entries (bench:warning).
- */
-export async function entriesOfGroups(keys: readonly { requester: string; taskId: string }[]): Promise<WorkLogEntry[]> {
-  if (keys.length === 0) return [];
-  const tx = (await db()).transaction('workLog');
-  const index = tx.store.index('group');
-  const [found] = await Promise.all([Promise.all(keys.map((k) => index.getAll([k.requester, k.taskId]))), tx.done]);
-  return found.flat();
-}
-
 export interface MatchRun {
   matches: SuspectMatch[];
   removed: SuspectMatch[];
@@ -139,7 +125,7 @@ export async function matchSuspects(now = Date.now()): Promise<MatchRun> {
   const [settings, suspects] = await Promise.all([getSettings(), readSuspects()]);
   const keys = suspects.flatMap((s) => s.tasks.map((task) => ({ requester: s.requester, taskId: task.taskId })));
   // With the log off, nothing new is looked for: the worker asked Lantern to keep no history.
-  const entries = settings.workLog.enabled && keys.length > 0 ? await entriesOfGroups(keys) : [];
+  const entries = settings.workLog.enabled && keys.length > 0 ? await entriesForTasks(keys) : [];
   const database = await db();
   const stored = await database.getAll('suspectMatches');
   const { matches, removed } = reconcileMatches(suspects, entries, stored, now);
@@ -223,5 +209,9 @@ export function keepSuspectMatches(): void {
   onReplicaWritten(() => void matchSuspectsSoon());
   listenToClicks();
   browser.permissions.onAdded.addListener(() => listenToClicks());
-  void matchSuspectsSoon();
+  // The work log's list of task groups the worker did, loaded once per start: a match then
+  // reads only the groups the worker did (usually none), whatever the number of suspects.
+  void warmWorkLog()
+    .catch((error) => console.warn('Lantern: work log not loaded', error))
+    .finally(() => void matchSuspectsSoon());
 }
