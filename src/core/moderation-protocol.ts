@@ -54,6 +54,8 @@ export const AUDIT_ACTIONS = [
   'dismiss_suspension',
   /** By the server itself (moderator "lantern"): a threshold was crossed. */
   'open_incident',
+  /** By the server: enough accounts that browsers are warned ("under investigation"). */
+  'investigate_incident',
   'confirm_incident',
   'dismiss_incident',
   /** By the server: moderator notes of an incident's reports deleted after it closed. */

@@ -135,6 +135,7 @@ for (const { backend, skip } of testBackends()) {
       expect(await count(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'open_incident' AND target IN (SELECT 'incident:' || id FROM incidents WHERE task_key = 'HOT')`)).toBe(1);
       expect(await count(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE event = 'incident.opened' AND body_json LIKE '%"taskId":"HOT"%'`)).toBe(1);
       expect(await count(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE event = 'incident.investigating'`)).toBe(1);
+      expect(await count(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'investigate_incident' AND target IN (SELECT 'incident:' || id FROM incidents WHERE task_key = 'HOT')`)).toBe(1);
       const hot = (await incidents()).items.find((i) => i.taskId === 'HOT');
       expect(hot).toMatchObject({ accounts: 10, reports: 10, replicated: 'investigating' });
       expect((await summaryOf(storage, KEY_A))?.suspectTasks).toEqual([{ taskId: 'HOT', state: 'investigating', accounts: 10, since: '2026-06-01' }]);

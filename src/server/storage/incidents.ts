@@ -176,6 +176,7 @@ async function settle(
         investigate ? 'investigating' : null, counts.first_at, counts.last_at, now],
     );
     if (inserted.length === 0) return;
+    // Opened straight at the higher threshold: the audit says both (open, then investigate).
     await writeAudit(
       tx,
       {
@@ -187,6 +188,19 @@ async function settle(
       },
       now,
     );
+    if (investigate) {
+      await writeAudit(
+        tx,
+        {
+          moderator: SERVER_MODERATOR,
+          action: 'investigate_incident',
+          target: `incident:${id}`,
+          reason: `${counts.accounts} established accounts within ${rules.incidents.windowDays} days (threshold ${investigateAccounts}): workers who did this task are warned`,
+          detail: { requester: key.requester, taskId: key.taskKey, accounts: counts.accounts, reports: counts.reports },
+        },
+        now,
+      );
+    }
     await announce(tx, rules, id, 'incident.opened', now);
     return;
   }
@@ -195,7 +209,21 @@ async function settle(
     `UPDATE incidents SET accounts = ?, reports = ?, last_report_at = ?, replicated = ? WHERE id = ?`,
     [counts.accounts, counts.reports, Math.max(Number(existing.last_report_at), counts.last_at ?? 0), startInvestigating ? 'investigating' : existing.replicated, existing.id],
   );
-  if (startInvestigating) await announce(tx, rules, existing.id, 'incident.investigating', now);
+  if (startInvestigating) {
+    // Every change of an incident is in the audit log, the automatic ones too.
+    await writeAudit(
+      tx,
+      {
+        moderator: SERVER_MODERATOR,
+        action: 'investigate_incident',
+        target: `incident:${existing.id}`,
+        reason: `${counts.accounts} established accounts within ${rules.incidents.windowDays} days (threshold ${investigateAccounts}): workers who did this task are warned`,
+        detail: { requester: key.requester, taskId: key.taskKey, accounts: counts.accounts, reports: counts.reports },
+      },
+      now,
+    );
+    await announce(tx, rules, existing.id, 'incident.investigating', now);
+  }
 }
 
 /**
