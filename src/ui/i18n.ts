@@ -12,30 +12,66 @@ import { ext } from './extension-api.js';
 const MARKERS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e'];
 const MARKER = /([\u0001-\u0008\u000e])/;
 /** A message as its text pieces and, between them, which substitution goes there. */
-type Compiled = { parts: string[]; slots: number[]; plain: string };
+type Compiled = { parts: string[]; slots: number[]; plain: string; missing: boolean };
 const compiled = new Map<string, Compiled>();
 
 function compile(key: string): Compiled {
-  const template = ext.i18n.getMessage(key, MARKERS) || key;
+  const found = ext.i18n.getMessage(key, MARKERS);
+  const template = found || key;
   const pieces = template.split(MARKER);
   const parts: string[] = [];
   const slots: number[] = [];
   pieces.forEach((piece, i) => (i % 2 === 0 ? parts.push(piece) : slots.push(MARKERS.indexOf(piece))));
-  return { parts, slots, plain: parts.join('') };
+  return { parts, slots, plain: parts.join(''), missing: !found };
 }
 
-export function t(key: string, substitutions?: string | string[]): string {
+function lookup(key: string): Compiled {
   let message = compiled.get(key);
   if (!message) {
     message = compile(key);
     compiled.set(key, message);
   }
+  return message;
+}
+
+export function t(key: string, substitutions?: string | string[]): string {
+  const message = lookup(key);
   if (substitutions === undefined || message.slots.length === 0) return message.plain;
   const values = typeof substitutions === 'string' ? [substitutions] : substitutions;
   // Filled piece by piece, so a value that itself holds a marker (a name from the page) stays as it is.
   let text = message.parts[0]!;
   for (let i = 0; i < message.slots.length; i++) text += (values[message.slots[i]!] ?? '') + message.parts[i + 1]!;
   return text;
+}
+
+/**
+ * A count in words, by the language's own plural rules: the message `<baseKey>_<category>`
+ * where the category is what `Intl.PluralRules` says for `count` in the worker's language
+ * (English: one, other; Spanish: one, many, other — "many" is for whole millions). A
+ * category a language doesn't write out falls back to `<baseKey>_other`, so every plural
+ * message needs only `_one` and `_other`, and `_many` where the grammar differs.
+ * `$1` is the count, formatted for the language; `subs` fill `$2`, `$3`…
+ */
+export function tPlural(baseKey: string, count: number, subs: string[] = []): string {
+  const values = [formatCount(count), ...subs];
+  const category = pluralCategory(count);
+  if (category !== 'other') {
+    const key = `${baseKey}_${category}`;
+    if (!lookup(key).missing) return t(key, values);
+  }
+  return t(`${baseKey}_other`, values);
+}
+
+let pluralRules: Intl.PluralRules | null = null;
+/** The plural category of `count` in the worker's language ("one", "many", "other"…). */
+export function pluralCategory(count: number): Intl.LDMLPluralRule {
+  pluralRules ??= new Intl.PluralRules(uiLocale());
+  return pluralRules.select(count);
+}
+
+/** A whole number in the worker's language ("1,234" / "1234" / "1.234"). */
+export function formatCount(n: number): string {
+  return format('count', { maximumFractionDigits: 0 }).format(n);
 }
 
 export function uiLocale(): string {
