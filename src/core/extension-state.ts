@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int, Thresholds } from './rules.js';
-import { RequesterFlagInput, ReviewFlagInput, ReviewInput, SuspensionReportInput } from './schemas.js';
+import { RequesterFlagInput, ReviewFields, ReviewFlagInput, ReviewInput, SuspensionReportInput } from './schemas.js';
 import { AlertSettings, WorkLogSettings } from './work-log.js';
 
 /** A blocked requester (by key) — tasks from it are hidden or dimmed. */
@@ -44,10 +44,7 @@ export const Settings = z.strictObject({
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** Every kind of submission, with the payload the server takes for it. */
-export const Submission = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('review'), payload: ReviewInput }),
-  z.strictObject({ kind: z.literal('review-edit'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)), payload: ReviewInput }),
+const otherSubmissions = [
   z.strictObject({ kind: z.literal('review-delete'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   z.strictObject({ kind: z.literal('suspension'), payload: SuspensionReportInput }),
   /** Replaces a delivered report (reinstated later, tasks added or removed). */
@@ -55,7 +52,20 @@ export const Submission = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('suspension-withdraw'), reportId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   z.strictObject({ kind: z.literal('requester-flag'), payload: RequesterFlagInput }),
   z.strictObject({ kind: z.literal('review-flag'), payload: ReviewFlagInput }),
-]);
+] as const;
+const reviewSubmissions = <R extends typeof ReviewInput | typeof ReviewFields>(review: R) =>
+  [
+    z.strictObject({ kind: z.literal('review'), payload: review }),
+    z.strictObject({ kind: z.literal('review-edit'), reviewId: z.string().check(z.minLength(1), z.maxLength(64)), payload: review }),
+  ] as const;
+
+/** Every kind of submission, with the payload the server takes for it. */
+export const Submission = z.discriminatedUnion('kind', [...reviewSubmissions(ReviewInput), ...otherSubmissions]);
+/**
+ * What the outbox may hold: a review queued by a release before reviews had to say
+ * something still reads (and shows, and can be edited); sending it gets it refused in words.
+ */
+export const StoredSubmission = z.discriminatedUnion('kind', [...reviewSubmissions(ReviewFields), ...otherSubmissions]);
 export type Submission = z.infer<typeof Submission>;
 export type SubmissionInput = z.input<typeof Submission>;
 
@@ -65,7 +75,7 @@ export type SubmissionInput = z.input<typeof Submission>;
  */
 export const OutboxItem = z.object({
   id: z.string(),
-  submission: Submission,
+  submission: StoredSubmission,
   createdAt: int(0),
   attempts: int(0),
   /** queued: will be retried; rejected: the server refused it, waiting for the worker to edit. */

@@ -44,6 +44,29 @@ export const DEFAULT_INCIDENT_RULES: IncidentRules = {
   noteRetentionDays: 30,
 };
 
+/**
+ * What a review must say (issue 12): a review with no rating and next to no text says
+ * nothing, yet it counts in pay and levels. The minimum text length is enforced by the
+ * shared ReviewInput schema (server and extension alike); the hourly bounds only make the
+ * form ask "are you sure?" — a worker may really have earned that much or that little.
+ */
+export const REVIEW_MIN_TEXT = 20;
+export const ReviewRules = z.object({
+  /** A review needs at least one rating or a text of at least this many characters. */
+  minTextLength: int(0, 2000),
+  /** The form asks for confirmation when reward ÷ time worked is above this (minor units per hour) … */
+  confirmHourlyAboveCents: int(0),
+  /** … or below this. */
+  confirmHourlyBelowCents: int(0),
+});
+export type ReviewRules = z.infer<typeof ReviewRules>;
+
+export const DEFAULT_REVIEW_RULES: ReviewRules = {
+  minTextLength: REVIEW_MIN_TEXT,
+  confirmHourlyAboveCents: 10_000,
+  confirmHourlyBelowCents: 50,
+};
+
 export const Rules = z.object({
   version: int(1),
   /** Ratings are shrunk toward `prior` as if `weight` extra reviews had given it. */
@@ -68,6 +91,8 @@ export const Rules = z.object({
   }),
   /** Absent from rules published before issue 11: those read with the defaults. */
   incidents: z._default(IncidentRules, DEFAULT_INCIDENT_RULES),
+  /** Absent from rules published before issue 12: those read with the defaults. */
+  reviews: z._default(ReviewRules, DEFAULT_REVIEW_RULES),
 });
 export type Rules = z.infer<typeof Rules>;
 
@@ -80,6 +105,7 @@ export const DEFAULT_RULES: Rules = {
   caution: { rejectionShare: 0.1, minSample: 3 },
   moderation: { flagsToHold: 3, brigade: { youngAccountDays: 7, windowHours: 24, accounts: 3 } },
   incidents: DEFAULT_INCIDENT_RULES,
+  reviews: DEFAULT_REVIEW_RULES,
 };
 
 /** A worker's own thresholds (options page). Pay in minor units (cents, pence) per hour. */

@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
-import { int, num } from './rules.js';
+import { int, num, REVIEW_MIN_TEXT } from './rules.js';
 import { displayText, freeText, ID_CHARS, IssueTag, ISSUE_TAGS, Money, Outcome, Rating, RequesterName, TaskId } from './fields.js';
 
 export * from './fields.js';
@@ -18,7 +18,12 @@ export * from './assessment.js';
 export * from './summary.js';
 export { RequesterKey } from './requester-key.js';
 
-export const ReviewInput = z.strictObject({
+/**
+ * A review's fields, without the rule that it must say something. Only for reading what
+ * older releases stored (an outbox item queued before the rule must still load, and then
+ * be refused in words for the worker to edit); everything sent is a ReviewInput.
+ */
+export const ReviewFields = z.strictObject({
   requester: RequesterKey,
   requesterName: RequesterName,
   taskId: TaskId,
@@ -41,6 +46,14 @@ export const ReviewInput = z.strictObject({
     [],
   ),
 });
+
+/** A rating or a text of REVIEW_MIN_TEXT characters: a review that says nothing would still move pay and levels. */
+export const hasSubstance = (r: { ratings: Record<string, number | null | undefined>; text?: string | undefined }): boolean =>
+  Object.values(r.ratings).some((v) => v !== null && v !== undefined) || (r.text ?? '').trim().length >= REVIEW_MIN_TEXT;
+
+export const REVIEW_SAYS_NOTHING = `give at least one rating or write at least ${REVIEW_MIN_TEXT} characters`;
+
+export const ReviewInput = ReviewFields.check(z.refine(hasSubstance, { message: REVIEW_SAYS_NOTHING, path: ['text'] }));
 export type ReviewInput = z.input<typeof ReviewInput>;
 export type Review = z.output<typeof ReviewInput>;
 
