@@ -11,6 +11,8 @@ import type { BadgeBrief } from '../core/badge-brief.js';
 import { assess } from '../core/rating.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import { decodeSummary } from '../core/summary-codec.js';
+import { overlaySummary } from './own-overlay-merge.js';
+import { onOverlayChanged, overlayFor, overlayRequesters } from './own-overlay.js';
 import { allRows, onReplicaWritten } from './replica.js';
 import { getRules, getSettings } from './settings.js';
 
@@ -23,13 +25,23 @@ async function build(): Promise<void> {
   const [settings, rules] = await Promise.all([getSettings(), getRules()]);
   const blocked = new Set<RequesterKey>(settings.blocklist.map((entry) => entry.key));
   const entries: [RequesterKey, BadgeBrief][] = [];
+  // The author's own reviews not yet confirmed by a sync show in their badges too (own-overlay.ts).
+  const own = await overlayFor(await overlayRequesters());
+  const now = Date.now();
   for await (const rows of allRows()) {
     for (const row of rows) {
-      const summary = decodeSummary(row, rules);
+      const changes = own.get(row[0]);
+      const summary = changes ? overlaySummary(decodeSummary(row, rules), changes, rules, now) : decodeSummary(row, rules);
       entries.push([row[0], briefOf(summary, assess(summary, settings.thresholds, rules), blocked.has(row[0]))]);
     }
   }
   const inReplica = new Set(entries.map(([key]) => key));
+  for (const [key, changes] of own) {
+    if (inReplica.has(key)) continue;
+    const summary = overlaySummary(null, changes, rules, now);
+    if (summary) entries.push([key, briefOf(summary, assess(summary, settings.thresholds, rules), blocked.has(key))]);
+    inReplica.add(key);
+  }
   for (const key of blocked) {
     if (!inReplica.has(key)) entries.push([key, briefOf(null, assess(null, settings.thresholds, rules), true)]);
   }
@@ -78,6 +90,7 @@ export function badgeIndexStatus(): { building: boolean; last: { rows: number; m
 /** Wires the rebuilds: after replica writes, settings or rules changes, and at start if none is stored. */
 export function keepBadgeIndex(): void {
   onReplicaWritten(() => void rebuildBadgeIndex());
+  onOverlayChanged(() => void rebuildBadgeIndex());
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && ('settings' in changes || 'rules' in changes)) void rebuildBadgeIndex();
   });

@@ -19,14 +19,21 @@ async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKe
   const [settings, rules] = await Promise.all([getSettings(), getRules()]);
   const { thresholds, filterMode } = settings;
   if (!settings.platforms[platform]) return { enabled: false, filterMode, rules, results: [] };
-  const rows = await getRows(unique);
+  const [rows, own] = await Promise.all([getRows(unique), overlayFor(unique)]);
   const blocked = new Set(settings.blocklist.map((entry) => entry.key));
+  const now = Date.now();
   return {
     enabled: true,
     filterMode,
     rules,
     results: unique.map((key) => {
-      const row = rows.get(key) ?? null;
+      let row = rows.get(key) ?? null;
+      const changes = own.get(key);
+      if (changes) {
+        // The author's own reviews not yet confirmed by a sync count at once (own-overlay.ts).
+        const summary = overlaySummary(row && decodeSummary(row, rules), changes, rules, now);
+        row = summary && encodeSummary(summary);
+      }
       const assessment = assess(row && decodeSummary(row, rules), thresholds, rules);
       return { key, row, assessment, blocked: blocked.has(key) };
     }),
@@ -43,7 +50,8 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
 
   async 'content/requester-reviews'({ key }) {
     try {
-      return { reviews: (await reviewsFor(key)).slice(0, 5), error: null };
+      const own = (await overlayFor([key])).get(key) ?? [];
+      return { reviews: overlayReviews(await reviewsFor(key), own).slice(0, 5), error: null };
     } catch (error) {
       return { reviews: null, error: error instanceof Error ? error.message : String(error) };
     }

@@ -11,6 +11,8 @@ import { getDiagnostics } from './diagnostics.js';
 import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
 import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
+import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
+import { overlayFor, rememberOwnReviews } from './own-overlay.js';
 import { suspectHandlers } from './handlers-suspects.js';
 import { workLogUiHandlers } from './handlers-work-log.js';
 import { reportHandlers } from './handlers-reports.js';
@@ -87,7 +89,10 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
     if (!secret) return { reviews: [], error: null };
     try {
       const body = OwnReviewsBody.safeParse(await readJson(await callServer('/v1/account/reviews', { secret })));
-      return body.success ? { reviews: body.data.reviews, error: null } : { reviews: [], error: 'The server sent reviews Lantern cannot read.' };
+      if (!body.success) return { reviews: [], error: 'The server sent reviews Lantern cannot read.' };
+      // What an edit or delete of one of them takes out of the author's overlay.
+      await rememberOwnReviews(body.data.reviews).catch(() => undefined);
+      return { reviews: body.data.reviews, error: null };
     } catch (error) {
       return { reviews: [], error: errorText(error) };
     }
@@ -95,10 +100,12 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
 
   async 'ui/requester-detail'({ key }) {
     const [thresholds, rules] = await Promise.all([getThresholds(), getRules()]);
-    const summary = (await getSummaries([key], rules)).get(key) ?? null;
+    const own = (await overlayFor([key])).get(key) ?? [];
+    // The author's own reviews not yet confirmed by a sync count at once (own-overlay.ts).
+    const summary = overlaySummary((await getSummaries([key], rules)).get(key) ?? null, own, rules, Date.now());
     const assessment = assess(summary, thresholds, rules);
     try {
-      return { summary, assessment, reviews: await reviewsFor(key), reviewsError: null };
+      return { summary, assessment, reviews: overlayReviews(await reviewsFor(key), own), reviewsError: null };
     } catch (error) {
       return { summary, assessment, reviews: null, reviewsError: errorText(error) };
     }

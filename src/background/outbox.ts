@@ -4,13 +4,18 @@
  * browser restarts; a 2xx removes it; a refusal from the server (4xx) keeps it, marked
  * rejected with the server's words, for the worker to edit or discard. Never dropped
  * silently, never delivered twice (the server keeps one row per idempotency key).
+ * Reviews, edits and deletes show to their author at once (own-overlay.ts); a delivery
+ * drops the requester's cached review texts and starts a sync, which confirms it.
  */
 import browser from 'webextension-polyfill';
 import { Submission, type OutboxItem, type SubmissionInput } from '../core/extension-state.js';
 import { describeIssues } from '../core/validation.js';
 import { ensureAccount } from './account.js';
 import { db } from './db.js';
-import { callServer, ServerError } from './server-api.js';
+import { forgetChange, noteDelivered, noteQueued } from './own-overlay.js';
+import { forgetReviewTexts } from './reviews-cache.js';
+import { callServer, readJson, ServerError } from './server-api.js';
+import { syncAfterNow } from './sync.js';
 import { markReviewed } from './work-log.js';
 
 export const OUTBOX_ALARM = 'lantern-outbox';
@@ -57,6 +62,7 @@ export async function enqueue(input: SubmissionInput, replaces?: string): Promis
   if (replaces) await tx.store.delete(replaces);
   await tx.store.put(item);
   await tx.done;
+  await showToAuthor(() => noteQueued(item, replaces));
   if (item.submission.kind === 'review') await noteReviewed(item.submission.payload.requester, item.submission.payload.taskId);
   await flushOutbox();
   const still = await (await db()).get('outbox', item.id);
@@ -77,13 +83,32 @@ async function noteReviewed(requester: string, taskId: string): Promise<void> {
   }
 }
 
-async function sendOne(item: OutboxItem): Promise<void> {
+/** The overlay only shows; a failure there must never stop a submission. */
+async function showToAuthor(change: () => Promise<unknown>): Promise<void> {
+  try {
+    await change();
+  } catch (error) {
+    console.warn('Lantern: the overlay of your own reviews was not updated', error);
+  }
+}
+
+const REVIEW_KINDS: readonly string[] = ['review', 'review-edit', 'review-delete'];
+
+/** Sends one item; true when it was a review (or edit, delete) the server took. */
+async function sendOne(item: OutboxItem): Promise<boolean> {
   const database = await db();
   try {
     const secret = await ensureAccount();
     const { method, path, body } = request(item.submission);
-    await callServer(path, { method, body, secret, idempotencyKey: item.id });
+    const response = await callServer(path, { method, body, secret, idempotencyKey: item.id });
     await database.delete('outbox', item.id);
+    if (!REVIEW_KINDS.includes(item.submission.kind)) return false;
+    const answer = await readJson(response).catch(() => null);
+    await showToAuthor(async () => {
+      const requester = await noteDelivered(item.id, answer);
+      if (requester) await forgetReviewTexts([requester]);
+    });
+    return true;
   } catch (error) {
     const failure = error instanceof ServerError ? error : new ServerError(String(error), 0);
     const attempts = item.attempts + 1;
@@ -101,6 +126,8 @@ async function sendOne(item: OutboxItem): Promise<void> {
     const tx = database.transaction('outbox', 'readwrite');
     if (await tx.store.get(item.id)) await tx.store.put(updated);
     await tx.done;
+    if (updated.state === 'rejected') await showToAuthor(() => forgetChange(item.id));
+    return false;
   }
 }
 
@@ -111,7 +138,10 @@ async function runFlush(force: boolean): Promise<void> {
     .filter((i) => i.state === 'queued' && (force || i.nextAttemptAt <= now))
     .sort((a, b) => a.createdAt - b.createdAt);
   // In order, one at a time: an edit must not overtake the review it edits.
-  for (const item of due) await sendOne(item);
+  let reviewsDelivered = false;
+  for (const item of due) if (await sendOne(item)) reviewsDelivered = true;
+  // Confirm at once (the overlay gives way to the server's rows) rather than at the next poll.
+  if (reviewsDelivered) void syncAfterNow();
   const waiting = (await (await db()).getAll('outbox')).filter((i) => i.state === 'queued');
   if (waiting.length > 0) {
     const next = Math.min(...waiting.map((i) => i.nextAttemptAt));
@@ -134,4 +164,5 @@ export async function listOutbox(): Promise<OutboxItem[]> {
 
 export async function discard(id: string): Promise<void> {
   await (await db()).delete('outbox', id);
+  await showToAuthor(() => forgetChange(id));
 }

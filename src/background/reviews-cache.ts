@@ -23,3 +23,26 @@ export async function reviewsFor(key: RequesterKey): Promise<PublicReview[]> {
   }
   return cached.body.requesters.find((r) => r.key === key)?.reviews ?? [];
 }
+
+/**
+ * Drops cached review texts of these requesters (every cached bucket that holds them,
+ * whatever prefix length it was fetched at): after the author's delivery, or a sync that
+ * changed their rows, an hour-old list would contradict the counts beside it.
+ */
+export async function forgetReviewTexts(keys: readonly RequesterKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  const database = await db();
+  const prefixes = await database.getAllKeys('buckets');
+  if (prefixes.length === 0) return;
+  // The whole SHA-256 in hex: every prefix a bucket could have been fetched under.
+  const hashes = await Promise.all(keys.map((key) => bucketPrefix(key, 64)));
+  const stale = prefixes.filter((prefix) => hashes.some((hash) => hash.startsWith(prefix)));
+  if (stale.length === 0) return;
+  const tx = database.transaction('buckets', 'readwrite');
+  await Promise.all([...stale.map((prefix) => tx.store.delete(prefix)), tx.done]);
+}
+
+/** Drops every cached review text (after a snapshot: any requester may have changed). */
+export async function forgetAllReviewTexts(): Promise<void> {
+  await (await db()).clear('buckets');
+}

@@ -1,7 +1,8 @@
 /**
  * Keeps the local replica in step with the server: a snapshot first, then changes since
- * the replica's version on an alarm at the server's advised interval (plus jitter), with
- * exponential backoff on errors. A body that fails validation or whose checksum doesn't
+ * the replica's version on an alarm at the server's advised interval (jitter spreads it
+ * below the advice, never above, and never beyond 5 minutes: a review reaches every other
+ * worker within 5 minutes), with exponential backoff on errors. A body that fails validation or whose checksum doesn't
  * match is never applied; a checksum mismatch after a delta falls back to the snapshot.
  */
 import browser from 'webextension-polyfill';
@@ -11,19 +12,30 @@ import { DeltaBody, SnapshotBody, type EncodedSummary } from '../core/sync-proto
 import { describeIssues } from '../core/validation.js';
 import { patchMeta, readMeta, type SyncMeta } from './db.js';
 import { applyChanges, ChecksumMismatch, countRows, replaceAll } from './replica.js';
+import { dropConfirmed } from './own-overlay.js';
+import { forgetAllReviewTexts, forgetReviewTexts } from './reviews-cache.js';
 import { callServer, readJson, ServerError } from './server-api.js';
 import { getRules, getSettings, setRules } from './settings.js';
 
 export const SYNC_ALARM = 'lantern-sync';
 const MIN_WAIT_S = 30; // alarms can't fire sooner in Chrome
 const MAX_BACKOFF_S = 60 * 60;
-const DEFAULT_WAIT_S = 15 * 60;
+/** The promise to workers: another worker's review shows within this many seconds. */
+export const MAX_WAIT_S = 5 * 60;
 
 let running: Promise<void> | null = null;
 
-/** Jitter spreads many browsers' polls apart: up to +20 % of the wait. */
+/**
+ * Jitter spreads many browsers' polls apart: up to 20 % below the wait, never above, so
+ * the server's advice (and the 5-minute promise) is a bound, not an average.
+ */
 function withJitter(seconds: number): number {
-  return Math.max(MIN_WAIT_S, seconds) * (1 + Math.random() * 0.2);
+  return Math.max(MIN_WAIT_S, seconds) * (1 - Math.random() * 0.2);
+}
+
+/** The server's advice, within the 5-minute promise. */
+function advised(seconds: number): number {
+  return Math.min(MAX_WAIT_S, seconds);
 }
 
 function backoffSeconds(failures: number): number {
@@ -44,6 +56,11 @@ async function fetchSnapshot(): Promise<SnapshotBody> {
   return body.data;
 }
 
+/**
+ * The snapshot, then at once the changes since it: a snapshot may be a few minutes old
+ * (the server rebuilds it at most every few minutes, caches may hold it), and the delta's
+ * answer carries the server's advised wait, which the snapshot doesn't.
+ */
 async function takeSnapshot(): Promise<DeltaOutcome> {
   await patchMeta({ snapshotProgress: { done: 0, total: 0 } });
   const snapshot = await fetchSnapshot();
@@ -56,7 +73,9 @@ async function takeSnapshot(): Promise<DeltaOutcome> {
       await patchMeta({ snapshotProgress: { done, total } });
     },
   );
-  return { rulesVersion: snapshot.rulesVersion, waitSeconds: DEFAULT_WAIT_S };
+  // Any requester may have changed since review texts were cached.
+  await forgetAllReviewTexts();
+  return takeChanges(snapshot.version);
 }
 
 interface DeltaOutcome {
@@ -83,6 +102,8 @@ async function takeChanges(version: string): Promise<DeltaOutcome> {
         rulesVersion: delta.rulesVersion,
         bucketPrefixLength: delta.bucketPrefixLength,
       });
+      // Review texts cached for a changed requester would contradict its new counts.
+      await forgetReviewTexts([...rows.map((row) => row[0]), ...removed] as EncodedSummary[0][]);
       return { rulesVersion: delta.rulesVersion, waitSeconds: delta.retryAfterSeconds };
     }
   }
@@ -98,6 +119,7 @@ async function refreshRules(version: number): Promise<void> {
 
 async function runSync(): Promise<void> {
   if (!(await getSettings()).serverUrl) return;
+  const startedAt = Date.now();
   const meta = await readMeta();
   try {
     let outcome: DeltaOutcome;
@@ -113,7 +135,9 @@ async function runSync(): Promise<void> {
       }
     }
     await refreshRules(outcome.rulesVersion);
-    const nextSyncAt = await schedule(withJitter(outcome.waitSeconds));
+    // The rows now hold every review the author delivered before this sync began.
+    await dropConfirmed(startedAt);
+    const nextSyncAt = await schedule(withJitter(advised(outcome.waitSeconds)));
     await patchMeta({ lastSyncAt: Date.now(), nextSyncAt, lastError: null, failures: 0, snapshotProgress: null });
   } catch (error) {
     const failures = meta.failures + 1;
@@ -129,6 +153,14 @@ export function syncNow(): Promise<void> {
     running = null;
   });
   return running;
+}
+
+/**
+ * A sync that starts after now: after a delivery, a sync already running may have read
+ * the server before the review was there, so one more follows it.
+ */
+export function syncAfterNow(): Promise<void> {
+  return running ? running.then(() => syncNow()) : syncNow();
 }
 
 export async function syncStatus(): Promise<SyncStatus> {
