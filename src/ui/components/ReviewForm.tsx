@@ -7,10 +7,13 @@
 import { useId, useState } from 'preact/hooks';
 import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDimension } from '../../core/schemas.js';
 import { Currency } from '../../core/rules.js';
-import { t } from '../i18n.js';
+import { formatMoney, t } from '../i18n.js';
 import { dimensionLabel } from '../reasons.js';
 import { describedBy, Field, FormFooter } from './fields.js';
-import { reviewFromDraft, type MinutesSource, type ReviewDraft } from './review-draft.js';
+import { refusalToFields, type FieldErrors } from './form-errors.js';
+import { parseMoney, parseOptionalNumber } from './format.js';
+import { hourlyCents, implausiblePace, reviewFromDraft, type MinutesSource, type ReviewDraft } from './review-draft.js';
+import { fieldLabel } from './send.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 export const TEXT_MAX = 2000;
@@ -46,16 +49,25 @@ export function ReviewForm(props: ReviewFormProps) {
   const form = useSubmit({ replaces: props.replaces, serverError: props.serverError, onDone: props.onDone });
   const set = <K extends keyof ReviewDraft>(key: K, value: ReviewDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const setRating = (dim: RatingDimension, value: string) => setDraft((d) => ({ ...d, ratings: { ...d.ratings, [dim]: value } }));
-  const errorFor = (name: string) => (form.invalid(name) ? form.error : null);
+  // Every problem at once, each beside its field: the form's own check (same schema as the
+  // server) until the next try, then whatever the background or server refused, mapped alike.
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const [confirmedHourly, setConfirmedHourly] = useState<number | null>(null);
+  const serverErrors: FieldErrors = form.refusal ? refusalToFields(form.refusal.message, form.refusal.field) : {};
+  const errors: FieldErrors = Object.keys(clientErrors).length ? clientErrors : serverErrors;
+  const errorFor = (name: string) => errors[name] ?? null;
+  const invalid = (name: string) => errorFor(name) !== null;
   const textLength = draft.text.trim().length;
+  const pace = livePace(draft);
 
   function onSubmit(event: Event) {
     event.preventDefault();
     const result = reviewFromDraft(draft);
-    if (!result.ok) {
-      form.fail(result.field, t(result.messageKey));
-      return;
-    }
+    const found: FieldErrors = result.ok ? {} : { ...result.errors };
+    // Implausible pay for the time is asked about, not refused: a tick says "yes, really".
+    if (pace && pace.hourly !== confirmedHourly && !found.minutes) found.minutes = paceWords(pace);
+    setClientErrors(found);
+    if (!result.ok || Object.keys(found).length) return;
     void form.submit(
       props.reviewId ? { kind: 'review-edit', reviewId: props.reviewId, payload: result.payload } : { kind: 'review', payload: result.payload },
     );
@@ -72,7 +84,7 @@ export function ReviewForm(props: ReviewFormProps) {
           class={options.cls}
           inputMode={options.inputMode}
           value={draft[name] as string}
-          aria-invalid={form.invalid(errorName)}
+          aria-invalid={invalid(errorName)}
           aria-describedby={describedBy(id(name), options.hint, errorFor(errorName))}
           onInput={(e) => set(name, e.currentTarget.value)}
         />
@@ -113,16 +125,27 @@ export function ReviewForm(props: ReviewFormProps) {
           inputMode: 'decimal',
           hint: props.suggestedMinutes === 'work-log' ? t('popupMinutesFromLog') : props.suggestedMinutes ? t('minutesSuggested') : null,
         })}
+        {pace && (
+          <label class="choice" data-field="pace-confirm">
+            <input type="checkbox" checked={confirmedHourly === pace.hourly} onChange={(e) => setConfirmedHourly(e.currentTarget.checked ? pace.hourly : null)} />{' '}
+            {t('formPaceConfirm', [draft.minutes.trim(), formatMoney(Math.round(pace.hourly), draft.currency)])}
+          </label>
+        )}
         {input('daysToDecision', t('fieldDaysToDecision'), { cls: 'short', inputMode: 'decimal', hint: t('daysToDecisionHint') })}
       </div>
-      <fieldset>
+      <fieldset aria-describedby={invalid('finished') ? `${id('finished')}-error` : undefined}>
         <legend>{t('fieldFinished')}</legend>
         <label class="choice">
-          <input type="radio" name={id('finished')} checked={draft.finished} onChange={() => set('finished', true)} /> {t('yes')}
+          <input type="radio" name={id('finished')} checked={draft.finished === true} onChange={() => set('finished', true)} /> {t('yes')}
         </label>
         <label class="choice">
-          <input type="radio" name={id('finished')} checked={!draft.finished} onChange={() => set('finished', false)} /> {t('no')}
+          <input type="radio" name={id('finished')} checked={draft.finished === false} onChange={() => set('finished', false)} /> {t('no')}
         </label>
+        {invalid('finished') && (
+          <span id={`${id('finished')}-error`} class="error small">
+            {errorFor('finished')}
+          </span>
+        )}
       </fieldset>
       <Field id={id('outcome')} label={t('fieldOutcome')}>
         <select id={id('outcome')} name="outcome" value={draft.outcome} onChange={(e) => set('outcome', e.currentTarget.value as ReviewDraft['outcome'])}>
@@ -142,7 +165,7 @@ export function ReviewForm(props: ReviewFormProps) {
                 id={id(`rating-${dim}`)}
                 name={`rating-${dim}`}
                 value={draft.ratings[dim]}
-                aria-invalid={form.invalid(`ratings.${dim}`)}
+                aria-invalid={invalid(`ratings.${dim}`)}
                 onChange={(e) => setRating(dim, e.currentTarget.value)}
               >
                 <option value="">{t('ratingNa')}</option>
@@ -162,8 +185,8 @@ export function ReviewForm(props: ReviewFormProps) {
           name="text"
           rows={5}
           value={draft.text}
-          aria-invalid={form.invalid('text') || textLength > TEXT_MAX}
-          aria-describedby={`${id('text')}-count`}
+          aria-invalid={invalid('text') || textLength > TEXT_MAX}
+          aria-describedby={[`${id('text')}-count`, invalid('text') ? `${id('text')}-error` : ''].filter(Boolean).join(' ')}
           onInput={(e) => set('text', e.currentTarget.value)}
         />
         <span id={`${id('text')}-count`} class={textLength > TEXT_MAX ? 'counter over' : 'counter'}>
@@ -185,7 +208,30 @@ export function ReviewForm(props: ReviewFormProps) {
           </label>
         ))}
       </fieldset>
-      <FormFooter error={form.error} busy={form.busy} sendLabel={props.reviewId ? t('saveChanges') : t('sendReview')} disabled={textLength > TEXT_MAX} onCancel={props.onCancel} />
+      <FormFooter error={Object.keys(clientErrors).length ? summary(clientErrors) : form.error} busy={form.busy} sendLabel={props.reviewId ? t('saveChanges') : t('sendReview')} disabled={textLength > TEXT_MAX} onCancel={props.onCancel} />
     </form>
   );
+}
+
+/** The pay per hour the typed reward and time give, when beyond the published bounds. */
+function livePace(draft: ReviewDraft): { hourly: number; kind: 'high' | 'low' } | null {
+  const cents = parseMoney(draft.reward);
+  const bonus = draft.bonus.trim() === '' ? 0 : parseMoney(draft.bonus);
+  const minutes = parseOptionalNumber(draft.minutes);
+  if (cents === null || bonus === null || minutes === null || Number.isNaN(minutes)) return null;
+  const payload = { reward: { cents, currency: draft.currency }, bonusCents: bonus, minutes };
+  const kind = implausiblePace(payload);
+  const hourly = hourlyCents(payload);
+  return kind && hourly !== null ? { hourly, kind } : null;
+}
+
+function paceWords(pace: { hourly: number; kind: 'high' | 'low' }): string {
+  return t(pace.kind === 'high' ? 'formPaceHigh' : 'formPaceLow');
+}
+
+/** The footer's line: every field's problem, named, so a screen reader hears them all at once. */
+function summary(errors: FieldErrors): string {
+  return Object.entries(errors)
+    .map(([field, message]) => `${fieldLabel(field)}: ${message}`)
+    .join(' · ');
 }

@@ -3,8 +3,10 @@
  * into a ReviewInput only on submit, so a half-typed amount never becomes a wrong number.
  */
 import type { PageInfo } from '../../core/messages.js';
-import type { Currency } from '../../core/rules.js';
-import { RATING_DIMENSIONS, type IssueTag, type Outcome, type RatingDimension, type ReviewInput } from '../../core/schemas.js';
+import { DEFAULT_REVIEW_RULES, REVIEW_MIN_TEXT, type Currency, type ReviewRules } from '../../core/rules.js';
+import { hasSubstance, RATING_DIMENSIONS, ReviewInput, type IssueTag, type Outcome, type RatingDimension } from '../../core/schemas.js';
+import { t } from '../i18n.js';
+import { issuesToFields, type FieldErrors } from './form-errors.js';
 import type { OwnReview } from '../../core/sync-protocol.js';
 import type { WorkLogEntry } from '../../core/work-log.js';
 import { centsToInput, minutesSince, parseMoney, parseOptionalNumber } from './format.js';
@@ -18,7 +20,11 @@ export interface ReviewDraft {
   currency: Currency;
   bonus: string;
   minutes: string;
-  finished: boolean;
+  /**
+   * null = not chosen yet. A new draft never defaults it: "finished" beside a time merely
+   * suggested (from when the task was accepted) once published pay nobody had checked.
+   */
+  finished: boolean | null;
   outcome: Outcome;
   daysToDecision: string;
   /** '' = n/a, else '1'…'5'. */
@@ -52,7 +58,7 @@ export function newDraft(requester: { key: string; name: string }, task: PageTas
     currency: ownTask?.reward?.currency ?? defaultCurrency(requester.key),
     bonus: '',
     minutes: accepted !== null ? String(Math.min(MAX_MINUTES, minutesSince(accepted, now))) : '',
-    finished: true,
+    finished: null,
     outcome: 'pending',
     daysToDecision: '',
     ratings: noRatings(),
@@ -81,7 +87,9 @@ export function withWorkLog(draft: ReviewDraft, entry: WorkLogEntry | null): { d
     from = 'work-log';
   }
   if (entry.outcome) next.outcome = entry.outcome;
-  if (entry.returnedAt !== null && entry.submittedAt === null) next.finished = false;
+  // The log saw the task submitted or returned: that is a fact, not a default.
+  if (entry.submittedAt !== null) next.finished = true;
+  else if (entry.returnedAt !== null) next.finished = false;
   if (entry.decidedAt !== null && entry.submittedAt !== null && entry.decidedAt >= entry.submittedAt) {
     next.daysToDecision = String(Math.min(365, Math.round(((entry.decidedAt - entry.submittedAt) / DAY_MS) * 10) / 10));
   }
@@ -125,40 +133,64 @@ export function draftFromReview(review: ReviewInput | (OwnReview & { requesterNa
   };
 }
 
-export type DraftResult = { ok: true; payload: ReviewInput } | { ok: false; field: string; messageKey: string };
+export type DraftResult = { ok: true; payload: ReviewInput } | { ok: false; errors: FieldErrors };
 
-/** The draft as a ReviewInput; money and number fields that don't parse name their field. */
+/**
+ * The draft as a ReviewInput, or every problem at once (field path → words), so the worker
+ * sees all of them beside their fields in one go: amounts and numbers that don't parse, a
+ * "finished?" not answered, then whatever the shared schema (the one the server applies)
+ * says of the rest.
+ */
 export function reviewFromDraft(draft: ReviewDraft): DraftResult {
+  const errors: FieldErrors = {};
   const reward = parseMoney(draft.reward);
-  if (reward === null) return { ok: false, field: 'reward', messageKey: 'errorMoney' };
+  if (reward === null) errors.reward = t('errorMoney');
   const bonus = draft.bonus.trim() === '' ? 0 : parseMoney(draft.bonus);
-  if (bonus === null) return { ok: false, field: 'bonusCents', messageKey: 'errorMoney' };
+  if (bonus === null) errors.bonusCents = t('errorMoney');
   const minutes = parseOptionalNumber(draft.minutes);
-  if (Number.isNaN(minutes)) return { ok: false, field: 'minutes', messageKey: 'errorNumber' };
+  if (Number.isNaN(minutes)) errors.minutes = t('errorNumber');
   const days = parseOptionalNumber(draft.daysToDecision);
-  if (Number.isNaN(days)) return { ok: false, field: 'daysToDecision', messageKey: 'errorNumber' };
+  if (Number.isNaN(days)) errors.daysToDecision = t('errorNumber');
+  if (draft.finished === null) errors.finished = t('formErrorFinished');
   const rating = (value: string) => (value === '' ? null : Number(value));
-  return {
-    ok: true,
-    payload: {
-      requester: draft.requester,
-      requesterName: draft.requesterName,
-      taskId: draft.taskId.trim(),
-      taskTitle: draft.taskTitle,
-      reward: { cents: reward, currency: draft.currency },
-      bonusCents: bonus,
-      minutes,
-      finished: draft.finished,
-      outcome: draft.outcome,
-      daysToDecision: days,
-      ratings: {
-        pay: rating(draft.ratings.pay),
-        fairness: rating(draft.ratings.fairness),
-        speed: rating(draft.ratings.speed),
-        communication: rating(draft.ratings.communication),
-      },
-      text: draft.text,
-      tags: draft.tags,
+  const payload: ReviewInput = {
+    requester: draft.requester,
+    requesterName: draft.requesterName,
+    taskId: draft.taskId.trim(),
+    taskTitle: draft.taskTitle,
+    reward: { cents: reward ?? 0, currency: draft.currency },
+    bonusCents: bonus ?? 0,
+    minutes: Number.isNaN(minutes) ? null : minutes,
+    finished: draft.finished ?? false,
+    outcome: draft.outcome,
+    daysToDecision: Number.isNaN(days) ? null : days,
+    ratings: {
+      pay: rating(draft.ratings.pay),
+      fairness: rating(draft.ratings.fairness),
+      speed: rating(draft.ratings.speed),
+      communication: rating(draft.ratings.communication),
     },
+    text: draft.text,
+    tags: draft.tags,
   };
+  const parsed = ReviewInput.safeParse(payload);
+  if (!parsed.success) Object.assign(errors, { ...issuesToFields(parsed.error.issues), ...errors });
+  // The schema's refinement is skipped when a field is already wrong: say it anyway.
+  if (!hasSubstance(payload) && !errors.text) errors.text = t('formErrorSaySomething', [String(REVIEW_MIN_TEXT)]);
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, payload };
+}
+
+/** Reward (with bonus) per hour worked, in minor units, when time worked is known and positive. */
+export function hourlyCents(payload: Pick<ReviewInput, 'reward' | 'bonusCents' | 'minutes'>): number | null {
+  if (payload.minutes === null || payload.minutes <= 0) return null;
+  return ((payload.reward.cents + (payload.bonusCents ?? 0)) / payload.minutes) * 60;
+}
+
+/** 'high' / 'low' when the hourly pay is beyond the published bounds, so the form asks "are you sure?". */
+export function implausiblePace(payload: Pick<ReviewInput, 'reward' | 'bonusCents' | 'minutes'>, rules: ReviewRules = DEFAULT_REVIEW_RULES): 'high' | 'low' | null {
+  const hourly = hourlyCents(payload);
+  if (hourly === null) return null;
+  if (hourly > rules.confirmHourlyAboveCents) return 'high';
+  if (payload.reward.cents > 0 && hourly < rules.confirmHourlyBelowCents) return 'low';
+  return null;
 }

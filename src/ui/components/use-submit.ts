@@ -19,6 +19,8 @@ export interface SubmitState {
   error: string | null;
   /** The payload field the error is about (`reward`, `ratings.pay`, …), for aria-invalid. */
   field: string | null;
+  /** The last refusal as it came (background or server), for forms that show every field's error. */
+  refusal: ServerError | null;
   submit(submission: SubmissionInput): Promise<void>;
   fail(field: string, message: string): void;
   /** Is this field (or a part of it) the one the error names? */
@@ -39,6 +41,7 @@ export function useSubmit(options: { replaces?: string; serverError?: ServerErro
   const [error, setError] = useState<string | null>(initial ? serverErrorText(initial) : null);
   const [field, setField] = useState<string | null>(initial?.field ? fieldPath(initial.field) : null);
   const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<ServerError | null>(initial);
 
   async function submit(input: SubmissionInput): Promise<void> {
     const parsed = Submission.safeParse(input);
@@ -50,6 +53,7 @@ export function useSubmit(options: { replaces?: string; serverError?: ServerErro
     setBusy(true);
     setError(null);
     setField(null);
+    setRefusal(null);
     try {
       const result = await send('ui/submit', replaces ? { submission: parsed.data, replaces } : { submission: parsed.data });
       if (result.item.state === 'rejected') {
@@ -57,12 +61,14 @@ export function useSubmit(options: { replaces?: string; serverError?: ServerErro
         setReplaces(result.item.id);
         setError(serverErrorText({ message: result.item.lastError ?? t('errorRefused'), field: result.item.errorField }));
         setField(result.item.errorField ? fieldPath(result.item.errorField) : null);
+        setRefusal({ message: result.item.lastError ?? t('errorRefused'), field: result.item.errorField });
       } else {
         options.onDone(result.delivered);
       }
     } catch (caught) {
       setError(errorText(caught));
       setField(errorFieldOf(caught));
+      setRefusal({ message: caught instanceof Error ? caught.message : String(caught), field: errorFieldOf(caught) });
     } finally {
       setBusy(false);
     }
@@ -72,6 +78,7 @@ export function useSubmit(options: { replaces?: string; serverError?: ServerErro
     busy,
     error,
     field,
+    refusal,
     submit,
     fail(name, message) {
       setField(name);
