@@ -44,13 +44,26 @@ export function isTaskPage(url: URL): boolean {
   return TASK_PATH.test(url.pathname);
 }
 
-/** The requester spot on a task page: beside the detail bar's requester link. */
+/**
+ * The requester spot on a task page: in the detail bar's title column, after the "HIT
+ * Details" button. Not beside the requester link: that link sits in a narrow
+ * `.text-truncate` cell (a quarter of the bar's right half, 119 CSS px at a 1024 px
+ * window) that clips whatever overflows it — a badge after the name was cut off at 1024
+ * and 1280 px and at 200 % zoom, and even before the name it doesn't fit beside the
+ * "Requester:" label. The title column wraps instead of clipping, at every width. The
+ * badge goes after the React mount, not into it: React owns what is inside.
+ */
 export function taskPageSpot(doc: Document, url: URL): RequesterSpot | null {
   const task = taskPageContext(doc, url);
-  const link = doc.querySelector(DETAIL_REQUESTER_LINK);
   const bar = doc.querySelector('.project-detail-bar');
-  if (!task || !link || !bar) return null;
-  return { key: task.requester, name: task.requesterName, anchor: link, row: bar, position: 'afterend' };
+  if (!task || !bar) return null;
+  const spot = { key: task.requester, name: task.requesterName, row: bar };
+  const details = bar.querySelector(SHOW_MODAL) ?? bar.querySelector('.task-project-title');
+  if (details) return { ...spot, anchor: details, position: 'afterend' };
+  // No title column (changed layout): before the requester cell, so the cell can't clip it.
+  const link = bar.querySelector(DETAIL_REQUESTER_LINK);
+  if (!link) return null;
+  return { ...spot, anchor: link.closest('.text-truncate') ?? link, position: 'beforebegin' };
 }
 
 export function taskPageContext(doc: Document, url: URL): TaskContext | null {
