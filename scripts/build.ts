@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { DETAIL_CARD_SCRIPT } from '../src/core/messages.js';
+import { ServerUrl } from '../src/core/extension-state.js';
 import { checkManifest } from './manifest-check.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,9 +26,22 @@ export const MODERATION_DIR = join(DIST_DIR, 'moderation');
 const CONTENT_BUDGET_GZIP = 30 * 1024;
 
 /** Extension pages: src/<name>/index.tsx + src/<name>/<name>.html. Added as they are written. */
-const PAGES = ['popup', 'options'].filter((name) => existsSync(join(ROOT, 'src', name, 'index.tsx')));
+const PAGES = ['popup', 'options', 'rules', 'welcome'].filter((name) => existsSync(join(ROOT, 'src', name, 'index.tsx')));
 
-function entryOptions(outdir: string, dev: boolean): esbuild.BuildOptions[] {
+/**
+ * The server address a build carries (`LANTERN_DEFAULT_SERVER`, or `build({ defaultServer })`):
+ * the background's serverUrl until the worker sets one. Checked like a typed one, so a
+ * build can't carry an address the options page would refuse.
+ */
+function defaultServerOf(given: string | null | undefined): string | null {
+  const url = given === undefined ? process.env.LANTERN_DEFAULT_SERVER || null : given;
+  if (url === null) return null;
+  const parsed = ServerUrl.safeParse(url);
+  if (!parsed.success) throw new Error(`LANTERN_DEFAULT_SERVER ${JSON.stringify(url)}: must be an https:// address (http:// only for 127.0.0.1 or localhost)`);
+  return parsed.data;
+}
+
+function entryOptions(outdir: string, dev: boolean, defaultServer: string | null = null): esbuild.BuildOptions[] {
   const common: esbuild.BuildOptions = {
     bundle: true,
     minify: !dev,
@@ -35,7 +49,7 @@ function entryOptions(outdir: string, dev: boolean): esbuild.BuildOptions[] {
     target: ['chrome120', 'firefox128'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"' },
+    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"', LANTERN_DEFAULT_SERVER: JSON.stringify(defaultServer) },
     logLevel: 'warning',
     metafile: true,
   };
@@ -112,11 +126,13 @@ function bundleSizes(outdir: string): BundleSize[] {
     });
 }
 
-export async function build(options: { outdir?: string; dev?: boolean; quiet?: boolean } = {}): Promise<BundleSize[]> {
+/** `defaultServer`: the server address the build carries (default: `LANTERN_DEFAULT_SERVER`, else none). */
+export async function build(options: { outdir?: string; dev?: boolean; quiet?: boolean; defaultServer?: string | null } = {}): Promise<BundleSize[]> {
   const outdir = options.outdir ?? EXTENSION_DIR;
+  const defaultServer = defaultServerOf(options.defaultServer);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  await Promise.all([...entryOptions(outdir, options.dev ?? false).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
+  await Promise.all([...entryOptions(outdir, options.dev ?? false, defaultServer).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
   copyStatic(outdir);
   const problems = checkManifest(outdir);
   // Not named by the manifest, but injected by name: it must exist too.
@@ -140,7 +156,7 @@ function printSizes(sizes: BundleSize[], outdir: string): void {
 
 async function watch(): Promise<void> {
   await build({ dev: true });
-  const contexts = await Promise.all(entryOptions(EXTENSION_DIR, true).map((o) => esbuild.context(o)));
+  const contexts = await Promise.all(entryOptions(EXTENSION_DIR, true, defaultServerOf(undefined)).map((o) => esbuild.context(o)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('Watching src/ for changes (Ctrl-C to stop). Reload the extension after a rebuild.');
 }

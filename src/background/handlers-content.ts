@@ -7,6 +7,7 @@ import type { RequesterKey } from '../core/requester-key.js';
 import { DETAIL_CARD_SCRIPT } from '../core/messages.js';
 import { countProblem } from './diagnostics.js';
 import { workLogContentHandlers } from './handlers-work-log.js';
+import { guideContentHandlers } from './handlers-guide.js';
 import { rememberTask } from './recent-tasks.js';
 import { getRows } from './replica.js';
 import { decodeSummary } from '../core/summary-codec.js';
@@ -44,6 +45,7 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
   ...workLogContentHandlers,
   'content/lookup': ({ platform, keys }) => lookup(platform, keys),
 
+  ...guideContentHandlers,
   async 'content/diagnostic'({ platform, page, problem }) {
     return { counted: await countProblem(platform, page, problem) };
   },

@@ -16,6 +16,7 @@ import { overlayFor, rememberOwnReviews } from './own-overlay.js';
 import { suspectHandlers } from './handlers-suspects.js';
 import { workLogUiHandlers } from './handlers-work-log.js';
 import { reportHandlers } from './handlers-reports.js';
+import { guideUiHandlers } from './handlers-guide.js';
 import { reviewsFor } from './reviews-cache.js';
 import { callServer, readJson } from './server-api.js';
 import { getRules, getSettings, getThresholds, updateSettings } from './settings.js';
@@ -34,6 +35,7 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
   ...suspectHandlers,
   ...workLogUiHandlers,
   ...reportHandlers,
+  ...guideUiHandlers,
   'ui/status': status,
 
   async 'ui/sync-now'() {

@@ -12,11 +12,13 @@ import { listen } from './router.js';
 import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
 import { keepSuspectMatches, matchSuspectsSoon } from './suspect-matcher.js';
 import { startWorkLog } from './handlers-work-log.js';
+import { welcomeOnInstall } from './handlers-guide.js';
 
 listen();
 keepBadgeIndex();
 keepSuspectMatches();
 startWorkLog();
+welcomeOnInstall();
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow();

@@ -4,8 +4,16 @@ import { Settings } from '../core/extension-state.js';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS, Rules, type Thresholds } from '../core/rules.js';
 import { DEFAULT_ALERT_SETTINGS, DEFAULT_WORK_LOG_SETTINGS } from '../core/work-log.js';
 
+/**
+ * A build may carry a server address (`LANTERN_DEFAULT_SERVER`, baked in by scripts/build.ts;
+ * `npm start` points it at the server it starts): used until the worker sets one, so a
+ * newcomer's first sync needs no typing. The worker's own choice, even "none", wins.
+ */
+declare const LANTERN_DEFAULT_SERVER: string | null | undefined;
+const BUILT_IN_SERVER = typeof LANTERN_DEFAULT_SERVER === 'string' ? LANTERN_DEFAULT_SERVER : null;
+
 export const DEFAULT_SETTINGS: Settings = {
-  serverUrl: null,
+  serverUrl: BUILT_IN_SERVER,
   thresholds: DEFAULT_THRESHOLDS,
   blocklist: [],
   filterMode: 'dim',

@@ -10,6 +10,7 @@ import { Assessment, RequesterSummary } from './schemas.js';
 import { OwnReview, OwnSuspensionReport, PublicReview } from './sync-protocol.js';
 import { SuspectMatch, WorkLogEntry } from './work-log.js';
 import { TaskId } from './fields.js';
+import { Rules } from './rules.js';
 
 export const Status = z.object({
   serverUrl: z.nullable(z.string()),
@@ -105,6 +106,8 @@ export const UI_MESSAGES = {
     response: z.object({ reports: z.array(OwnSuspensionReport), error: z.nullable(z.string()) }),
   },
   'ui/diagnostics': { from: 'ui', request: nothing, response: z.object({ counts: z.record(z.string(), z.int()) }) },
+  /** The rules in force, for the "How Lantern decides" page; `fromServer` false: version 1's defaults (never synced). */
+  'ui/rules': { from: 'ui', request: nothing, response: z.object({ rules: Rules, fromServer: z.boolean() }) },
   /** Forget everything local: replica, outbox, recent tasks, account, settings. */
   'ui/clear-local-data': { from: 'ui', request: nothing, response: done },
 } as const;

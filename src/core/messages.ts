@@ -121,6 +121,8 @@ export const CONTENT_MESSAGES = {
     request: z.strictObject({ form: z.enum(['review', 'suspension', 'flag']), key: RequesterKey }),
     response: done,
   },
+  /** "How Lantern decides" on a detail card: opens the rules page (extension pages can't be linked from a web page). */
+  'content/open-rules': { from: 'content', request: nothing, response: done },
   /**
    * The first time a detail card opens on a page: the background adds the card's code
    * (detail-card.js) to this content script's world. Pages that never open one never

@@ -236,6 +236,11 @@ export function ThresholdsSection({ settings, update }: { settings: Settings; up
     <section aria-labelledby={`${id}-h`} data-section="thresholds">
       <h2 id={`${id}-h`}>{t('thresholdsTitle')}</h2>
       <p class="muted small">{t('thresholdsExplain')}</p>
+      <p class="small">
+        <a href="rules.html" target="_blank" rel="noopener" data-action="open-rules">
+          {t('rulesPageTitle')}
+        </a>
+      </p>
       <form onSubmit={(e) => void onSubmit(e)} noValidate>
         <div class="row">
           {PAY_CURRENCIES.map((currency) => (

@@ -13,6 +13,7 @@ import { counted, formatDay, LEVEL_WORDS } from './format.js';
 import type { CardActions, CardData } from './index.js';
 import { Reviews, type ReviewsState } from './reviews.js';
 import { Sparkline } from './sparkline.js';
+import { CardIssues } from './issues.js';
 import { StatsTable } from './stats-table.js';
 
 export type BlockState = 'idle' | 'busy' | 'done' | 'already' | { error: string };
@@ -111,6 +112,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
         </ul>
       )}
       {summary && summary.held > 0 && <p class="sub">{t('heldReviews', String(summary.held))}</p>}
+      <CardIssues summary={summary} />
       {summary && view.reviews ? <StatsTable summary={summary} /> : <p>{t('noReviewsYet')}</p>}
       {view.reviews?.status === 'loaded' && <Sparkline reviews={view.reviews.reviews} threshold={threshold} />}
       {view.reviews && (

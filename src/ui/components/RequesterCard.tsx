@@ -64,6 +64,11 @@ export function RequesterCard(props: { requester: { key: string; name: string };
               ))}
             </ul>
           )}
+          <p class="small">
+            <a href="rules.html" target="_blank" rel="noopener" data-action="open-rules">
+              {t('rulesPageTitle')}
+            </a>
+          </p>
           {detail.summary ? <SummaryStats summary={detail.summary} /> : <p class="muted small">{t('noReviewsYet')}</p>}
           {detail.reviews === null ? (
             detail.reviewsError && <p class="muted small">{t('reviewsUnavailable', errorText(new Error(detail.reviewsError)))}</p>

@@ -70,6 +70,9 @@ th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 4px 6p
   background: var(--soft); border: 1px solid var(--line); border-radius: 5px; padding: 6px 8px; }
 .review-text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
 details > summary { cursor: pointer; }
+details.more { border-top: 1px solid var(--line); padding: 12px 0; }
+details.more > summary { padding: 4px 0; }
+ol.steps > li { margin: 0 0 14px; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 `;

@@ -1,0 +1,38 @@
+/**
+ * The worker's guides: the "How Lantern decides" page (the rules in force, in words) and
+ * the welcome page a new install opens.
+ */
+import browser from 'webextension-polyfill';
+import type { CONTENT_MESSAGES } from '../core/messages.js';
+import type { UI_MESSAGES } from '../core/messages-ui.js';
+import type { Handlers } from '../core/messaging.js';
+import { Rules } from '../core/rules.js';
+import { getRules } from './settings.js';
+
+export const RULES_PAGE = 'rules.html';
+export const WELCOME_PAGE = 'welcome.html';
+
+export const guideUiHandlers: Handlers<Pick<typeof UI_MESSAGES, 'ui/rules'>> = {
+  async 'ui/rules'() {
+    // getRules falls back to version 1's defaults; the page says which it shows.
+    const [rules, stored] = await Promise.all([getRules(), browser.storage.local.get('rules')]);
+    return { rules, fromServer: Rules.safeParse(stored.rules).success };
+  },
+};
+
+export const guideContentHandlers: Handlers<Pick<typeof CONTENT_MESSAGES, 'content/open-rules'>> = {
+  async 'content/open-rules'() {
+    await browser.tabs.create({ url: browser.runtime.getURL(RULES_PAGE) });
+    return { done: true };
+  },
+};
+
+/**
+ * A first install opens the welcome page; an update, a reload or a browser update never
+ * does (the worker has seen it, and settings survive those).
+ */
+export function welcomeOnInstall(): void {
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) });
+  });
+}
