@@ -259,7 +259,7 @@ test('a moderator hides a flagged review and confirms a suspension link; the wor
     // The worker's next sync: Müller counts one review, Pinnacle is danger, the popup shows the reason.
     await sendUi(worker, 'ui/sync-now');
     await list.reload();
-    await expect(muller.getByRole('button')).toHaveAttribute('aria-label', /Based on 1 reviews/);
+    await expect(muller.getByRole('button')).toHaveAttribute('aria-label', /Based on 1 review\./);
     await expect(pinnacle).toHaveAttribute('data-lantern-level', 'danger');
     await expect(pinnacle.getByRole('button')).toHaveText(/Suspensions/);
     await list.screenshot({ path: artifactPath('moderation-worker-task-list.png') });

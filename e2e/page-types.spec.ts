@@ -183,7 +183,7 @@ test.describe('states and filters on a task list', () => {
     await expect(hiddenRows).toHaveCount(5);
     await expect(hiddenRows.first()).toBeHidden();
     const notice = page.locator('lantern-notice');
-    await expect(notice.getByRole('status')).toContainText('Lantern hid 5 task(s)');
+    await expect(notice.getByRole('status')).toContainText('Lantern hid 5 tasks');
     await notice.getByRole('button', { name: 'Show them' }).click();
     await expect(page.locator('li.table-row[data-lantern-filtered="shown"]')).toHaveCount(5);
     await expect(page.locator('li.table-row[data-lantern-filtered="shown"]').first()).toBeVisible();

@@ -118,7 +118,8 @@ describe('matchSuspects', () => {
     expect(await listMatches()).toEqual([expect.objectContaining({ id: `${R}|${TASK}`, notifiedState: 'investigating', matchedAt: NOW })]);
     const shown = fake.state.notifications.get(`lantern-suspect:${R}|${TASK}`);
     expect(shown?.title).toBe('suspectNotifyTitle');
-    expect(shown?.message).toMatch(/^suspectNotifyMessage\(Daily sleep survey\|Sleep Lab\|Dec [12], 2026\|3\|suspectStateInvestigating\)$/);
+    // 3 accounts: the plural message (`$1` is the count), by the language's plural rules.
+    expect(shown?.message).toMatch(/^pluralSuspectNotifyMessage_other\(3\|Daily sleep survey\|Sleep Lab\|Dec [12], 2026\|suspectStateInvestigating\)$/);
     // The next sync, same state: no second notification.
     await matchSuspects(NOW + DAY);
     expect(fake.state.created).toHaveLength(1);
@@ -146,7 +147,7 @@ describe('matchSuspects', () => {
     await replicaSays(2, 5);
     await matchSuspects(NOW);
     expect(fake.state.created).toHaveLength(2);
-    expect(fake.state.notifications.get(`lantern-suspect:${R}|${TASK}`)?.message).toContain('|5|suspectStateConfirmed');
+    expect(fake.state.notifications.get(`lantern-suspect:${R}|${TASK}`)?.message).toMatch(/^pluralSuspectNotifyMessage_other\(5\|.*\|suspectStateConfirmed\)$/);
     expect((await listMatches())[0]).toMatchObject({ state: 'confirmed', notifiedState: 'confirmed', dismissed: false });
   });
 

@@ -91,13 +91,21 @@ function message(key: string, substitutions?: string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+/** `<key>_<category>` by the language's plural rules, as ui/i18n.ts `tPlural` does (`$1` is the count). */
+function plural(key: string, count: number, substitutions: string[]): string {
+  const locale = browser.i18n.getUILanguage() || 'en';
+  const values = [new Intl.NumberFormat(locale).format(count), ...substitutions];
+  const category = new Intl.PluralRules(locale).select(count);
+  return (category !== 'other' && browser.i18n.getMessage(`${key}_${category}`, values)) || message(`${key}_other`, values);
+}
+
 /** The notification's words: task, requester, when, how many, confirmed or not. */
 export function notificationText(match: SuspectMatch): { title: string; message: string } {
   const when = new Date(match.workedAt).toLocaleDateString(browser.i18n.getUILanguage() || 'en', { dateStyle: 'medium' });
   const state = message(match.state === 'confirmed' ? 'suspectStateConfirmed' : 'suspectStateInvestigating');
   return {
     title: message('suspectNotifyTitle'),
-    message: message('suspectNotifyMessage', [match.taskTitle || match.taskId, match.requesterName || match.requester, when, String(match.accounts), state]),
+    message: plural('pluralSuspectNotifyMessage', match.accounts, [match.taskTitle || match.taskId, match.requesterName || match.requester, when, state]),
   };
 }
 

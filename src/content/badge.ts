@@ -11,7 +11,7 @@ import type { BadgeBrief } from '../core/badge-brief.js';
 import type { LookupResult } from '../core/messages.js';
 import { isKeyedByName, type RequesterKey } from '../core/requester-key.js';
 import type { Level } from '../core/schemas.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { formatMoney, t, tPlural } from '../ui/i18n.js';
 import { levelIconSvg } from '../ui/level-icon-svg.js';
 import { describeReason } from '../ui/reasons.js';
 
@@ -43,9 +43,9 @@ function details(key: RequesterKey, brief: BadgeBrief, result: LookupResult | un
   const lines = result ? result.assessment.reasons.map(describeReason) : [];
   if (isKeyedByName(key)) lines.unshift(t('keyedByName'));
   const reviews = result?.summary?.allTime.reviews ?? 0;
-  if (reviews > 0) lines.push(t('reviewCount', String(reviews)));
+  if (reviews > 0) lines.push(tPlural('pluralBasedOnReviews', reviews));
   const held = result?.summary?.held ?? 0;
-  if (held > 0) lines.push(t('heldReviews', String(held)));
+  if (held > 0) lines.push(tPlural('pluralHeldReviews', held));
   else if (brief.level === 'unknown' && !brief.held) lines.push(t('noReviewsHint'));
   return lines.join(' ');
 }

@@ -7,7 +7,7 @@ import { describeIssues } from '../core/validation.js';
 import { Field, StatusLine } from '../ui/components/fields.js';
 import { todayIso } from '../ui/components/format.js';
 import { errorText, fieldLabel, send } from '../ui/components/send.js';
-import { t } from '../ui/i18n.js';
+import { t, tPlural } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
 
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
@@ -81,7 +81,7 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    setMessage({ text: t('blockExported', String(list.length)), kind: 'ok' });
+    setMessage({ text: tPlural('pluralBlockExported', list.length), kind: 'ok' });
   }
 
   async function importFile(file: File) {

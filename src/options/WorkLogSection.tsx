@@ -9,7 +9,7 @@ import type { WorkLogEntry } from '../core/work-log.js';
 import { ConfirmButton, Field, StatusLine, describedBy } from '../ui/components/fields.js';
 import { formatDateTime, formatNumber } from '../ui/components/format.js';
 import { errorText, send } from '../ui/components/send.js';
-import { formatMoney, t, uiLocale } from '../ui/i18n.js';
+import { formatMoney, t, tPlural, uiLocale } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
 
 const PAGE = 50;
@@ -216,7 +216,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
               ? search.trim()
                 ? t('workLogNoMatch')
                 : t('workLogEmpty')
-              : t('workLogShowing', [formatNumber(page.entries.length), formatNumber(total)])}
+              : tPlural('pluralWorkLogShowing', total, [formatNumber(page.entries.length)])}
         </p>
         {page && page.entries.length > 0 && <LogTable entries={page.entries} label={t('workLogTableLabel')} />}
       </div>

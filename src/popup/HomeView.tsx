@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PageInfo } from '../core/messages.js';
 import { RequesterCard, type RequesterActions } from '../ui/components/RequesterCard.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { formatMoney, t, tPlural } from '../ui/i18n.js';
 import { SuspectMatchBanner } from './SuspectMatchBanner.js';
 
 export type Requester = { key: string; name: string };
@@ -94,7 +94,7 @@ function OnThisPage(props: { page: PageInfo | null | undefined; actionsFor: (req
       ))}
       {requesters.length > EXPANDED_REQUESTERS && (
         <details>
-          <summary>{t('moreRequesters', String(requesters.length - EXPANDED_REQUESTERS))}</summary>
+          <summary>{tPlural('pluralMoreRequesters', requesters.length - EXPANDED_REQUESTERS)}</summary>
           {requesters.slice(EXPANDED_REQUESTERS).map((r) => (
             <LazyRequester key={r.key} requester={r} actions={props.actionsFor(r)} />
           ))}

@@ -12,7 +12,7 @@ import { formatDateTime, formatNumber } from '../ui/components/format.js';
 import { useNotificationPermission } from '../ui/components/notification-permission.js';
 import { saveFile } from '../ui/components/save-file.js';
 import { errorText, send } from '../ui/components/send.js';
-import { t } from '../ui/i18n.js';
+import { t, tPlural } from '../ui/i18n.js';
 import { LevelIcon } from '../ui/level-icon.js';
 
 type Message = { text: string; kind: 'ok' | 'error' | 'info' } | null;
@@ -26,7 +26,7 @@ function MatchItem({ match, onDismiss }: { match: SuspectMatch; onDismiss: () =>
       </p>
       <p>{t('suspectBannerRequester', [match.requesterName || match.requester, match.requester])}</p>
       <p>{t('suspectBannerWorked', formatDateTime(match.workedAt))}</p>
-      <p>{t('suspectBannerAccounts', formatNumber(match.accounts))}</p>
+      <p>{tPlural('pluralSuspectBannerAccounts', match.accounts)}</p>
       <p data-suspect-state={match.state}>
         <LevelIcon level={confirmed ? 'danger' : 'caution'} size={14} /> {t(confirmed ? 'suspectStateConfirmed' : 'suspectStateInvestigating')}
       </p>
@@ -84,7 +84,7 @@ export function SuspectMatchBanner() {
         <LevelIcon level="danger" size={16} /> {t('suspectBannerTitle')}
       </h2>
       {/* Announced when the popup opens on it; the details follow in reading order. */}
-      <p role="alert">{shown.length === 1 ? t('suspectBannerIntroOne') : t('suspectBannerIntro', formatNumber(shown.length))}</p>
+      <p role="alert">{tPlural('pluralSuspectBannerIntro', shown.length)}</p>
       {/* Task ids are long unbroken words: let them wrap inside the popup's width. */}
       <ul style={{ overflowWrap: 'anywhere' }}>
         {shown.map((match) => (

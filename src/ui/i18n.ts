@@ -52,9 +52,9 @@ export function t(key: string, substitutions?: string | string[]): string {
  * message needs only `_one` and `_other`, and `_many` where the grammar differs.
  * `$1` is the count, formatted for the language; `subs` fill `$2`, `$3`…
  */
-export function tPlural(baseKey: string, count: number, subs: string[] = []): string {
-  const values = [formatCount(count), ...subs];
-  const category = pluralCategory(count);
+export function tPlural(baseKey: string, count: number, subs: string[] = [], fractionDigits = 0): string {
+  const values = [formatCount(count, fractionDigits), ...subs];
+  const category = pluralCategory(count, fractionDigits);
   if (category !== 'other') {
     const key = `${baseKey}_${category}`;
     if (!lookup(key).missing) return t(key, values);
@@ -62,16 +62,20 @@ export function tPlural(baseKey: string, count: number, subs: string[] = []): st
   return t(`${baseKey}_other`, values);
 }
 
-let pluralRules: Intl.PluralRules | null = null;
-/** The plural category of `count` in the worker's language ("one", "many", "other"…). */
-export function pluralCategory(count: number): Intl.LDMLPluralRule {
-  pluralRules ??= new Intl.PluralRules(uiLocale());
-  return pluralRules.select(count);
+const pluralRules = new Map<number, Intl.PluralRules>();
+/**
+ * The plural category of `count` in the worker's language ("one", "many", "other"…), as
+ * written with `fractionDigits` decimals: English says "1 day" but "1.0 days".
+ */
+export function pluralCategory(count: number, fractionDigits = 0): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(fractionDigits);
+  if (!rules) pluralRules.set(fractionDigits, (rules = new Intl.PluralRules(uiLocale(), { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })));
+  return rules.select(count);
 }
 
-/** A whole number in the worker's language ("1,234" / "1234" / "1.234"). */
-export function formatCount(n: number): string {
-  return format('count', { maximumFractionDigits: 0 }).format(n);
+/** A number in the worker's language ("1,234" / "1234" / "12.345"), with that many decimals. */
+export function formatCount(n: number, fractionDigits = 0): string {
+  return format(`count:${fractionDigits}`, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(n);
 }
 
 export function uiLocale(): string {

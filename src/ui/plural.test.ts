@@ -3,7 +3,7 @@
  * `tPlural` picks `<key>_<category>`, falls back to `<key>_other` for a category a language
  * doesn't write out, and every plural message in both locale files is complete.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
@@ -79,7 +79,36 @@ describe('tPlural()', () => {
   });
 });
 
+/** Every source file of the extension (not tests): what asks for messages. */
+function sources(dir = join(HERE, '..')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'server' ? [] : sources(path);
+    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
+  });
+}
+
 describe('plural messages in the locale files', () => {
+  it('never say "(s)" or "(es)": a count picks its own words', () => {
+    for (const lang of ['en', 'es']) {
+      const guessing = Object.entries(LOCALES[lang]!).filter(([, e]) => /\((s|es|as|os)\)|\bvez\/veces\b/i.test(e.message));
+      expect(guessing.map(([key, e]) => `${lang} ${key}: ${e.message}`)).toEqual([]);
+    }
+  });
+
+  it('exist, _one and _other, in both languages for every tPlural the extension calls', () => {
+    const bases = new Set<string>();
+    for (const file of sources()) {
+      const source = readFileSync(file, 'utf8');
+      for (const m of source.matchAll(/\b(?:tPlural|plural)\(\s*'([A-Za-z0-9_]+)'/g)) bases.add(m[1]!);
+      // A key picked by a condition: `tPlural(cond ? 'a' : 'b', n)` is written out as literals.
+      for (const m of source.matchAll(/'(plural[A-Z][A-Za-z0-9]*)'/g)) bases.add(m[1]!);
+    }
+    expect(bases.size).toBeGreaterThan(25);
+    const missing = [...bases].flatMap((base) => ['en', 'es'].flatMap((lang) => ['_one', '_other'].filter((c) => !(`${base}${c}` in LOCALES[lang]!)).map((c) => `${lang} ${base}${c}`)));
+    expect(missing).toEqual([]);
+  });
+
   for (const lang of ['en', 'es']) {
     it(`are complete in ${lang}: every _one has its _other`, () => {
       const keys = Object.keys(LOCALES[lang]!);

@@ -1,6 +1,6 @@
 /** Warning reasons in words, for badges, cards and the popup. */
 import type { RatingDimension, Reason } from '../core/schemas.js';
-import { formatMoney, formatRating, formatShare, t } from './i18n.js';
+import { formatMoney, formatRating, formatShare, t, tPlural } from './i18n.js';
 
 const DIMENSION_KEYS: Record<RatingDimension, string> = {
   pay: 'ratingPay',
@@ -16,11 +16,11 @@ export function dimensionLabel(dimension: RatingDimension): string {
 export function describeReason(reason: Reason): string {
   switch (reason.code) {
     case 'suspensions':
-      return reason.confirmed ? t('reasonSuspensionsConfirmed') : t('reasonSuspensions', String(reason.accounts));
+      return reason.confirmed ? t('reasonSuspensionsConfirmed') : tPlural('pluralReasonSuspensions', reason.accounts);
     case 'phishing':
-      return reason.confirmed ? t('reasonPhishingConfirmed') : t('reasonPhishing', String(reason.accounts));
+      return reason.confirmed ? t('reasonPhishingConfirmed') : tPlural('pluralReasonPhishing', reason.accounts);
     case 'suspension_reports':
-      return t('reasonSuspensionReports', String(reason.accounts));
+      return tPlural('pluralReasonSuspensionReports', reason.accounts);
     case 'low_pay':
       return t('reasonLowPay', [formatMoney(reason.centsPerHour, reason.currency), formatMoney(reason.thresholdCents, reason.currency)]);
     case 'rejections':

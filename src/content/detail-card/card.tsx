@@ -7,9 +7,9 @@
  */
 import type { PublicReview } from '../../core/sync-protocol.js';
 import { LevelIcon } from '../../ui/level-icon.js';
-import { t } from '../../ui/i18n.js';
+import { t, tPlural } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
-import { counted, formatDay, LEVEL_WORDS } from './format.js';
+import { formatDay, LEVEL_WORDS } from './format.js';
 import type { CardActions, CardData } from './index.js';
 import { Reviews, type ReviewsState } from './reviews.js';
 import { Sparkline } from './sparkline.js';
@@ -97,7 +97,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
           <strong>{t('cardSuspensionTitle')}</strong>
           {sus.accounts > 0 && (
             <p>
-              {counted('cardSuspensionAccounts', sus.accounts)}
+              {tPlural('pluralCardSuspensionAccounts', sus.accounts)}
               {sus.since && ` ${t('cardSuspensionSince', formatDay(sus.since))}`}
             </p>
           )}
@@ -111,7 +111,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
           ))}
         </ul>
       )}
-      {summary && summary.held > 0 && <p class="sub">{t('heldReviews', String(summary.held))}</p>}
+      {summary && summary.held > 0 && <p class="sub">{tPlural('pluralHeldReviews', summary.held)}</p>}
       <CardIssues summary={summary} />
       {summary && view.reviews ? <StatsTable summary={summary} /> : <p>{t('noReviewsYet')}</p>}
       {view.reviews?.status === 'loaded' && <Sparkline reviews={view.reviews.reviews} threshold={threshold} />}

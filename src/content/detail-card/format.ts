@@ -17,11 +17,6 @@ export function formatCount(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }
 
-/** `<key>One` for exactly one, `<key>` otherwise (English and Spanish agree on this rule). */
-export function counted(key: string, n: number): string {
-  return n === 1 ? t(`${key}One`) : t(key, formatCount(n));
-}
-
 export const LEVEL_WORDS: Record<Level, string> = {
   unknown: 'levelWordUnknown',
   ok: 'levelWordOk',

@@ -95,8 +95,8 @@ describe('_locales', () => {
       const source = readFileSync(join(HERE, file), 'utf8');
       for (const m of source.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)) keys.add(m[1]!);
       for (const m of source.matchAll(/\bt\(\s*\w+\s*\?\s*'([A-Za-z0-9_]+)'\s*:\s*'([A-Za-z0-9_]+)'/g)) keys.add(m[1]!).add(m[2]!);
-      // counted('key', n) reads `key` and `keyOne`.
-      for (const m of source.matchAll(/\bcounted\(\s*'([A-Za-z0-9_]+)'/g)) keys.add(m[1]!).add(`${m[1]}One`);
+      // tPlural('key', n) reads `key_one` and `key_other` (ui/i18n.ts).
+      for (const m of source.matchAll(/\btPlural\(\s*'([A-Za-z0-9_]+)'/g)) keys.add(`${m[1]}_one`).add(`${m[1]}_other`);
     }
     expect(keys.size).toBeGreaterThan(20);
     expect([...keys].filter((k) => !(k in en))).toEqual([]);

@@ -3,7 +3,7 @@
  * alternative; a dashed line marks the worker's own minimum when it is known.
  */
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { formatMoney, t } from '../../ui/i18n.js';
+import { formatMoney, t, tPlural } from '../../ui/i18n.js';
 import { payPoints, sparkGeometry } from './geometry.js';
 
 const W = 120;
@@ -17,10 +17,7 @@ export function Sparkline({ reviews, threshold }: { reviews: PublicReview[]; thr
   const spark = sparkGeometry(values, W, H, limit);
   if (!spark) return null;
   const money = (cents: number) => formatMoney(cents, pay.currency);
-  const range =
-    values.length === 1
-      ? t('cardSparklineOne', money(spark.min))
-      : t('cardSparkline', [String(values.length), money(spark.min), money(spark.max)]);
+  const range = tPlural('pluralCardSparkline', values.length, [money(spark.min), money(spark.max)]);
   const label = limit === null ? range : `${range} ${t('cardSparklineLimit', money(limit))}`;
   const last = spark.dots[spark.dots.length - 1];
   return (

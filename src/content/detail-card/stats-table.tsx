@@ -6,9 +6,9 @@
 import type { ComponentChildren } from 'preact';
 import { RATING_DIMENSIONS } from '../../core/fields.js';
 import type { RatingStat, RequesterSummary, WindowStats } from '../../core/summary.js';
-import { formatMoney, formatRating, formatShare, t } from '../../ui/i18n.js';
+import { formatMoney, formatRating, formatShare, t, tPlural } from '../../ui/i18n.js';
 import { dimensionLabel } from '../../ui/reasons.js';
-import { counted, formatCount } from './format.js';
+import { formatCount } from './format.js';
 
 type Cell = { main: string; sub?: string; warn?: boolean };
 
@@ -16,13 +16,13 @@ const none = (): Cell => ({ main: t('statNone') });
 
 export function ratingCell(stat: RatingStat): Cell {
   if (stat.mean === null || stat.count === 0) return none();
-  const sub = counted('cardRatings', stat.count);
+  const sub = tPlural('pluralRatings', stat.count);
   return { main: formatRating(stat.mean), sub: stat.tooFew ? `${sub} ${t('cardTooFew')}` : sub, warn: stat.tooFew };
 }
 
 function hourlyCell(w: WindowStats): Cell {
   if (!w.hourly) return none();
-  return { main: t('badgePerHour', formatMoney(w.hourly.centsPerHour, w.hourly.currency)), sub: counted('cardTasks', w.hourly.tasks) };
+  return { main: t('badgePerHour', formatMoney(w.hourly.centsPerHour, w.hourly.currency)), sub: tPlural('pluralTasks', w.hourly.tasks) };
 }
 
 function rejectionCell(w: WindowStats): Cell {
@@ -31,7 +31,7 @@ function rejectionCell(w: WindowStats): Cell {
 }
 
 function daysCell(w: WindowStats): Cell {
-  return w.meanDaysToDecision === null ? none() : { main: t('cardDays', formatRating(w.meanDaysToDecision)) };
+  return w.meanDaysToDecision === null ? none() : { main: tPlural('pluralDays', w.meanDaysToDecision, [], 1) };
 }
 
 function Row({ label, cells }: { label: string; cells: [Cell, Cell] }) {

@@ -4,7 +4,7 @@
  * are never hidden: a warning must be seen.
  */
 import { filterReason } from '../../core/badge-brief.js';
-import { t } from '../../ui/i18n.js';
+import { t, tPlural } from '../../ui/i18n.js';
 import { FILTER_STYLE_ID } from './host-slots.js';
 import type { ContentFeature } from './types.js';
 
@@ -31,8 +31,8 @@ function renderNotice(notice: HTMLElement, count: number, mode: 'hide' | 'dim', 
     button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}`;
   const text = notice.ownerDocument.createElement('p');
   text.setAttribute('role', 'status');
-  const key = showAll ? 'filterShowing' : mode === 'hide' ? 'filterHidden' : 'filterDimmed';
-  text.append(t(key, String(count)));
+  const key = showAll ? 'pluralFilterShowing' : mode === 'hide' ? 'pluralFilterHidden' : 'pluralFilterDimmed';
+  text.append(tPlural(key, count));
   const toggle = notice.ownerDocument.createElement('button');
   toggle.type = 'button';
   toggle.textContent = showAll ? t('filterApply') : t('filterShow');

@@ -3,7 +3,7 @@
  * account suspensions: how many workers reported it, since when, confirmed or not.
  */
 import type { LookupResult } from '../../core/messages.js';
-import { t } from '../../ui/i18n.js';
+import { t, tPlural } from '../../ui/i18n.js';
 import { levelIconSvg } from '../../ui/level-icon-svg.js';
 import { HostSlots } from './host-slots.js';
 import type { ContentFeature } from './types.js';
@@ -22,7 +22,7 @@ const slots = new HostSlots('lantern-banner', CSS);
 export function suspensionText(result: LookupResult): string | null {
   const s = result.summary?.suspensions;
   if (!s || (s.accounts === 0 && !s.confirmed)) return null;
-  const reported = s.accounts > 0 ? t('bannerReported', [String(s.accounts), s.since ?? '—']) : '';
+  const reported = s.accounts > 0 ? tPlural('pluralBannerReported', s.accounts, [s.since ?? '—']) : '';
   const status = s.confirmed ? t('bannerConfirmed') : t('bannerUnconfirmed');
   return `${reported} ${status}`.trim();
 }

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../core/extension-state.js';
-import { t } from '../i18n.js';
+import { t, tPlural } from '../i18n.js';
 import { ConfirmButton, StatusLine } from './fields.js';
 import { formatRelative } from './format.js';
 import { errorText, send } from './send.js';
@@ -70,7 +70,7 @@ export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxI
                 </p>
               ) : (
                 <p class="muted small">
-                  {item.attempts === 0 ? t('outboxWaiting') : t('outboxRetrying', [String(item.attempts), formatRelative(item.nextAttemptAt)])}
+                  {item.attempts === 0 ? t('outboxWaiting') : tPlural('pluralOutboxRetrying', item.attempts, [formatRelative(item.nextAttemptAt)])}
                   {item.lastError ? ` ${t('outboxLastError', errorText(new Error(item.lastError)))}` : ''}
                 </p>
               )}

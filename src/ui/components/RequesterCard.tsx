@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RequesterSummary, Assessment } from '../../core/schemas.js';
 import { RATING_DIMENSIONS } from '../../core/schemas.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { formatMoney, formatRating, formatShare, t } from '../i18n.js';
+import { formatMoney, formatRating, formatShare, t, tPlural } from '../i18n.js';
 import { describeReason, dimensionLabel } from '../reasons.js';
 import { LevelPill } from './Level.js';
 import { errorText, send } from './send.js';
@@ -82,7 +82,7 @@ export function RequesterCard(props: { requester: { key: string; name: string };
               </ul>
               {!showAll && reviews.length > SHOWN_REVIEWS && (
                 <button type="button" class="link" onClick={() => setShowAll(true)}>
-                  {t('showAllReviews', String(reviews.length))}
+                  {tPlural('pluralShowAllReviews', reviews.length)}
                 </button>
               )}
             </details>
@@ -110,7 +110,7 @@ function SummaryStats({ summary }: { summary: RequesterSummary }) {
   return (
     <dl class="stats small">
       <dt>{t('statHourly')}</dt>
-      <dd data-field="hourly">{hourly ? t('hourlyValue', [formatMoney(hourly.centsPerHour, hourly.currency), String(hourly.tasks)]) : t('statNone')}</dd>
+      <dd data-field="hourly">{hourly ? tPlural('pluralHourlyValue', hourly.tasks, [formatMoney(hourly.centsPerHour, hourly.currency)]) : t('statNone')}</dd>
       <dt>{t('statReviews')}</dt>
       <dd data-field="review-counts">{t('reviewCounts', [String(summary.recent.reviews), String(summary.allTime.reviews)])}</dd>
       <dt>{t('statRejections')}</dt>
@@ -121,7 +121,7 @@ function SummaryStats({ summary }: { summary: RequesterSummary }) {
         const stat = window.ratings[dim];
         return [
           <dt key={`${dim}-t`}>{dimensionLabel(dim)}</dt>,
-          <dd key={`${dim}-d`}>{stat.mean === null ? t('statNone') : stat.tooFew ? t('ratingTooFew', [formatRating(stat.mean), String(stat.count)]) : t('ratingValue', [formatRating(stat.mean), String(stat.count)])}</dd>,
+          <dd key={`${dim}-d`}>{stat.mean === null ? t('statNone') : stat.tooFew ? t('ratingTooFew', [formatRating(stat.mean), String(stat.count)]) : tPlural('pluralRatingValue', stat.count, [formatRating(stat.mean)])}</dd>,
         ];
       })}
       {summary.suspensions.accounts > 0 && (

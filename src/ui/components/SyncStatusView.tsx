@@ -4,7 +4,7 @@
  */
 import { useId, useState } from 'preact/hooks';
 import type { Status } from '../../core/messages-ui.js';
-import { t } from '../i18n.js';
+import { t, tPlural } from '../i18n.js';
 import { StatusLine } from './fields.js';
 import { formatDateTime, formatNumber, formatRelative } from './format.js';
 import { errorText, send } from './send.js';
@@ -58,7 +58,7 @@ export function SyncStatusView(props: { status: Status | null; error: string | n
       {progress && (
         <div class="field">
           <label for={progressId}>
-            {t('snapshotProgress', [formatNumber(progress.done), formatNumber(progress.total)])}
+            {tPlural('pluralSnapshotProgress', progress.total, [formatNumber(progress.done)])}
           </label>
           <progress id={progressId} value={progress.done} max={Math.max(progress.total, 1)} />
         </div>

@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { WorkLogEntry } from '../../core/work-log.js';
-import { t } from '../i18n.js';
+import { t, tPlural } from '../i18n.js';
 import { formatDateTime } from './format.js';
 import { errorText, send } from './send.js';
 import { groupEntries, MAX_REPORT_TASKS, pickId, REPORT_DAY_CHOICES, type PickableTask } from './suspension-picks.js';
@@ -72,7 +72,7 @@ export function TaskPicker(props: {
           <select id={`${base}-days`} name="days" value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
             {REPORT_DAY_CHOICES.map((n) => (
               <option key={n} value={String(n)}>
-                {t('reportPickerDaysOption', String(n))}
+                {tPlural('pluralDays', n)}
               </option>
             ))}
           </select>
@@ -91,7 +91,7 @@ export function TaskPicker(props: {
         <p class="muted">{t('loading')}</p>
       ) : groups.length === 0 ? (
         <p class="muted" data-field="picker-empty">
-          {search.trim() ? t('reportPickerNoMatch') : t('reportPickerEmpty', String(days))}
+          {search.trim() ? t('reportPickerNoMatch') : tPlural('pluralReportPickerEmpty', days)}
         </p>
       ) : (
         <div data-list="work-log-tasks">
@@ -120,7 +120,7 @@ export function TaskPicker(props: {
                             {' '}
                             · {t('reportPickerTaskId', task.taskId)}
                             {task.doneAt !== null ? ` · ${t('reportPickerDoneAt', formatDateTime(task.doneAt))}` : ''}
-                            {task.times > 1 ? ` · ${t('reportPickerTimes', String(task.times))}` : ''}
+                            {task.times > 1 ? ` · ${tPlural('pluralTimes', task.times)}` : ''}
                           </span>
                         </span>
                       </label>
@@ -134,7 +134,7 @@ export function TaskPicker(props: {
       )}
       {props.picked.size >= MAX_REPORT_TASKS && (
         <p class="muted small" data-field="picker-full">
-          {t('reportPickerFull', String(MAX_REPORT_TASKS))}
+          {tPlural('pluralReportPickerFull', MAX_REPORT_TASKS)}
         </p>
       )}
       {loaded && loaded.total > loaded.entries.length && <p class="muted small">{t('reportPickerMore', [String(loaded.entries.length), String(loaded.total)])}</p>}
