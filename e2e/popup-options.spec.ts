@@ -85,7 +85,7 @@ test('popup on a task page shows the requester and a review form prefilled from 
   await expect(card.getByRole('heading', { level: 3 })).toContainText(REQUESTER_NAME); // markup stays text
   await expect(card.locator('b')).toHaveCount(0);
   await expect(card.locator('.level')).toHaveText('Caution');
-  await expect(card.locator('[data-field="hourly"]')).toHaveText('$3.50 per hour (6 tasks)');
+  await expect(card.locator('[data-field="hourly"]')).toHaveText('$3.50 per hour, from 6 tasks');
   await expect(card.locator('[data-list="reasons"]')).toContainText('Pays $3.50 per hour, under your minimum of $7.25.');
   await expect(popup.locator('[data-field="page-task"]')).toContainText(TASK_TITLE);
   await expect(popup.locator('[data-view="sync-status"]')).toContainText('No server chosen yet');
@@ -104,6 +104,8 @@ test('popup on a task page shows the requester and a review form prefilled from 
   await expect(popup.getByRole('heading', { name: 'Write a review' })).toBeFocused();
 
   await form.getByLabel('Minutes worked').fill('6');
+  // Issue 12: "finished" is never defaulted beside a suggested time; the worker answers it.
+  await form.getByLabel('Yes', { exact: true }).check();
   await form.getByLabel('Pay', { exact: true }).selectOption('4');
   await form.getByLabel('Fairness').selectOption('5');
   await form.getByLabel('Outcome').selectOption('approved');
@@ -129,7 +131,8 @@ test('a validation error is shown in words on the form, and a refused outbox ite
   // A reward that isn't an amount: named in words, the field marked, nothing sent.
   await form.getByLabel('Reward', { exact: true }).fill('seventy');
   await form.getByRole('button', { name: 'Send review' }).click();
-  await expect(form.locator('[data-role="form-error"]')).toHaveText('Reward: enter an amount like 1.50');
+  // Issue 12: every problem is listed at once (the unanswered "finished" and the empty review too).
+  await expect(form.locator('[data-role="form-error"]')).toContainText('Reward: enter an amount like 1.50');
   await expect(form.getByLabel('Reward', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   // An empty task id fails the shared schema (the one ui/submit and the server apply).
   await form.getByLabel('Reward', { exact: true }).fill('0.75');
@@ -314,6 +317,7 @@ test('with a server: account and recovery code, a review sent, then edited and d
     const popup = await openPopup(context, background, tabId);
     await popup.getByRole('button', { name: 'Write a review' }).click();
     const form = popup.locator('form[data-form="review"]');
+    await form.getByLabel('Yes', { exact: true }).check();
     await form.getByLabel('Pay', { exact: true }).selectOption('2');
     await form.getByLabel('Your review').fill('Paid late but paid.');
     await form.getByRole('button', { name: 'Send review' }).click();

@@ -70,6 +70,8 @@ for (const { backend, skip } of testBackends()) {
         [{ ...review(), ratings: { pay: 7, fairness: 1, speed: 1, communication: 1 } }, 'ratings.pay'],
         [{ ...review(), requester: 'mturk:worker' }, 'requester'],
         [{ ...review(), text: 'x'.repeat(2001) }, 'text'],
+        // Issue 12: a review must say something (a rating, or REVIEW_MIN_TEXT characters).
+        [{ ...review(), ratings: { pay: null, fairness: null, speed: null, communication: null }, text: '  Too short.  ' }, 'text'],
         [{ ...review(), reward: { cents: '100', currency: 'USD' } }, 'reward.cents'],
         [{ ...review(), extra: 1 }, '(body)'],
         [[1, 2], '(body)'],
