@@ -135,16 +135,18 @@ export function overlaySummary(
 /** The review list the author should see: their changed reviews first, replaced or removed ones gone. */
 export function overlayReviews(reviews: readonly PublicReview[], changes: readonly OverlayChange[]): PublicReview[] {
   const gone = new Set<string>();
-  const own: PublicReview[] = [];
+  // In order, so a later edit or delete of the same review wins; newest change first in the list.
+  const own = new Map<string, PublicReview>();
   for (const change of changes) {
-    if (change.before) gone.add(change.before.id);
+    if (change.before) {
+      gone.add(change.before.id);
+      own.delete(change.before.id);
+    }
     if (change.after) {
       gone.add(change.after.id);
-      if (!change.afterHeld) own.unshift(change.after);
+      own.delete(change.after.id);
+      if (!change.afterHeld) own.set(change.after.id, change.after);
     }
   }
-  // A later change of the same review wins (it came first in `own`).
-  const seen = new Set<string>();
-  const mine = own.filter((r) => !seen.has(r.id) && seen.add(r.id));
-  return [...mine, ...reviews.filter((r) => !gone.has(r.id))];
+  return [...[...own.values()].reverse(), ...reviews.filter((r) => !gone.has(r.id))];
 }
