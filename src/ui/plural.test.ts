@@ -101,8 +101,8 @@ describe('plural messages in the locale files', () => {
     for (const file of sources()) {
       const source = readFileSync(file, 'utf8');
       for (const m of source.matchAll(/\b(?:tPlural|plural)\(\s*'([A-Za-z0-9_]+)'/g)) bases.add(m[1]!);
-      // A key picked by a condition: `tPlural(cond ? 'a' : 'b', n)` is written out as literals.
-      for (const m of source.matchAll(/'(plural[A-Z][A-Za-z0-9]*)'/g)) bases.add(m[1]!);
+      // A key picked by a condition (`tPlural(cond ? 'a' : 'b', n)`) is a literal that is no message of its own.
+      for (const m of source.matchAll(/'(plural[A-Z][A-Za-z0-9]*)'/g)) if (!(m[1]! in LOCALES.en!)) bases.add(m[1]!);
     }
     expect(bases.size).toBeGreaterThan(25);
     const missing = [...bases].flatMap((base) => ['en', 'es'].flatMap((lang) => ['_one', '_other'].filter((c) => !(`${base}${c}` in LOCALES[lang]!)).map((c) => `${lang} ${base}${c}`)));

@@ -9,6 +9,7 @@ import type { PublicReview } from '../../core/sync-protocol.js';
 import { LevelIcon } from '../../ui/level-icon.js';
 import { t, tPlural } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
+import { refusalText } from '../../ui/error-words.js';
 import { formatDay, LEVEL_WORDS } from './format.js';
 import type { CardActions, CardData } from './index.js';
 import { Reviews, type ReviewsState } from './reviews.js';
@@ -26,7 +27,7 @@ export interface View {
   expanded: string[];
 }
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const errorText = (error: unknown): string => refusalText(error instanceof Error ? error.message : String(error));
 
 export function newView(data: CardData): View {
   return {

@@ -6,6 +6,7 @@
  */
 import { REVIEW_MIN_TEXT } from '../../core/rules.js';
 import { REVIEW_SAYS_NOTHING } from '../../core/schemas.js';
+import { plainError } from '../error-words.js';
 import { t } from '../i18n.js';
 
 /** Field path (`reward`, `ratings.pay`, `text`) → what is wrong with it, in words. */
@@ -72,7 +73,8 @@ export function refusalToFields(message: string, fallbackField: string | null): 
     const path = match ? match[1]!.replace(/^(?:submission\.)?(?:payload\.)?/, '') : (fallbackField ?? '(body)');
     const text = match ? match[2]! : part;
     const field = path === 'reward.cents' ? 'reward' : path;
-    errors[field] ??= text === REVIEW_SAYS_NOTHING ? t('formErrorSaySomething', [String(REVIEW_MIN_TEXT)]) : text;
+    // The server's phrases (core/validation.ts) in the worker's words, like any other refusal.
+    errors[field] ??= text === REVIEW_SAYS_NOTHING ? t('formErrorSaySomething', [String(REVIEW_MIN_TEXT)]) : plainError(text);
   }
   return errors;
 }

@@ -6,6 +6,7 @@ import browser from 'webextension-polyfill';
 import { TAB_MESSAGES } from '../../core/messages.js';
 import { UI_MESSAGES } from '../../core/messages-ui.js';
 import { makeSender } from '../../core/messaging.js';
+import { refusalText } from '../error-words.js';
 import { t } from '../i18n.js';
 
 export const send = makeSender(UI_MESSAGES, (message) => browser.runtime.sendMessage(message));
@@ -61,21 +62,13 @@ export function fieldLabel(path: string): string {
   return key ? t(key) : clean;
 }
 
-/** "ui/submit: submission.payload.reward.cents: Too small…" → "Reward: Too small…". */
+/** "ui/submit: submission.payload.reward.cents: must be at least 0" → "Reward: Enter 0 or more." (ui/error-words.ts). */
 export function errorText(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
   const body = raw.replace(/^(?:ui|tab)\/[a-z-]+(?: reply)?: /, '');
   if (/Could not establish connection|Receiving end does not exist/i.test(body)) return t('errorNoReceiver');
   if (body === 'unknown message type') return t('errorBackgroundNotReady');
-  return body
-    .split('; ')
-    .map((part) => {
-      const match = /^([A-Za-z0-9_.()]+): (.+)$/.exec(part);
-      if (!match) return part;
-      const [, path, message] = match;
-      return path === '(body)' ? message! : `${fieldLabel(path!)}: ${message}`;
-    })
-    .join('; ');
+  return refusalText(body, fieldLabel);
 }
 
 /** The first field a zod-style error line names (for aria-invalid on that field). */
