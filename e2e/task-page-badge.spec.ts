@@ -157,5 +157,14 @@ for (const [file, name, state] of [
       }
     }
     expect(failures).toEqual([]);
+
+    // Where it now sits, the badge still does its job: a click opens its card, on screen.
+    await resize(cdp, SIZES[1]!);
+    await page.locator(`lantern-badge[data-lantern-requester="${key}"]`).getByRole('button').click();
+    const card = page.locator('lantern-card').getByRole('dialog');
+    await expect(card).toBeVisible();
+    const box = (await card.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
   });
 }
