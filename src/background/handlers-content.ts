@@ -10,7 +10,9 @@ import { workLogContentHandlers } from './handlers-work-log.js';
 import { guideContentHandlers } from './handlers-guide.js';
 import { rememberTask } from './recent-tasks.js';
 import { getRows } from './replica.js';
-import { decodeSummary } from '../core/summary-codec.js';
+import { decodeSummary, encodeSummary } from '../core/summary-codec.js';
+import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
+import { overlayFor } from './own-overlay.js';
 import { reviewsFor } from './reviews-cache.js';
 import { getRules, getSettings, updateSettings } from './settings.js';
 
@@ -51,11 +53,12 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
   },
 
   async 'content/requester-reviews'({ key }) {
+    const own = (await overlayFor([key])).get(key) ?? [];
     try {
-      const own = (await overlayFor([key])).get(key) ?? [];
       return { reviews: overlayReviews(await reviewsFor(key), own).slice(0, 5), error: null };
     } catch (error) {
-      return { reviews: null, error: error instanceof Error ? error.message : String(error) };
+      // Offline, the author still sees their own reviews (the others' texts can't be fetched).
+      return { reviews: own.length > 0 ? overlayReviews([], own).slice(0, 5) : null, error: error instanceof Error ? error.message : String(error) };
     }
   },
 

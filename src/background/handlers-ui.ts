@@ -109,7 +109,8 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
     try {
       return { summary, assessment, reviews: overlayReviews(await reviewsFor(key), own), reviewsError: null };
     } catch (error) {
-      return { summary, assessment, reviews: null, reviewsError: errorText(error) };
+      // Offline, the author still sees their own reviews (the others' texts can't be fetched).
+      return { summary, assessment, reviews: own.length > 0 ? overlayReviews([], own) : null, reviewsError: errorText(error) };
     }
   },
 

@@ -44,6 +44,11 @@ let state: Promise<Stored> | null = null;
 let writing: Promise<void> = Promise.resolve();
 const listeners: (() => void)[] = [];
 
+// "Clear local data" empties extension storage: the copy in memory goes with it.
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && OVERLAY_STORAGE_KEY in changes && changes[OVERLAY_STORAGE_KEY]!.newValue === undefined) state = null;
+});
+
 function load(): Promise<Stored> {
   state ??= browser.storage.local.get(OVERLAY_STORAGE_KEY).then((stored) => {
     const parsed = Stored.safeParse(stored[OVERLAY_STORAGE_KEY]);
