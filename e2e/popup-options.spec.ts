@@ -243,7 +243,8 @@ test('options page saves thresholds, round-trips the blocklist through a file, a
   const blocklist = options.locator('[data-section="blocklist"]');
   await blocklist.getByLabel('Requester ID').fill('mturk:nope');
   await blocklist.getByRole('button', { name: 'Block', exact: true }).click();
-  await expect(blocklist.getByRole('alert')).toContainText('Requester: must be "mturk:A…"');
+  // Issue 12: the refusal says what to paste, in words (bare ids and page addresses are taken).
+  await expect(blocklist.getByRole('alert')).toContainText('Requester: paste the requester');
   await blocklist.getByLabel('Requester ID').fill(REQUESTER_KEY);
   await blocklist.getByLabel('Name (optional)').fill('Acme Research Lab');
   await blocklist.getByRole('button', { name: 'Block', exact: true }).click();

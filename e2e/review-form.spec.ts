@@ -89,7 +89,7 @@ test('the three-click empty review is refused with every error beside its field;
     await expect(form.getByLabel('Your review')).toHaveAttribute('aria-invalid', 'true');
     // Both at once in the announced line too, in words a worker reads (no "Invalid input").
     const summary = form.locator('[data-role="form-error"]');
-    await expect(summary).toContainText('Did you finish the task?: say whether you finished the task');
+    await expect(summary).toContainText('Did you finish the task? Say whether you finished the task.');
     await expect(summary).toContainText('Your review: give at least one rating');
     await expect(form).not.toContainText('Invalid input');
     await popup.screenshot({ path: artifactPath('forms-review-errors.png'), fullPage: true });

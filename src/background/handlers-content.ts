@@ -71,11 +71,35 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
     return { blocked: true };
   },
 
-  async 'content/open-form'({ form, key }, sender) {
-    // The popup, in a tab of its own, pointed at the page the worker was on.
+  async 'content/unblock'({ key }) {
+    const { blocklist } = await getSettings();
+    if (blocklist.some((entry) => entry.key === key)) await updateSettings({ blocklist: blocklist.filter((entry) => entry.key !== key) });
+    return { blocked: false };
+  },
+
+  async 'content/open-form'({ form, key, name, task, review }, sender) {
+    // The popup pointed at the page the worker was on, prefilled from the row clicked
+    // (issue 12): the popup reads these as untrusted text, like the page itself.
     const params = new URLSearchParams({ form, requester: key });
     if (sender.tabId !== null) params.set('tab', String(sender.tabId));
-    await browser.tabs.create({ url: browser.runtime.getURL(`popup.html?${params}`) });
+    if (name) params.set('name', name);
+    if (task) {
+      params.set('taskId', task.taskId);
+      params.set('title', task.taskTitle);
+      if (task.reward) params.set('reward', `${task.reward.cents} ${task.reward.currency}`);
+    }
+    if (review) {
+      params.set('review', review.id);
+      params.set('reviewTitle', review.taskTitle);
+      params.set('reviewOn', review.createdOn);
+    }
+    const url = browser.runtime.getURL(`popup.html?${params}`);
+    // A popup-sized window beside the page, not a full tab the worker must find their way back from.
+    try {
+      await browser.windows.create({ url, type: 'popup', width: 420, height: 720 });
+    } catch {
+      await browser.tabs.create({ url }); // browsers without popup windows (Firefox for Android)
+    }
     return { done: true };
   },
 

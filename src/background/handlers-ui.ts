@@ -100,6 +100,12 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
     }
   },
 
+  async 'ui/requester-names'({ keys }) {
+    // From the replica only: naming blocked requesters sends nothing anywhere.
+    const summaries = await getSummaries(keys, await getRules());
+    return { names: Object.fromEntries([...summaries].filter(([, s]) => s.name).map(([key, s]) => [key, s.name])) };
+  },
+
   async 'ui/requester-detail'({ key }) {
     const [thresholds, rules] = await Promise.all([getThresholds(), getRules()]);
     const own = (await overlayFor([key])).get(key) ?? [];

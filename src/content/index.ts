@@ -52,9 +52,25 @@ function start(adapter: PlatformAdapter): void {
       loadReviews: (key) => sendMessage('content/requester-reviews', { key }),
       loadCard: () => sendMessage('content/load-card', {}),
       recordWork: (observations) => sendMessage('content/work-seen', { observations }),
-      openForm: (form, key) => void sendMessage('content/open-form', { form, key }).catch(() => undefined),
+      openForm: (form, key, from) => {
+        // Prefill from what the clicked row shows (a list row), or from the task page's own task.
+        let task: { taskId: string; taskTitle: string; reward: { cents: number; currency: 'USD' | 'GBP' | 'EUR' } | null } | null = null;
+        try {
+          task = (from?.row && adapter.rowTask?.(from.row)) || null;
+          const here = task ? null : adapter.task(document, new URL(location.href));
+          if (here && here.requester === key) task = { taskId: here.taskId, taskTitle: here.taskTitle, reward: here.reward };
+        } catch {
+          task = null; // a form without prefill is still a form
+        }
+        const extra = { ...(from?.name ? { name: from.name.slice(0, 200) } : {}), ...(task?.taskId ? { task: { ...task, taskTitle: task.taskTitle.slice(0, 300) } } : {}), ...(from?.review ? { review: from.review } : {}) };
+        void sendMessage('content/open-form', { form, key, ...extra }).catch(() => undefined);
+      },
       async block(key, name) {
         await sendMessage('content/block', { key, name });
+        await watcher.refresh();
+      },
+      async unblock(key) {
+        await sendMessage('content/unblock', { key });
         await watcher.refresh();
       },
     },

@@ -55,6 +55,12 @@ export const UI_MESSAGES = {
     request: nothing,
     response: z.object({ reviews: z.array(OwnReview), error: z.nullable(z.string()) }),
   },
+  /** The names the local replica knows for these requesters (issue 12: the blocklist names them instead of "—"). */
+  'ui/requester-names': {
+    from: 'ui',
+    request: z.strictObject({ keys: z.array(RequesterKey).check(z.maxLength(5000)) }),
+    response: z.object({ names: z.record(z.string(), z.string()) }),
+  },
   'ui/requester-detail': {
     from: 'ui',
     request: z.strictObject({ key: RequesterKey }),

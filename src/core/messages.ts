@@ -115,10 +115,24 @@ export const CONTENT_MESSAGES = {
     request: z.strictObject({ key: RequesterKey, name: z.string().check(z.maxLength(200)) }),
     response: z.object({ blocked: z.literal(true) }),
   },
+  /** The worker pressed "Unblock" on a detail card (issue 12). */
+  'content/unblock': {
+    from: 'content',
+    request: z.strictObject({ key: RequesterKey }),
+    response: z.object({ blocked: z.literal(false) }),
+  },
   /** "Write a review" / "Report a suspension" / "Flag" on a detail card: opens Lantern's form for this tab. */
   'content/open-form': {
     from: 'content',
-    request: z.strictObject({ form: z.enum(['review', 'suspension', 'flag']), key: RequesterKey }),
+    request: z.strictObject({
+      /** 'review-flag' (issue 12): flag one review read on the card, with the popup's own flag form. */
+      form: z.enum(['review', 'suspension', 'flag', 'review-flag']),
+      key: RequesterKey,
+      /** Issue 12, all optional (older senders send none): what the row clicked shows, to prefill the form. */
+      name: z.optional(z.string().check(z.maxLength(200))),
+      task: z.optional(z.strictObject({ taskId: TaskId, taskTitle: z.string().check(z.maxLength(300)), reward: z.nullable(Money) })),
+      review: z.optional(z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)), taskTitle: z.string().check(z.maxLength(300)), createdOn: z.string().check(z.maxLength(10)) })),
+    }),
     response: done,
   },
   /** "How Lantern decides" on a detail card: opens the rules page (extension pages can't be linked from a web page). */

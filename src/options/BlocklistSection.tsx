@@ -1,5 +1,5 @@
 /** Blocked requesters: list, remove, add by key, export to and import from a JSON file; filter mode. */
-import { useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import * as z from 'zod/mini';
 import { BlockEntry, type Settings } from '../core/extension-state.js';
 import { RequesterKey } from '../core/requester-key.js';
@@ -9,6 +9,7 @@ import { todayIso } from '../ui/components/format.js';
 import { errorText, fieldLabel, send } from '../ui/components/send.js';
 import { t, tPlural } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
+import { keyFromInput } from './block-input.js';
 
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
 
@@ -38,6 +39,14 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
   const [message, setMessage] = useState<Message>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const list = settings.blocklist;
+  // Names the local replica knows, for entries blocked without one (issue 12: not "—").
+  const [known, setKnown] = useState<Record<string, string>>({});
+  const unnamed = list.filter((entry) => !entry.name).map((entry) => entry.key);
+  useEffect(() => {
+    if (unnamed.length === 0) return;
+    send('ui/requester-names', { keys: unnamed }).then((r) => setKnown(r.names), () => undefined);
+  }, [unnamed.join('\n')]);
+  const nameOf = (entry: { key: string; name: string }) => entry.name || known[entry.key] || '';
 
   async function apply(patch: Partial<Settings>, text: string): Promise<boolean> {
     try {
@@ -52,18 +61,24 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
 
   function add(event: Event) {
     event.preventDefault();
-    const parsed = RequesterKey.safeParse(key.trim());
-    if (!parsed.success) {
+    // Bare ids and whole addresses as the platform shows them, not only Lantern's own keys.
+    const parsed = keyFromInput(key);
+    if (!parsed) {
       setKeyInvalid(true);
-      setMessage({ text: `${fieldLabel('key')}: ${parsed.error.issues[0]?.message ?? ''}`, kind: 'error' });
+      setMessage({ text: `${fieldLabel('key')}: ${t('formBlockKeyInvalid')}`, kind: 'error' });
       return;
     }
     setKeyInvalid(false);
-    if (list.some((entry) => entry.key === parsed.data)) {
+    if (list.some((entry) => entry.key === parsed)) {
       setMessage({ text: t('blockAlready'), kind: 'info' });
       return;
     }
-    const entry = { key: parsed.data, name: name.trim().slice(0, 200), addedOn: todayIso() };
+    void addEntry(parsed, name.trim().slice(0, 200));
+  }
+
+  async function addEntry(parsed: RequesterKey, typedName: string) {
+    const replicaName = typedName ? '' : await send('ui/requester-names', { keys: [parsed] }).then((r) => r.names[parsed] ?? '', () => '');
+    const entry = { key: parsed, name: (typedName || replicaName).slice(0, 200), addedOn: todayIso() };
     void apply({ blocklist: [...list, entry] }, t('blockAdded', entry.name || entry.key)).then((ok) => {
       if (!ok) return;
       setKey('');
@@ -132,14 +147,14 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
           <tbody>
             {list.map((entry) => (
               <tr key={entry.key} data-block={entry.key}>
-                <td>{entry.name || '—'}</td>
+                <td>{nameOf(entry) || '—'}</td>
                 <td class="small">{entry.key}</td>
                 <td class="small">{entry.addedOn}</td>
                 <td>
                   <button
                     type="button"
-                    aria-label={t('blockRemoveAria', entry.name || entry.key)}
-                    onClick={() => void apply({ blocklist: list.filter((e) => e.key !== entry.key) }, t('blockRemoved', entry.name || entry.key))}
+                    aria-label={t('blockRemoveAria', nameOf(entry) || entry.key)}
+                    onClick={() => void apply({ blocklist: list.filter((e) => e.key !== entry.key) }, t('blockRemoved', nameOf(entry) || entry.key))}
                   >
                     {t('remove')}
                   </button>

@@ -13,6 +13,7 @@ import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
 import { mturkWork, mturkWorkOnSubmit } from './mturk-work.js';
 import { readTableProps } from './mturk-props.js';
+import { dollars } from './work.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult } from './types.js';
 
 interface PropsRow {
@@ -174,6 +175,21 @@ export const mturkAdapter: PlatformAdapter = {
       }
     }
     return changed;
+  },
+
+  rowTask(row) {
+    // The row's own project link is the truth for its group (props go stale after a sort).
+    const link = row.querySelector('a[href*="/projects/"]');
+    const groupId = /\/projects\/([A-Z0-9]{20,40})(?:\/|\?|$)/.exec(link?.getAttribute('href') ?? '')?.[1];
+    if (!groupId) return null;
+    const mount = row.closest(TABLES.map((table) => table.mount).join(','));
+    const props = (mount && readTableProps<Record<string, unknown>>(mount)) || [];
+    const project = props
+      .map((p) => (p.project && typeof p.project === 'object' ? (p.project as Record<string, unknown>) : p))
+      .find((p) => p.hit_set_id === groupId);
+    const reward = project?.monetary_reward as { currency_code?: unknown; amount_in_dollars?: unknown } | undefined;
+    const title = typeof project?.title === 'string' ? project.title : (row.querySelector('.project-name-column, .task-project-title')?.textContent ?? '');
+    return { taskId: groupId, taskTitle: title.trim().slice(0, 300), reward: reward?.currency_code === 'USD' ? dollars(reward.amount_in_dollars) : null };
   },
 
   isAcceptControl(control) {

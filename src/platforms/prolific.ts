@@ -93,6 +93,16 @@ export const prolificAdapter: PlatformAdapter = {
     };
   },
 
+  /**
+   * Prolific's "Start now" / "Take part in this study" / "Reserve a place" (issue 12: the
+   * Accept guard, as on Mechanical Turk). Its test id first; its words in case that changes.
+   */
+  isAcceptControl(control) {
+    if (control.matches('[data-testid="start-now"], [data-testid="reserve-place"], [data-testid="take-part"]')) return true;
+    const words = (control.textContent ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+    return control.matches('button') && /^(?:start now|take part in this study|reserve (?:a|my) place)$/.test(words);
+  },
+
   /** A study page the worker opened: previewed (Prolific shows no assignment). */
   work(doc, url) {
     const study = this.task(doc, url);

@@ -58,6 +58,11 @@ export interface PlatformAdapter {
    * longer hold. True when one changed, so the page needs a rescan.
    */
   layoutChanged?(resized: boolean): boolean;
+  /**
+   * The task a list row shows (its id, title and reward), read when the worker asks to
+   * review, report or flag from that row's card, so the form opens prefilled. Must not throw.
+   */
+  rowTask?(row: Element): Pick<TaskContext, 'taskId' | 'taskTitle' | 'reward'> | null;
   /** Whether clicking `control` accepts a task (for the danger double-check). */
   isAcceptControl?(control: Element): boolean;
   /**

@@ -11,6 +11,7 @@ import type { PageInfo } from '../core/messages.js';
 import type { RequesterFlagInput, ReviewFlagInput, SuspensionReportInput } from '../core/schemas.js';
 import type { OwnReview, OwnSuspensionReport, PublicReview } from '../core/sync-protocol.js';
 import type { WorkLogEntry } from '../core/work-log.js';
+import { cardParams, taskToPrefill, type CardTask } from './card-params.js';
 import { FlagForm, ReviewFlagForm } from '../ui/components/FlagForm.js';
 import { StatusLine } from '../ui/components/fields.js';
 import { OutboxList } from '../ui/components/OutboxList.js';
@@ -38,7 +39,7 @@ type View =
   | ({ kind: 'review'; draft: ReviewDraft; reviewId?: string; suggested?: MinutesSource; fromWorkLog?: boolean } & Editing)
   | ({ kind: 'suspension'; requester?: Requester; initial?: SuspensionReportInput; reportId?: string } & Editing)
   | { kind: 'my-reports' }
-  | ({ kind: 'flag'; requester: Requester; initial?: RequesterFlagInput } & Editing)
+  | ({ kind: 'flag'; requester: Requester; initial?: RequesterFlagInput; cardTask?: CardTask | null } & Editing)
   | ({ kind: 'review-flag'; reviewId: string; about: string; initial?: ReviewFlagInput } & Editing);
 
 async function findTabId(): Promise<number | null> {
@@ -74,15 +75,17 @@ export function Popup() {
   const openedFromCard = useRef(false);
   useEffect(() => {
     if (page === undefined || openedFromCard.current) return;
-    const params = new URLSearchParams(location.search);
-    const form = params.get('form');
-    const key = params.get('requester');
-    if (!form || !key) return;
+    // Issue 12: prefilled from the row clicked (name, task id, title, reward), checked in card-params.ts.
+    const fromCard = cardParams(location.search);
+    if (!fromCard) return;
     openedFromCard.current = true;
-    const requester = { key, name: page?.requesters.find((r) => r.key === key)?.name ?? key.slice(key.indexOf(':') + 1) };
-    if (form === 'review') void writeReview(requester);
+    const { form, key } = { form: fromCard.form, key: fromCard.requester.key };
+    const requester = { key, name: page?.requesters.find((r) => r.key === key)?.name ?? fromCard.requester.name ?? key.slice(key.indexOf(':') + 1) };
+    if (form === 'review') void writeReview(requester, fromCard.task);
     else if (form === 'suspension') setView({ kind: 'suspension', requester });
-    else if (form === 'flag') setView({ kind: 'flag', requester });
+    else if (form === 'flag') setView({ kind: 'flag', requester, cardTask: fromCard.task });
+    else if (form === 'review-flag' && fromCard.review)
+      setView({ kind: 'review-flag', reviewId: fromCard.review.id, about: t('reviewFlagAbout', [requester.name, fromCard.review.taskTitle, fromCard.review.createdOn]) });
   }, [page]);
 
   // Move focus to the new view's heading so keyboard and screen-reader users follow along.
@@ -106,9 +109,10 @@ export function Popup() {
   const cancel = () => setView({ kind: 'home' });
 
   /** A review of the page's task, with what the work log knows of it (if it can be read). */
-  async function writeReview(requester: Requester) {
-    const draft = newDraft(requester, task);
-    const own = task && task.requester === requester.key ? task : null;
+  async function writeReview(requester: Requester, cardTask: CardTask | null = null) {
+    const prefill = taskToPrefill(task, cardTask, requester.key);
+    const draft = newDraft(requester, prefill);
+    const own = prefill && prefill.requester === requester.key ? prefill : null;
     const entry = own ? await send('ui/work-log-task', { requester: requester.key, taskId: own.taskId }).then((r) => r.entry, () => null) : null;
     const filled = withWorkLog(draft, entry);
     setView({ kind: 'review', draft: filled.draft, suggested: filled.minutesFrom, fromWorkLog: entry !== null });
@@ -191,7 +195,8 @@ export function Popup() {
       body = <MyReports outbox={status?.outbox ?? []} onEdit={editReport} onEditOutbox={editOutboxItem} onBack={cancel} onChanged={refreshStatus} />;
       break;
     case 'flag': {
-      const flagTask = task && task.requester === view.requester.key ? { taskId: task.taskId, taskTitle: task.taskTitle } : null;
+      const shown = taskToPrefill(task, view.cardTask ?? null, view.requester.key);
+      const flagTask = shown && shown.requester === view.requester.key ? { taskId: shown.taskId, taskTitle: shown.taskTitle } : null;
       body = (
         <FlagForm
           requester={view.requester}

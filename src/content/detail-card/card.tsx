@@ -17,7 +17,7 @@ import { Sparkline } from './sparkline.js';
 import { CardIssues } from './issues.js';
 import { StatsTable } from './stats-table.js';
 
-export type BlockState = 'idle' | 'busy' | 'done' | 'already' | { error: string };
+export type BlockState = 'idle' | 'busy' | 'done' | 'already' | 'unblocked' | { error: string };
 
 export interface View {
   /** null: nothing to load (no reviews counted for this requester). */
@@ -79,6 +79,19 @@ export function Card({ data, actions, view, update, onClose }: Props) {
     );
   };
 
+  // Issue 12: a blocked requester can be unblocked where it was blocked, on the card.
+  const doUnblock = (event: Event) => {
+    const root = (event.currentTarget as Node).getRootNode() as ParentNode;
+    update({ block: 'busy' });
+    actions.unblock().then(
+      () => {
+        update({ block: 'unblocked' });
+        root.querySelector<HTMLElement>('.status')?.focus();
+      },
+      (e: unknown) => update({ block: { error: errorText(e) } }),
+    );
+  };
+
   return (
     <>
       <header>
@@ -119,6 +132,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
       {view.reviews && (
         <Reviews
           state={view.reviews}
+          onFlag={(r) => actions.openForm('review-flag', { id: r.id, taskTitle: r.taskTitle, createdOn: r.createdOn })}
           expanded={view.expanded}
           toggle={(id) => update({ expanded: view.expanded.includes(id) ? view.expanded.filter((x) => x !== id) : [...view.expanded, id] })}
         />
@@ -141,7 +155,15 @@ export function Card({ data, actions, view, update, onClose }: Props) {
       </div>
       {(block === 'done' || block === 'already') && (
         <p class="status" role="status" tabIndex={-1}>
-          {block === 'done' ? t('cardBlocked') : t('cardAlreadyBlocked')}
+          {block === 'done' ? t('cardBlocked') : t('cardAlreadyBlocked')}{' '}
+          <button type="button" data-action="unblock" onClick={(e) => doUnblock(e)}>
+            {t('cardUnblock')}
+          </button>
+        </p>
+      )}
+      {block === 'unblocked' && (
+        <p class="status" role="status" tabIndex={-1}>
+          {t('cardUnblocked')}
         </p>
       )}
       {typeof block === 'object' && (

@@ -25,8 +25,10 @@ export interface CardData {
 export interface CardActions {
   /** At most 5 come back, newest first. */
   loadReviews(): Promise<{ reviews: PublicReview[] | null; error: string | null }>;
-  openForm(form: 'review' | 'suspension' | 'flag'): void;
+  /** Opens the popup's form, prefilled from the row the card was opened on; 'review-flag' names the review. */
+  openForm(form: 'review' | 'suspension' | 'flag' | 'review-flag', review?: { id: string; taskTitle: string; createdOn: string }): void;
   block(): Promise<void>;
+  unblock(): Promise<void>;
 }
 type Via = 'click' | 'focus' | 'hover';
 

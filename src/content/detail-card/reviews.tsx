@@ -18,7 +18,7 @@ export type ReviewsState =
 export const MAX_REVIEWS = 5;
 const CLAMP = 220;
 
-function ReviewItem({ review, open, toggle }: { review: PublicReview; open: boolean; toggle(): void }) {
+function ReviewItem({ review, open, toggle, onFlag }: { review: PublicReview; open: boolean; toggle(): void; onFlag?(review: PublicReview): void }) {
   const cents = reviewCentsPerHour(review);
   const facts = [
     formatDay(review.createdOn) + (review.editedOn ? ` (${t('edited')})` : ''),
@@ -49,11 +49,17 @@ function ReviewItem({ review, open, toggle }: { review: PublicReview; open: bool
           )}
         </p>
       )}
+      {onFlag && (
+        // Issue 12: flag a review where it is read; the popup's flag form (same reasons) opens for it.
+        <button type="button" class="link flag" aria-label={t('cardFlagReviewOf', [formatDay(review.createdOn), review.taskTitle || ''])} onClick={() => onFlag(review)}>
+          {t('cardFlagReview')}
+        </button>
+      )}
     </li>
   );
 }
 
-export function Reviews({ state, expanded, toggle }: { state: ReviewsState; expanded: string[]; toggle(id: string): void }) {
+export function Reviews({ state, expanded, toggle, onFlag }: { state: ReviewsState; expanded: string[]; toggle(id: string): void; onFlag?(review: PublicReview): void }) {
   return (
     <section aria-labelledby="lc-reviews" aria-busy={state.status === 'loading'}>
       <h3 id="lc-reviews">{t('cardReviewsTitle')}</h3>
@@ -63,7 +69,7 @@ export function Reviews({ state, expanded, toggle }: { state: ReviewsState; expa
         ) : (
           <ul class="reviews">
             {state.reviews.slice(0, MAX_REVIEWS).map((r) => (
-              <ReviewItem key={r.id} review={r} open={expanded.includes(r.id)} toggle={() => toggle(r.id)} />
+              <ReviewItem key={r.id} review={r} open={expanded.includes(r.id)} toggle={() => toggle(r.id)} onFlag={onFlag} />
             ))}
           </ul>
         )

@@ -23,8 +23,9 @@ export function acceptGuard(): ContentFeature {
 
   function dangerFor(control: Element): Danger | null {
     if (!context) return null;
-    // On a task page every accept control is about its one task; on lists, about its row.
-    if (context.page === 'task') return dangers[0] ?? null;
+    // On a task page (MTurk) or a study page (Prolific) every accept control is about its
+    // one task; on lists, about its row.
+    if (context.page === 'task' || context.page === 'study') return dangers[0] ?? null;
     return dangers.find((d) => d.spot.row.contains(control)) ?? null;
   }
 

@@ -22,6 +22,8 @@ interface Shown {
   result: LookupResult | undefined;
   name: string;
   actions: ContentActions | null;
+  /** The row the badge sits in, so a card's form can be prefilled from that row's task. */
+  row?: Element;
 }
 
 /**
@@ -51,7 +53,7 @@ const listening = new WeakSet<Document>();
 function open(host: HTMLElement, via: 'click' | 'focus' | 'hover'): void {
   const shown = shownOn.get(host);
   if (!shown?.result || !shown.key || !shown.actions) return; // nothing to show until the full answer is in
-  const { key, name, actions } = shown;
+  const { key, name, actions, row } = shown;
   detailCard(actions.loadCard).then(
     (card) => {
       // Loading took a moment the first time: open only if the worker is still there.
@@ -63,8 +65,9 @@ function open(host: HTMLElement, via: 'click' | 'focus' | 'hover'): void {
         { key, name, result: latest },
         {
           loadReviews: () => actions.loadReviews(key),
-          openForm: (form) => actions.openForm(form, key),
+          openForm: (form, review) => actions.openForm(form, key, { name, row, ...(review ? { review } : {}) }),
           block: () => actions.block(key, name),
+          unblock: () => (actions.unblock ? actions.unblock(key) : Promise.resolve()),
         },
         via,
       );
@@ -127,7 +130,7 @@ export const badges: ContentFeature = {
       // Briefs and results are replaced, never changed in place: identity says whether to render again.
       const shown = host.shown as Shown | undefined;
       if (shown?.brief === brief && shown.result === result && shown.name === spot.name && shown.key === spot.key) continue;
-      const next: Shown = { level: brief.level, full: result !== undefined, brief, result, name: spot.name, key: spot.key, actions };
+      const next: Shown = { level: brief.level, full: result !== undefined, brief, result, name: spot.name, key: spot.key, actions, row: spot.row };
       host.shown = next;
       shownOn.set(host.element, next);
       const element = host.element;

@@ -13,12 +13,22 @@ import type { PlatformAdapter, RequesterSpot } from '../../platforms/types.js';
 /** What features may ask of the background (through messages; never the network). */
 export interface ContentActions {
   loadReviews(key: RequesterKey): Promise<{ reviews: PublicReview[] | null; error: string | null }>;
-  openForm(form: 'review' | 'suspension' | 'flag', key: RequesterKey): void;
+  openForm(form: FormKind, key: RequesterKey, from?: FormContext): void;
   block(key: RequesterKey, name: string): Promise<void>;
+  /** Takes the requester off the blocklist ("Unblock" on the card). */
+  unblock?(key: RequesterKey): Promise<void>;
   /** Has the background add the detail card's code to this page (once). */
   loadCard(): Promise<unknown>;
   /** Hands the background what the page showed of the worker's own work (the work log). */
   recordWork?(observations: WorkObservation[]): Promise<unknown>;
+}
+
+export type FormKind = 'review' | 'suspension' | 'flag' | 'review-flag';
+/** Where a card's form action came from: the requester's name, the row it was opened on, the review to flag. */
+export interface FormContext {
+  name?: string;
+  row?: Element | null;
+  review?: { id: string; taskTitle: string; createdOn: string };
 }
 
 export interface ScanContext {

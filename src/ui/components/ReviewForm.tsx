@@ -232,6 +232,10 @@ function paceWords(pace: { hourly: number; kind: 'high' | 'low' }): string {
 /** The footer's line: every field's problem, named, so a screen reader hears them all at once. */
 function summary(errors: FieldErrors): string {
   return Object.entries(errors)
-    .map(([field, message]) => `${fieldLabel(field)}: ${message}`)
+    .map(([field, message]) => {
+      const label = fieldLabel(field);
+      // A label that is a question ("Did you finish the task?") reads badly before a colon.
+      return label.endsWith('?') ? `${label} ${message.charAt(0).toLocaleUpperCase()}${message.slice(1)}.` : `${label}: ${message}`;
+    })
     .join(' · ');
 }
