@@ -32,10 +32,18 @@ export function levelLabel(level: Level): string {
 /** The badge's words: a pure function of the brief, so index and full answer agree. */
 export function badgeText(brief: BadgeBrief): string {
   if (brief.blocked) return t('badgeBlocked');
-  if (brief.level === 'unknown') return brief.held ? t('badgeHeld') : t('badgeNew');
   if (brief.level === 'danger') return brief.phishing ? t('badgeDangerPhishing') : t('badgeDangerSuspensions');
+  // Pay on too few tasks says on how many, whatever the level ("$0.48/h · 1 task").
+  if (brief.pay && brief.payTasks) return tPlural('sampleBadgePay', brief.payTasks, [formatMoney(brief.pay.centsPerHour, brief.pay.currency)]);
+  // Too few reviews for a level: neutral, and says how few.
+  if (brief.level === 'unknown') return brief.sample ? tPlural('sampleBadgeReviews', brief.sample) : brief.held ? t('badgeHeld') : t('badgeNew');
   if (brief.pay) return t('badgePerHour', formatMoney(brief.pay.centsPerHour, brief.pay.currency));
   return brief.level === 'ok' ? t('badgeOk') : t('badgeCaution');
+}
+
+/** The level in words for screen readers: a neutral badge on a small sample is not "no reviews yet". */
+function levelWords(brief: BadgeBrief): string {
+  return brief.level === 'unknown' && brief.sample ? t('sampleLevelLabel') : levelLabel(brief.level);
 }
 
 /** The screen reader's sentence after name and level: reasons and counts once the full answer is in. */
@@ -43,10 +51,13 @@ function details(key: RequesterKey, brief: BadgeBrief, result: LookupResult | un
   const lines = result ? result.assessment.reasons.map(describeReason) : [];
   if (isKeyedByName(key)) lines.unshift(t('keyedByName'));
   const reviews = result?.summary?.allTime.reviews ?? 0;
-  if (reviews > 0) lines.push(tPlural('pluralBasedOnReviews', reviews));
+  const sample = result?.assessment.sample;
+  if (sample && brief.sample) lines.push(tPlural('sampleWhy', sample.reviews, [String(sample.needed)]));
+  else if (reviews > 0) lines.push(tPlural('pluralBasedOnReviews', reviews));
+  if (sample?.pay && !sample.pay.enough) lines.push(tPlural('samplePayFew', sample.pay.tasks, [String(sample.needed)]));
   const held = result?.summary?.held ?? 0;
   if (held > 0) lines.push(tPlural('pluralHeldReviews', held));
-  else if (brief.level === 'unknown' && !brief.held) lines.push(t('noReviewsHint'));
+  else if (brief.level === 'unknown' && !brief.held && !brief.sample) lines.push(t('noReviewsHint'));
   return lines.join(' ');
 }
 
@@ -88,7 +99,7 @@ export function renderBadge(mount: ShadowRoot | HTMLElement, { requester, name, 
   const existing = mount.firstElementChild as HTMLButtonElement | null;
   // Same level: change words in place, so a badge the worker is on keeps its focus.
   const button = existing?.className === className ? existing : (template(mount.ownerDocument, brief.level).cloneNode(true) as HTMLButtonElement);
-  button.setAttribute('aria-label', t('badgeAria', [name, levelLabel(brief.level), details(requester, brief, result)]));
+  button.setAttribute('aria-label', t('badgeAria', [name, levelWords(brief), details(requester, brief, result)]));
   button.lastChild!.textContent = badgeText(brief);
   if (button === existing) return;
   const hadFocus = existing !== null && (mount.getRootNode() as ShadowRoot).activeElement === existing;

@@ -18,5 +18,21 @@ export const Reason = z.discriminatedUnion('code', [
 ]);
 export type Reason = z.infer<typeof Reason>;
 
-export const Assessment = z.object({ level: Level, reasons: z.array(Reason) });
+/**
+ * How much data a level rests on, so a badge can say how few ("1 review", "$7.50/h · 2
+ * tasks") and a card can say why no level is given. Below `needed` counted reviews (the
+ * published `rules.caution.minSample`) the level stays 'unknown' unless a danger or a
+ * caution that needs no sample applies: one review is never a green "ok".
+ */
+export const Sample = z.object({
+  /** Counted (visible, not held) reviews, all time. */
+  reviews: int(0),
+  /** Reviews a level needs, and data points a pay or rejection caution needs. */
+  needed: int(1),
+  /** The hourly pay shown: the window the caution would use, on how many tasks, and whether enough to compare. */
+  pay: z.nullable(z.object({ centsPerHour: num(0), currency: Currency, tasks: int(0), enough: z.boolean() })),
+});
+export type Sample = z.infer<typeof Sample>;
+
+export const Assessment = z.object({ level: Level, reasons: z.array(Reason), sample: z.optional(Sample) });
 export type Assessment = z.infer<typeof Assessment>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { briefOf, filterReason, MAX_PACKED_PAY, packBrief, UNKNOWN_BRIEF, unpackBrief, type BadgeBrief } from './badge-brief.js';
+import { briefOf, filterReason, MAX_PACKED_COUNT, MAX_PACKED_PAY, MAX_SAMPLE_PAY, packBrief, UNKNOWN_BRIEF, unpackBrief, type BadgeBrief } from './badge-brief.js';
 import { BadgeIndex, encodeBadgeIndex } from './badge-index.js';
 
 const build = (entries: Iterable<readonly [RequesterKey, BadgeBrief]>) => BadgeIndex.decode(encodeBadgeIndex(entries).pairs);
@@ -33,12 +33,37 @@ describe('badge brief', () => {
     for (const level of LEVELS)
       for (const flags of [0, 1, 2, 3, 4, 7, 15])
         for (const pay of [null, { centsPerHour: 0, currency: 'USD' as const }, { centsPerHour: 1234, currency: 'GBP' as const }, { centsPerHour: MAX_PACKED_PAY, currency: 'EUR' as const }]) {
-          const brief: BadgeBrief = { level, blocked: !!(flags & 1), belowMinimums: !!(flags & 2), held: !!(flags & 4), phishing: !!(flags & 8), pay };
+          // "phishing" is only ever set with danger (briefOf); bit 5 without danger marks a small sample's form.
+          const brief: BadgeBrief = { level, blocked: !!(flags & 1), belowMinimums: !!(flags & 2), held: !!(flags & 4), phishing: level === 'danger' && !!(flags & 8), pay };
           const packed = packBrief(brief);
           expect(packed).toBeGreaterThanOrEqual(0);
           expect(packed).toBeLessThan(2 ** 32);
           expect(unpackBrief(packed)).toEqual(brief);
         }
+  });
+
+  it('packs a small sample: how many reviews, how many tasks the pay rests on, and the pay', () => {
+    for (const level of ['unknown', 'ok', 'caution'] as const)
+      for (const [sample, payTasks] of [[1, 0], [2, 1], [0, 2], [15, 15]] as const)
+        for (const pay of [null, { centsPerHour: 48, currency: 'USD' as const }, { centsPerHour: MAX_SAMPLE_PAY, currency: 'EUR' as const }]) {
+          const brief: BadgeBrief = { level, blocked: false, belowMinimums: level === 'caution', held: true, phishing: false, pay };
+          if (sample) brief.sample = sample;
+          if (payTasks && pay) brief.payTasks = payTasks;
+          if (!brief.sample && !brief.payTasks) continue;
+          const packed = packBrief(brief);
+          expect(packed).toBeLessThan(2 ** 32);
+          expect(unpackBrief(packed)).toEqual(brief);
+        }
+    // Counts and pay beyond their bits are capped, not wrapped into other fields.
+    const big: BadgeBrief = { ...UNKNOWN_BRIEF, sample: 40, payTasks: 2, pay: { centsPerHour: 1e9, currency: 'USD' } };
+    expect(unpackBrief(packBrief(big))).toEqual({ ...big, sample: MAX_PACKED_COUNT, pay: { centsPerHour: MAX_SAMPLE_PAY, currency: 'USD' } });
+  });
+
+  it('reads values packed before small samples were said, as they were', () => {
+    // ok, USD $7.25/h — and danger (phishing), GBP $3.00/h, blocked — as an earlier release stored them.
+    expect(unpackBrief(1 + (1 << 6) + 725 * 256)).toEqual({ level: 'ok', blocked: false, belowMinimums: false, held: false, phishing: false, pay: { centsPerHour: 725, currency: 'USD' } });
+    expect(unpackBrief(3 + 4 + 32 + (2 << 6) + 300 * 256)).toEqual({ level: 'danger', blocked: true, belowMinimums: false, held: false, phishing: true, pay: { centsPerHour: 300, currency: 'GBP' } });
+    expect(unpackBrief(0)).toEqual(UNKNOWN_BRIEF);
   });
 
   it('caps absurd pay instead of wrapping into other bits', () => {

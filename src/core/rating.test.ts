@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assess, hourlyPay, shrinkRating, summarize, windowStats, type ReviewFacts, type SummaryInput } from './rating.js';
+import { briefOf, packBrief, unpackBrief } from './badge-brief.js';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from './rules.js';
 import { RequesterSummary } from './schemas.js';
 
@@ -164,13 +165,18 @@ describe('warning level', () => {
     expect(assess(summary({ heldReviews: 4 }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('unknown');
   });
 
-  it('is ok for a fair, well-paying requester, even with one review', () => {
-    expect(assess(summary({ reviews: [review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toEqual({ level: 'ok', reasons: [] });
+  // Issue 12: one review is never a green "ok" (this test said it was, before).
+  it('is ok for a fair, well-paying requester once there are enough reviews, neutral before', () => {
+    const one = assess(summary({ reviews: [review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(one).toEqual({ level: 'unknown', reasons: [], sample: { reviews: 1, needed: 3, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 1, enough: false } } });
+    const three = assess(summary({ reviews: [review(), review(), review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(three).toEqual({ level: 'ok', reasons: [], sample: { reviews: 3, needed: 3, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 3, enough: true } } });
   });
 
   it('cautions about pay under the worker threshold once there are enough finished tasks', () => {
     const low = [1, 2, 3].map(() => review({ minutes: 60, reward: { cents: 300, currency: 'USD' } }));
-    expect(assess(summary({ reviews: low.slice(0, 2) }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('ok');
+    // Two tasks at $3/h: too few to compare, and too few reviews for a level: neutral, never ok.
+    expect(assess(summary({ reviews: low.slice(0, 2) }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('unknown');
     const result = assess(summary({ reviews: low }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
     expect(result.level).toBe('caution');
     expect(result.reasons).toEqual([{ code: 'low_pay', centsPerHour: 300, thresholdCents: 725, currency: 'USD' }]);
@@ -186,11 +192,11 @@ describe('warning level', () => {
 
   it('turns danger at 3 established accounts reporting suspensions, caution below', () => {
     const reports = [1, 2, 3].map((account) => ({ account, established: true, reportedAt: NOW - DAY }));
-    expect(assess(summary({ suspensions: reports.slice(0, 2) }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toEqual({
+    expect(assess(summary({ suspensions: reports.slice(0, 2) }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toMatchObject({
       level: 'caution',
       reasons: [{ code: 'suspension_reports', accounts: 2 }],
     });
-    expect(assess(summary({ suspensions: reports }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toEqual({
+    expect(assess(summary({ suspensions: reports }), DEFAULT_THRESHOLDS, DEFAULT_RULES)).toMatchObject({
       level: 'danger',
       reasons: [{ code: 'suspensions', accounts: 3, confirmed: false }],
     });
@@ -214,8 +220,67 @@ describe('warning level', () => {
     const bad = (n: number) => Array.from({ length: n }, () => review({ ratings: { pay: 1, fairness: 5, speed: 5, communication: 5 } }));
     const thresholds = { ...DEFAULT_THRESHOLDS, minRating: 3 };
     expect(assess(summary({ reviews: bad(4) }), thresholds, DEFAULT_RULES).level).toBe('ok');
+    expect(assess(summary({ reviews: bad(4) }), thresholds, DEFAULT_RULES).sample?.reviews).toBe(4);
     const result = assess(summary({ reviews: bad(20) }), thresholds, DEFAULT_RULES);
     expect(result.reasons).toHaveLength(1);
     expect(result.reasons[0]).toMatchObject({ code: 'low_rating', dimension: 'pay' });
+  });
+});
+
+describe('small samples (issue 12)', () => {
+  const summary = (over: Partial<SummaryInput>) => summarize(input(over), NOW, DEFAULT_RULES);
+  const lowPay = (n: number) => Array.from({ length: n }, () => review({ minutes: 125, reward: { cents: 100, currency: 'USD' } })); // $0.48/h
+
+  it('never gives ok below the published minimum sample: $0.48/h from 1 task is neutral, with its pay and task count', () => {
+    const result = assess(summary({ reviews: lowPay(1) }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(result.level).toBe('unknown');
+    expect(result.reasons).toEqual([]);
+    expect(result.sample).toEqual({ reviews: 1, needed: DEFAULT_RULES.caution.minSample, pay: { centsPerHour: 48, currency: 'USD', tasks: 1, enough: false } });
+  });
+
+  it('makes a neutral brief that says how few: 1 review, $0.48/h on 1 task (what the badge index packs)', () => {
+    const s = summary({ reviews: lowPay(1) });
+    const brief = briefOf(s, assess(s, DEFAULT_THRESHOLDS, DEFAULT_RULES), false);
+    expect(brief).toMatchObject({ level: 'unknown', sample: 1, payTasks: 1, pay: { centsPerHour: 48, currency: 'USD' }, belowMinimums: false });
+    expect(unpackBrief(packBrief(brief))).toEqual(brief);
+    const enough = summary({ reviews: [review(), review(), review()] });
+    const okBrief = briefOf(enough, assess(enough, DEFAULT_THRESHOLDS, DEFAULT_RULES), false);
+    expect(okBrief.level).toBe('ok');
+    expect(okBrief.sample).toBeUndefined();
+    expect(okBrief.payTasks).toBeUndefined();
+  });
+
+  it('gives its level from the minimum sample on: $0.48/h from 3 tasks is a pay caution', () => {
+    const result = assess(summary({ reviews: lowPay(3) }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(result.level).toBe('caution');
+    expect(result.sample?.pay).toMatchObject({ tasks: 3, enough: true });
+  });
+
+  it('follows the published rules: a minimum sample of 1 gives one review its level', () => {
+    const rules = { ...DEFAULT_RULES, caution: { ...DEFAULT_RULES.caution, minSample: 1 } };
+    expect(assess(summarize(input({ reviews: [review()] }), NOW, rules), DEFAULT_THRESHOLDS, rules).level).toBe('ok');
+  });
+
+  it('says danger at once, whatever the sample (suspensions and phishing never wait)', () => {
+    const reports = [1, 2, 3].map((account) => ({ account, established: true, reportedAt: NOW - DAY }));
+    expect(assess(summary({ reviews: [review()], suspensions: reports }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('danger');
+    const phishing = [1, 2, 3].map((account) => ({ account, established: true, reportedAt: NOW - DAY, reason: 'phishing' as const }));
+    expect(assess(summary({ issueFlags: phishing }), DEFAULT_THRESHOLDS, DEFAULT_RULES).level).toBe('danger');
+  });
+
+  it('says a suspension report at once too (a caution that needs no sample)', () => {
+    const result = assess(summary({ reviews: [review()], suspensions: [{ account: 1, established: true, reportedAt: NOW - DAY }] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(result.level).toBe('caution');
+  });
+
+  it('shows the pay the caution would use: recent when it has enough tasks, else the window with the most', () => {
+    const old = Array.from({ length: 4 }, () => review({ createdAt: NOW - 200 * DAY, minutes: 60, reward: { cents: 1000, currency: 'USD' } }));
+    const recentOne = [review({ minutes: 60, reward: { cents: 100, currency: 'USD' } })];
+    const result = assess(summary({ reviews: [...old, ...recentOne] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    // Recent holds 1 task (too few): all time (5 tasks) is what the level rests on and what is shown.
+    expect(result.sample?.pay).toEqual({ centsPerHour: 820, currency: 'USD', tasks: 5, enough: true });
+    const onlyFew = assess(summary({ reviews: [...old.slice(0, 1), ...recentOne, review({ finished: false }), review({ minutes: null })] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
+    expect(onlyFew.level).toBe('ok');
+    expect(onlyFew.sample?.pay).toMatchObject({ tasks: 2, enough: false });
   });
 });

@@ -4,7 +4,7 @@
  * worker's own thresholds apply, so the level is decided locally, not by the server).
  */
 import type { Currency, Rules, Thresholds } from './rules.js';
-import type { Assessment, Level, Reason } from './assessment.js';
+import type { Assessment, Level, Reason, Sample } from './assessment.js';
 import { RATING_DIMENSIONS, type IssueTag, type Money, type Outcome, type RatingDimension } from './fields.js';
 import type { HourlyPay, RatingStat, RequesterSummary, WindowStats } from './summary.js';
 import type { RequesterKey } from './requester-key.js';
@@ -209,9 +209,30 @@ function hasAnyData(s: RequesterSummary): boolean {
   );
 }
 
+/**
+ * The hourly pay to show and compare: the last 90 days when they hold enough tasks, else
+ * all time when it does; with too few anywhere, the window with the most tasks, marked so.
+ */
+export function shownPay(summary: RequesterSummary, rules: Rules): Sample['pay'] {
+  const minSample = rules.caution.minSample;
+  const enough = pickWindow(summary, (w) => w.hourly, (h) => h.tasks >= minSample);
+  const few = enough ? null : [summary.allTime.hourly, summary.recent.hourly].reduce((a, b) => (b && (!a || b.tasks > a.tasks) ? b : a), null);
+  const pay = enough ?? few;
+  return pay ? { centsPerHour: pay.centsPerHour, currency: pay.currency, tasks: pay.tasks, enough: enough !== null } : null;
+}
+
 /** The warning level a worker sees, with its reasons, most serious first. */
 export function assess(summary: RequesterSummary | null, thresholds: Thresholds, rules: Rules): Assessment {
   if (!summary || !hasAnyData(summary)) return { level: 'unknown', reasons: [] };
+  const sample: Sample = { reviews: summary.allTime.reviews, needed: rules.caution.minSample, pay: shownPay(summary, rules) };
+  const assessed = assessLevel(summary, thresholds, rules);
+  // Too few reviews for a level: neutral, never "ok". Dangers and cautions that need no
+  // sample (suspension reports) are said at once.
+  if (assessed.level === 'ok' && sample.reviews < sample.needed) return { level: 'unknown', reasons: assessed.reasons, sample };
+  return { ...assessed, sample };
+}
+
+function assessLevel(summary: RequesterSummary, thresholds: Thresholds, rules: Rules): Assessment {
   const danger: Reason[] = [];
   const caution: Reason[] = [];
   const { suspensions } = summary;
