@@ -195,9 +195,9 @@ export function rememberOwnReviews(reviews: readonly OwnReview[]): Promise<void>
 }
 
 /** The author's changes per requester, oldest first, for these keys only. */
-export async function overlayFor(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, OverlayChange[]>> {
+export async function overlayFor(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, (OverlayChange & { deliveredAt: number | null })[]>> {
   const { changes } = await load();
-  const found = new Map<RequesterKey, OverlayChange[]>();
+  const found = new Map<RequesterKey, StoredChange[]>();
   if (changes.length === 0) return found;
   const wanted = new Set(keys);
   for (const change of changes) {
