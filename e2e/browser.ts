@@ -3,7 +3,7 @@
  * Used by the end-to-end tests (through harness.ts) and by the benchmarks.
  * See ../shared/reference/browser-testing.md (beside the project) for why each flag is here.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,30 @@ export function chromiumPath(): string {
   return path;
 }
 
-/** `extensionDir`: another build of the extension (a test may load a copy with its manifest changed). */
-export async function launchWithExtension(userDataDir = '', extensionDir = EXTENSION_DIR): Promise<BrowserContext> {
+/**
+ * `extensionDir`: another build of the extension (a test may load a copy with its manifest changed).
+ * A fresh profile installs the extension, which opens its welcome page: closed here (tests
+ * and benchmarks want their own tabs only) unless `keepWelcome` (e2e/welcome.spec.ts).
+ */
+export async function launchWithExtension(userDataDir = '', extensionDir = EXTENSION_DIR, options: { keepWelcome?: boolean } = {}): Promise<BrowserContext> {
+  const fresh = userDataDir === '' || readdirSync(userDataDir).length === 0;
+  const context = await launch(userDataDir, extensionDir);
+  if (fresh && !options.keepWelcome) await closeWelcome(context);
+  return context;
+}
+
+const isWelcome = (page: Page) => page.url().endsWith('/welcome.html');
+
+/** Waits for the install's welcome tab and closes it (a build without one: gives up after 10 s). */
+async function closeWelcome(context: BrowserContext): Promise<void> {
+  const opened = context.pages().find(isWelcome) ??
+    (await context
+      .waitForEvent('page', { timeout: 10_000, predicate: (page) => page.waitForURL(/\/welcome\.html$/, { timeout: 10_000 }).then(() => true, () => false) })
+      .catch(() => null));
+  await opened?.close();
+}
+
+function launch(userDataDir: string, extensionDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,

@@ -240,6 +240,7 @@ test('options page saves thresholds, round-trips the blocklist through a file, a
   await thresholds.getByRole('button', { name: 'Save' }).click();
   await expect(thresholds.getByRole('status')).toHaveText('Saved.');
 
+  await options.locator('details[data-group="more"] > summary').click(); // blocklist, alerts, work log… wait under "More settings"
   const blocklist = options.locator('[data-section="blocklist"]');
   await blocklist.getByLabel('Requester ID').fill('mturk:nope');
   await blocklist.getByRole('button', { name: 'Block', exact: true }).click();
@@ -260,6 +261,7 @@ test('options page saves thresholds, round-trips the blocklist through a file, a
   expect((settings as { value: { thresholds: { minHourlyCents: object } } }).value.thresholds.minHourlyCents).not.toHaveProperty('GBP');
   await expect(options.locator('[data-section="thresholds"]').getByLabel('Minimum hourly pay (USD)')).toHaveValue('12.50');
 
+  await options.locator('details[data-group="more"] > summary').click(); // blocklist, alerts, work log… wait under "More settings"
   // Export, remove, import the exported file: the same list comes back.
   const download = options.waitForEvent('download');
   await options.locator('[data-section="blocklist"]').getByRole('button', { name: 'Export to a file' }).click();

@@ -169,6 +169,7 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
   // The options page: notifications can be turned off (the banner shows regardless).
   const options = await context.newPage();
   await options.goto(`chrome-extension://${extensionIdOf(background)}/options.html`);
+  await options.locator('details[data-group="more"] > summary').click(); // blocklist, alerts, work log… wait under "More settings"
   const alerts = options.locator('[data-section="alerts"]');
   const notify = alerts.getByLabel('Also show a browser notification when a task I did is linked to suspensions');
   await expect(notify).toBeChecked();

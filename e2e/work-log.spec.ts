@@ -241,6 +241,7 @@ test('options page: the log listed, searched, exported as CSV and JSON, cleared;
 
   const options = await context.newPage();
   await options.goto(`chrome-extension://${extensionIdOf(background)}/options.html`);
+  await options.locator('details[data-group="more"] > summary').click(); // blocklist, alerts, work log… wait under "More settings"
   const section = options.locator('section[data-section="work-log"]');
   await expect(section.getByText('Kept only in this browser, never sent.')).toBeVisible();
   const rows = section.locator('table[data-table="work-log"] tbody tr');

@@ -29,10 +29,17 @@ export const guideContentHandlers: Handlers<Pick<typeof CONTENT_MESSAGES, 'conte
 
 /**
  * A first install opens the welcome page; an update, a reload or a browser update never
- * does (the worker has seen it, and settings survive those).
+ * does (the worker has seen it, and settings survive those). Once per profile: Chromium
+ * reports an unpacked extension loaded from the command line as installed again at every
+ * start, with its storage kept, so the page remembers it was shown.
  */
 export function welcomeOnInstall(): void {
-  browser.runtime.onInstalled.addListener(({ reason }) => {
-    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) });
-  });
+  browser.runtime.onInstalled.addListener(({ reason }) => (reason === 'install' ? welcomeOnce() : undefined));
+}
+
+async function welcomeOnce(): Promise<void> {
+  const { welcomed } = await browser.storage.local.get('welcomed');
+  if (welcomed) return;
+  await browser.storage.local.set({ welcomed: true });
+  await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) });
 }

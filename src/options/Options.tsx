@@ -1,6 +1,9 @@
 /**
  * The options page: server, account, thresholds, blocklist and filter mode, platforms,
  * sync status (with first-snapshot progress) and the outbox, local data, diagnostics.
+ * The first screen holds only what a new worker needs (server, account, thresholds, and
+ * whether sync works); the rest waits under "More settings". `options.html#<section>`
+ * (the welcome page's links) opens and scrolls to that section.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Settings } from '../core/extension-state.js';
@@ -41,6 +44,7 @@ export function Options() {
     setGeneration((g) => g + 1);
     void refreshStatus();
   };
+  useSectionFromHash(settings !== null);
   const reloadSettings = () => send('ui/settings-get', {}).then(setSettings, (e) => setSettingsError(errorText(e)));
 
   return (
@@ -59,19 +63,45 @@ export function Options() {
           <ServerSection settings={settings} update={update} />
           <AccountSection hasAccount={status?.hasAccount ?? false} serverUrl={settings.serverUrl} onChanged={() => void refreshStatus()} />
           <ThresholdsSection settings={settings} update={update} />
-          <BlocklistSection settings={settings} update={update} onImported={() => void reloadSettings()} />
-          <PlatformsSection settings={settings} update={update} />
-          <AlertsSection settings={settings} update={update} />
-          <WorkLogSection settings={settings} update={update} />
         </div>
       )}
-      <section aria-labelledby="sync-heading">
+      <section aria-labelledby="sync-heading" data-section="sync">
         <h2 id="sync-heading">{t('syncTitle')}</h2>
         <SyncStatusView status={status} error={statusError} onStatus={setStatus} />
         <OutboxList items={status?.outbox ?? []} onChanged={() => void refreshStatus()} />
       </section>
-      <DataSection onCleared={reload} />
-      <DiagnosticsSection refreshKey={generation} />
+      <details class="more" data-group="more">
+        <summary>
+          <span class="label">{t('welcomeMoreSettings')}</span> <span class="muted small">{t('welcomeMoreSettingsList')}</span>
+        </summary>
+        {settings && (
+          <div key={generation}>
+            <BlocklistSection settings={settings} update={update} onImported={() => void reloadSettings()} />
+            <PlatformsSection settings={settings} update={update} />
+            <AlertsSection settings={settings} update={update} />
+            <WorkLogSection settings={settings} update={update} />
+          </div>
+        )}
+        <DataSection onCleared={reload} />
+        <DiagnosticsSection refreshKey={generation} />
+      </details>
     </main>
   );
+}
+
+/** `#thresholds`, `#work-log`…: opens "More settings" if the section is in it, and scrolls there. */
+function useSectionFromHash(ready: boolean): void {
+  useEffect(() => {
+    const name = decodeURIComponent(location.hash.slice(1));
+    if (!ready || !/^[a-z-]+$/.test(name)) return;
+    const section = document.querySelector<HTMLElement>(`[data-section="${name}"]`);
+    if (!section) return;
+    const details = section.closest('details');
+    if (details) details.open = true;
+    section.scrollIntoView({ block: 'start' });
+    // Keyboard and screen-reader users start at the section's heading.
+    const heading = section.querySelector<HTMLElement>('h2');
+    heading?.setAttribute('tabindex', '-1');
+    heading?.focus({ preventScroll: true });
+  }, [ready]);
 }
