@@ -29,6 +29,8 @@ export const Sample = z.object({
   reviews: int(0),
   /** Reviews a level needs, and data points a pay or rejection caution needs. */
   needed: int(1),
+  /** Ratings a rating needs before it is compared with the worker's minimum (rules.tooFewBelow). */
+  ratingsNeeded: z.optional(int(1)),
   /** The hourly pay shown: the window the caution would use, on how many tasks, and whether enough to compare. */
   pay: z.nullable(z.object({ centsPerHour: num(0), currency: Currency, tasks: int(0), enough: z.boolean() })),
 });

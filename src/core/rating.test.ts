@@ -168,9 +168,9 @@ describe('warning level', () => {
   // Issue 12: one review is never a green "ok" (this test said it was, before).
   it('is ok for a fair, well-paying requester once there are enough reviews, neutral before', () => {
     const one = assess(summary({ reviews: [review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
-    expect(one).toEqual({ level: 'unknown', reasons: [], sample: { reviews: 1, needed: 3, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 1, enough: false } } });
+    expect(one).toEqual({ level: 'unknown', reasons: [], sample: { reviews: 1, needed: 3, ratingsNeeded: 5, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 1, enough: false } } });
     const three = assess(summary({ reviews: [review(), review(), review()] }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
-    expect(three).toEqual({ level: 'ok', reasons: [], sample: { reviews: 3, needed: 3, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 3, enough: true } } });
+    expect(three).toEqual({ level: 'ok', reasons: [], sample: { reviews: 3, needed: 3, ratingsNeeded: 5, pay: { centsPerHour: expect.closeTo(1000), currency: 'USD', tasks: 3, enough: true } } });
   });
 
   it('cautions about pay under the worker threshold once there are enough finished tasks', () => {
@@ -235,7 +235,7 @@ describe('small samples (issue 12)', () => {
     const result = assess(summary({ reviews: lowPay(1) }), DEFAULT_THRESHOLDS, DEFAULT_RULES);
     expect(result.level).toBe('unknown');
     expect(result.reasons).toEqual([]);
-    expect(result.sample).toEqual({ reviews: 1, needed: DEFAULT_RULES.caution.minSample, pay: { centsPerHour: 48, currency: 'USD', tasks: 1, enough: false } });
+    expect(result.sample).toEqual({ reviews: 1, needed: DEFAULT_RULES.caution.minSample, ratingsNeeded: DEFAULT_RULES.tooFewBelow, pay: { centsPerHour: 48, currency: 'USD', tasks: 1, enough: false } });
   });
 
   it('makes a neutral brief that says how few: 1 review, $0.48/h on 1 task (what the badge index packs)', () => {

@@ -224,7 +224,7 @@ export function shownPay(summary: RequesterSummary, rules: Rules): Sample['pay']
 /** The warning level a worker sees, with its reasons, most serious first. */
 export function assess(summary: RequesterSummary | null, thresholds: Thresholds, rules: Rules): Assessment {
   if (!summary || !hasAnyData(summary)) return { level: 'unknown', reasons: [] };
-  const sample: Sample = { reviews: summary.allTime.reviews, needed: rules.caution.minSample, pay: shownPay(summary, rules) };
+  const sample: Sample = { reviews: summary.allTime.reviews, needed: rules.caution.minSample, ratingsNeeded: rules.tooFewBelow, pay: shownPay(summary, rules) };
   const assessed = assessLevel(summary, thresholds, rules);
   // Too few reviews for a level: neutral, never "ok". Dangers and cautions that need no
   // sample (suspension reports) are said at once.

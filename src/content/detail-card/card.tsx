@@ -57,6 +57,8 @@ interface Props {
 export function Card({ data, actions, view, update, onClose }: Props) {
   const { summary, assessment } = data.result;
   const level = assessment.level;
+  const sample = assessment.sample;
+  const fewReviews = level === 'unknown' && !!sample && sample.reviews > 0 && sample.reviews < sample.needed;
   const sus = summary?.suspensions;
   const lowPay = assessment.reasons.find((r) => r.code === 'low_pay');
   const threshold = lowPay?.code === 'low_pay' ? { cents: lowPay.thresholdCents, currency: lowPay.currency } : null;
@@ -104,8 +106,11 @@ export function Card({ data, actions, view, update, onClose }: Props) {
       </header>
       <p class={`level ${level}`}>
         <LevelIcon level={level} size={12} />
-        <span>{t(LEVEL_WORDS[level])}</span>
+        <span>{fewReviews ? t('sampleLevelWord') : t(LEVEL_WORDS[level])}</span>
       </p>
+      {/* Issue 12: why no level is given, and on how little the pay rests. */}
+      {fewReviews && sample && <p data-role="sample-why">{tPlural('sampleCardWhy', sample.reviews, [String(sample.needed)])}</p>}
+      {sample?.pay && !sample.pay.enough && <p data-role="sample-pay">{tPlural('samplePayFew', sample.pay.tasks, [String(sample.needed)])}</p>}
       {sus && banner && (
         <div class="banner" role="note">
           <strong>{t('cardSuspensionTitle')}</strong>
@@ -128,6 +133,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
       {summary && summary.held > 0 && <p class="sub">{tPlural('pluralHeldReviews', summary.held)}</p>}
       <CardIssues summary={summary} />
       {summary && view.reviews ? <StatsTable summary={summary} /> : <p>{t('noReviewsYet')}</p>}
+      {sample && sample.reviews > 0 && <p class="sub" data-role="sample-rule">{t('sampleRule', [String(sample.needed), String(sample.ratingsNeeded ?? sample.needed)])}</p>}
       {view.reviews?.status === 'loaded' && <Sparkline reviews={view.reviews.reviews} threshold={threshold} />}
       {view.reviews && (
         <Reviews

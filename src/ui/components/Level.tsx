@@ -11,11 +11,12 @@ const LEVEL_WORDS: Record<Level, string> = {
 };
 
 
-export function LevelPill({ level }: { level: Level }) {
+/** `fewReviews`: some reviews, too few for a level (issue 12) — "No level yet", not "No reviews yet". */
+export function LevelPill({ level, fewReviews = false }: { level: Level; fewReviews?: boolean }) {
   return (
     <span class={`level ${level}`} data-level={level}>
       <LevelIcon level={level} />
-      <span>{t(LEVEL_WORDS[level])}</span>
+      <span>{fewReviews ? t('sampleLevelWord') : t(LEVEL_WORDS[level])}</span>
     </span>
   );
 }

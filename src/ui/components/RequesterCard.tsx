@@ -51,12 +51,18 @@ export function RequesterCard(props: { requester: { key: string; name: string };
     <article class="card" data-requester={requester.key} aria-label={requester.name}>
       <h3 class="row">
         <span>{requester.name}</span>
-        {detail && <LevelPill level={detail.assessment.level} />}
+        {detail && <LevelPill level={detail.assessment.level} fewReviews={fewReviews(detail.assessment)} />}
       </h3>
       {error && <p class="error">{t('detailUnavailable', error)}</p>}
       {!detail && !error && <p class="muted small">{t('loading')}</p>}
       {detail && (
         <>
+          {fewReviews(detail.assessment) && (
+            <p class="small" data-role="sample-why">{tPlural('sampleCardWhy', detail.assessment.sample!.reviews, [String(detail.assessment.sample!.needed)])}</p>
+          )}
+          {detail.assessment.sample?.pay && !detail.assessment.sample.pay.enough && (
+            <p class="small" data-role="sample-pay">{tPlural('samplePayFew', detail.assessment.sample.pay.tasks, [String(detail.assessment.sample.needed)])}</p>
+          )}
           {detail.assessment.reasons.length > 0 && (
             <ul class="small" data-list="reasons">
               {detail.assessment.reasons.map((reason, i) => (
@@ -121,7 +127,7 @@ function SummaryStats({ summary }: { summary: RequesterSummary }) {
         const stat = window.ratings[dim];
         return [
           <dt key={`${dim}-t`}>{dimensionLabel(dim)}</dt>,
-          <dd key={`${dim}-d`}>{stat.mean === null ? t('statNone') : stat.tooFew ? t('ratingTooFew', [formatRating(stat.mean), String(stat.count)]) : tPlural('pluralRatingValue', stat.count, [formatRating(stat.mean)])}</dd>,
+          <dd key={`${dim}-d`}>{stat.mean === null ? t('statNone') : stat.tooFew ? tPlural('sampleRatingTooFew', stat.count, [formatRating(stat.mean)]) : tPlural('pluralRatingValue', stat.count, [formatRating(stat.mean)])}</dd>,
         ];
       })}
       {summary.suspensions.accounts > 0 && (
@@ -169,4 +175,10 @@ function ReviewItem({ review, onFlag }: { review: PublicReview; onFlag: () => vo
       </button>
     </li>
   );
+}
+
+/** Some reviews, too few for a level (issue 12): the card says so instead of "no reviews yet". */
+function fewReviews(assessment: Assessment): boolean {
+  const sample = assessment.sample;
+  return assessment.level === 'unknown' && !!sample && sample.reviews > 0 && sample.reviews < sample.needed;
 }
