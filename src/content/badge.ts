@@ -33,10 +33,10 @@ export function levelLabel(level: Level): string {
 export function badgeText(brief: BadgeBrief): string {
   if (brief.blocked) return t('badgeBlocked');
   if (brief.level === 'danger') return brief.phishing ? t('badgeDangerPhishing') : t('badgeDangerSuspensions');
-  // Pay on too few tasks says on how many, whatever the level ("$0.48/h · 1 task").
-  if (brief.pay && brief.payTasks) return tPlural('sampleBadgePay', brief.payTasks, [formatMoney(brief.pay.centsPerHour, brief.pay.currency)]);
-  // Too few reviews for a level: neutral, and says how few.
+  // Too few reviews for a level: neutral, and says how few ("1 review"); the card says the rest.
   if (brief.level === 'unknown') return brief.sample ? tPlural('sampleBadgeReviews', brief.sample) : brief.held ? t('badgeHeld') : t('badgeNew');
+  // Pay on too few tasks says on how many ("$90.00/h · 1 task").
+  if (brief.pay && brief.payTasks) return tPlural('sampleBadgePay', brief.payTasks, [formatMoney(brief.pay.centsPerHour, brief.pay.currency)]);
   if (brief.pay) return t('badgePerHour', formatMoney(brief.pay.centsPerHour, brief.pay.currency));
   return brief.level === 'ok' ? t('badgeOk') : t('badgeCaution');
 }
