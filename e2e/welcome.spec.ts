@@ -63,6 +63,11 @@ test('a fresh profile opens the welcome page on install, and a restart does not 
     await expect(welcome).toHaveURL(/options\.html#thresholds$/);
     await expect(welcome.locator('[data-section="thresholds"] h2')).toBeFocused();
     await expect(welcome.locator('details[data-group="more"]')).not.toHaveAttribute('open', '');
+    // The thresholds link to the rules they feed.
+    await expect(welcome.locator('[data-section="thresholds"]').getByRole('link', { name: 'How Lantern decides' })).toHaveAttribute('href', 'rules.html');
+    await expect(welcome.locator('[data-section="blocklist"]')).toBeHidden();
+    await welcome.locator('details[data-group="more"] > summary').click();
+    await expect(welcome.locator('[data-section="blocklist"]')).toBeVisible();
 
     await context.close();
 
@@ -88,6 +93,7 @@ test('a build that carries a server address syncs with it without any settings c
     const welcome = await welcomePage(context);
     await expect(welcome.locator('[data-field="welcome-server"]')).toHaveText(`Lantern syncs with ${server.url}.`);
     await expect(welcome.locator('[data-field="sync-state"]')).toHaveText('Up to date');
+    await welcome.screenshot({ path: artifactPath('welcome-page-default-server.png'), fullPage: true });
     const detail = await sendUi<{ summary: { name: string } | null }>(welcome, 'ui/requester-detail', { key });
     expect(detail.summary?.name).toBe('Default Labs');
     // Nothing was stored: the address is the build's default, which a worker's choice replaces.
