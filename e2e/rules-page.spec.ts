@@ -111,9 +111,19 @@ test('the detail card shows issue counts with their meaning and opens the rules 
   await expect(issues.locator('[data-issue="unpaid_screener"]')).toContainText('Unpaid screener: 1 account');
   await expect(issues.locator('[data-issue="personal_data"]')).toHaveCount(0);
 
+  await page.locator('lantern-card').screenshot({ path: artifactPath('card-issues.png') });
+
   const rulesTab = context.waitForEvent('page', (p) => p.url().endsWith('/rules.html'));
   await card.getByRole('button', { name: 'How Lantern decides' }).click();
   const rules = await rulesTab;
   await expect(rules.getByRole('heading', { level: 1 })).toHaveText('How Lantern decides');
   await expect(rules.locator('[data-field="danger-suspensions"]')).toContainText('at least 3 established accounts');
+  await rules.close();
+
+  // The popup's requester card, for the same tab, links to the same page.
+  const tabId = await background.evaluate(async () => (await chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id!);
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?tab=${tabId}`);
+  const requesterCard = popup.locator(`article[data-requester="${key}"]`);
+  await expect(requesterCard.getByRole('link', { name: 'How Lantern decides' })).toHaveAttribute('href', 'rules.html');
 });
