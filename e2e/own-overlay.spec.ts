@@ -22,6 +22,7 @@ interface Status {
 interface Detail {
   summary: { allTime: { reviews: number; hourly: { centsPerHour: number } | null } } | null;
   reviews: { id: string; text: string }[] | null;
+  ownReviews?: { id: string; pending: boolean }[];
 }
 
 const HOME = 'https://worker.mturk.com/';
@@ -123,6 +124,9 @@ test('the author sees their review at once, the sync after delivery confirms it,
     const card = popup.locator(`article.card[data-requester="${MULLER.key}"]`);
     await expect(card.locator('[data-list="public-reviews"]')).toContainText(TEXT);
     await expect(card.getByText(/yours can be the first/i)).toHaveCount(0);
+    // Marked as the author's (not flaggable), and said to be seen by others only after their sync.
+    await expect(card.locator('[data-own-review="pending"]')).toHaveText(/Your review: shown to you now; other workers see it after their next sync, within 5 minutes/);
+    await expect(card.getByRole('button', { name: 'Flag this review' })).toHaveCount(0);
     await card.getByText(/Recent reviews/).click(); // open the list for the screenshot
     await popup.screenshot({ path: artifactPath('overlay-popup-after-send.png'), fullPage: true });
     const detail = await sendUi<Detail>(author, 'ui/requester-detail', { key: MULLER.key });
@@ -190,11 +194,13 @@ test("an edit and a delete show to their author before the sync, and a refused r
   await context.route(`${server.url}/v1/sync/**`, (route) => route.abort('connectionrefused'));
   const mine = await sendUi<{ reviews: { id: string }[] }>(author, 'ui/own-reviews');
   const id = mine.reviews[0]!.id;
+  expect((await sendUi<Detail>(author, 'ui/requester-detail', { key: MULLER.key })).ownReviews).toEqual([{ id, pending: false }]);
   await sendUi(author, 'ui/submit', { submission: { kind: 'review-edit', reviewId: id, payload: { ...payload, minutes: 6, text: 'Edited: quicker than it said.' } } });
   let detail = await sendUi<Detail>(author, 'ui/requester-detail', { key: MULLER.key });
   expect(detail.summary?.allTime.reviews).toBe(1);
   expect(detail.summary?.allTime.hourly?.centsPerHour).toBe(3000);
   expect(detail.reviews?.map((r) => r.text)).toEqual(['Edited: quicker than it said.']);
+  expect(detail.ownReviews).toEqual([{ id, pending: true }]);
 
   await sendUi(author, 'ui/submit', { submission: { kind: 'review-delete', reviewId: id } });
   detail = await sendUi<Detail>(author, 'ui/requester-detail', { key: MULLER.key });

@@ -12,7 +12,7 @@ import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
 import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
 import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
-import { overlayFor, rememberOwnReviews } from './own-overlay.js';
+import { overlayFor, ownReviewMarks, rememberOwnReviews } from './own-overlay.js';
 import { suspectHandlers } from './handlers-suspects.js';
 import { workLogUiHandlers } from './handlers-work-log.js';
 import { reportHandlers } from './handlers-reports.js';
@@ -113,10 +113,14 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
     const summary = overlaySummary((await getSummaries([key], rules)).get(key) ?? null, own, rules, Date.now());
     const assessment = assess(summary, thresholds, rules);
     try {
-      return { summary, assessment, reviews: overlayReviews(await reviewsFor(key), own), reviewsError: null };
+      const reviews = overlayReviews(await reviewsFor(key), own);
+      const shown = new Set(reviews.map((r) => r.id));
+      const ownReviews = (await ownReviewMarks()).filter((mark) => shown.has(mark.id));
+      return { summary, assessment, reviews, reviewsError: null, ownReviews };
     } catch (error) {
       // Offline, the author still sees their own reviews (the others' texts can't be fetched).
-      return { summary, assessment, reviews: own.length > 0 ? overlayReviews([], own) : null, reviewsError: errorText(error) };
+      const mine = own.length > 0 ? overlayReviews([], own) : null;
+      return { summary, assessment, reviews: mine, reviewsError: errorText(error), ownReviews: (mine ?? []).map((r) => ({ id: r.id, pending: true })) };
     }
   },
 

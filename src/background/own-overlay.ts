@@ -209,6 +209,14 @@ export async function overlayFor(keys: readonly RequesterKey[]): Promise<Map<Req
   return found;
 }
 
+/** The author's reviews this browser knows, and whether each still waits for a sync to confirm it. */
+export async function ownReviewMarks(): Promise<{ id: string; pending: boolean }[]> {
+  const { changes, known } = await load();
+  const pending = new Set(changes.flatMap((c) => (c.after ? [c.after.id] : [])));
+  const ids = new Set([...known.map((k) => k.review.id), ...pending]);
+  return [...ids].map((id) => ({ id, pending: pending.has(id) }));
+}
+
 /** Every requester with a change shown (the badge index needs them all). */
 export async function overlayRequesters(): Promise<RequesterKey[]> {
   return [...new Set((await load()).changes.map((c) => c.requester))];

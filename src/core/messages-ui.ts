@@ -69,6 +69,8 @@ export const UI_MESSAGES = {
       assessment: Assessment,
       reviews: z.nullable(z.array(PublicReview)),
       reviewsError: z.nullable(z.string()),
+      /** The worker's own reviews among them; `pending` until a sync confirms them (issue 12). */
+      ownReviews: z.optional(z.array(z.object({ id: z.string(), pending: z.boolean() }))),
     }),
   },
   'ui/recent-tasks': { from: 'ui', request: nothing, response: z.object({ tasks: z.array(RecentTask) }) },

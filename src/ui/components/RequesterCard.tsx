@@ -18,6 +18,8 @@ interface Detail {
   assessment: Assessment;
   reviews: PublicReview[] | null;
   reviewsError: string | null;
+  /** The worker's own reviews among them (pending: not yet confirmed by a sync). */
+  ownReviews?: { id: string; pending: boolean }[] | undefined;
 }
 
 export interface RequesterActions {
@@ -83,7 +85,7 @@ export function RequesterCard(props: { requester: { key: string; name: string };
               <summary>{t('recentReviews', String(reviews.length))}</summary>
               <ul class="plain" data-list="public-reviews">
                 {(showAll ? reviews : reviews.slice(0, SHOWN_REVIEWS)).map((review) => (
-                  <ReviewItem key={review.id} review={review} onFlag={() => props.actions.onFlagReview(review)} />
+                  <ReviewItem key={review.id} review={review} own={detail.ownReviews?.find((o) => o.id === review.id)} onFlag={() => props.actions.onFlagReview(review)} />
                 ))}
               </ul>
               {!showAll && reviews.length > SHOWN_REVIEWS && (
@@ -159,7 +161,7 @@ export function ratingFacts(review: Pick<PublicReview, 'ratings'>): string {
     .join(' · ');
 }
 
-function ReviewItem({ review, onFlag }: { review: PublicReview; onFlag: () => void }) {
+function ReviewItem({ review, own, onFlag }: { review: PublicReview; own: { pending: boolean } | undefined; onFlag: () => void }) {
   return (
     <li data-review={review.id}>
       <p class="small muted">
@@ -170,9 +172,16 @@ function ReviewItem({ review, onFlag }: { review: PublicReview; onFlag: () => vo
       {ratingFacts(review) && <p class="small">{ratingFacts(review)}</p>}
       {review.tags.length > 0 && <p class="small">{review.tags.map(tagLabel).join(', ')}</p>}
       {review.text && <p class="review-text">{review.text}</p>}
-      <button type="button" class="link small" onClick={onFlag}>
-        {t('flagReview')}
-      </button>
+      {/* One's own review is not flagged; it says whose it is, and whether others see it yet. */}
+      {own ? (
+        <p class="small muted" data-own-review={own.pending ? 'pending' : 'confirmed'}>
+          {t(own.pending ? 'overlayYourReviewPending' : 'overlayYourReview')}
+        </p>
+      ) : (
+        <button type="button" class="link small" onClick={onFlag}>
+          {t('flagReview')}
+        </button>
+      )}
     </li>
   );
 }
