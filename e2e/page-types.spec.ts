@@ -46,7 +46,7 @@ test.describe('Mechanical Turk', () => {
     const key = `mturk:${requester!.id}`;
     await expect(badge(page, key)).toHaveAttribute('data-lantern-level', 'danger');
     const banner = page.locator(`lantern-banner[data-lantern-requester="${key}"]`);
-    await expect(banner.getByRole('alert')).toContainText('3 worker(s) reported their account was suspended');
+    await expect(banner.getByRole('alert')).toContainText('3 workers reported their account was suspended');
     await expect(banner.getByRole('alert')).toContainText('Not yet confirmed by a moderator');
     await page.screenshot({ path: artifactPath('mturk-task-danger-banner.png') });
 

@@ -279,7 +279,7 @@ test('options page saves thresholds, round-trips the blocklist through a file, a
     mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify([{ key: 'mturk:A1GOODKEY0001', name: 'ok' }, { key: 'worker-123', name: 'bad' }])),
   });
-  await expect(options.locator('[data-section="blocklist"]').getByRole('alert')).toContainText('Import failed: Entry 2, Requester: must be');
+  await expect(options.locator('[data-section="blocklist"]').getByRole('alert')).toContainText('Import failed: Entry 2, Requester: this is not a requester id Lantern knows');
 
   // Diagnostics: a count the background keeps is shown as a table row in words.
   await background.evaluate(() => chrome.storage.local.set({ diagnostics: { 'mturk/task-list/no_rows': 3 } }));
