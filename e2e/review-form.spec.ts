@@ -166,8 +166,8 @@ test('a review queued by an older release that says nothing comes back refused i
     await popup.reload();
     await popup.getByRole('button', { name: 'Sync now' }).first().click();
     const item = popup.locator('[data-view="outbox"] li[data-outbox-state="rejected"]');
-    // The server's words (the shared schema's), naming the field.
-    await expect(item.locator('[data-field="outbox-error"]')).toContainText(`Your review: give at least one rating or write at least ${REVIEW_MIN_TEXT} characters`);
+    // The server's refusal (the shared schema's rule), naming the field, in the worker's words.
+    await expect(item.locator('[data-field="outbox-error"]')).toContainText(`Your review: give at least one rating, or write at least ${REVIEW_MIN_TEXT} characters`);
     await item.getByRole('button', { name: 'Edit' }).click();
     const edit = popup.locator('form[data-form="review"]');
     await expect(errorBeside(edit, 'Your review')).toHaveText(`give at least one rating, or write at least ${REVIEW_MIN_TEXT} characters`);
