@@ -179,3 +179,29 @@ test('Prolific study page of an ok researcher: "Start now" works at the first cl
   await expect(page.locator('body')).toHaveAttribute('data-started', 'true');
   await expect(page.locator('lantern-accept-warning')).toHaveCount(0);
 });
+
+test('Prolific studies list: "Write a review" on a study card opens the form prefilled with that study', async ({ context, background }) => {
+  const pages = JSON.parse(readFileSync(join(FIXTURES_DIR, 'pages-fixtures.json'), 'utf8')) as {
+    prolificApi: { url: string; file: string };
+    fixtures: Record<string, { url: string; items: { id: string; requesterId: string; requesterName: string; title: string; reward: number; currency: string }[] }>;
+  };
+  const fixture = pages.fixtures['prolific-studies.html']!;
+  const study = fixture.items[0]!;
+  const key = `prolific:${study.requesterId}`;
+  await seedReplica(background, [summaryFor(key, study.requesterName, 'ok')]);
+  const api = readFileSync(join(FIXTURES_DIR, pages.prolificApi.file), 'utf8');
+  await context.route(pages.prolificApi.url, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: api, headers: { 'access-control-allow-origin': '*' } }));
+  await serveFixture(context, `${new URL(fixture.url).origin}/**`, 'prolific-studies.html');
+  const page = await context.newPage();
+  await page.goto(fixture.url);
+  const badge = page.locator(`li[data-testid="study-${study.id}"] lantern-badge[data-lantern-requester="${key}"]`);
+  await badge.getByRole('button').click();
+  const card = page.locator('lantern-card').getByRole('dialog');
+  const form = await formWindow(context, background, () => card.getByRole('button', { name: 'Write a review' }).click());
+  const review = form.locator('form[data-form="review"]');
+  await expect(review.locator('[data-field="requesterName"]')).toHaveText(study.requesterName);
+  await expect(review.getByLabel('Task ID')).toHaveValue(study.id);
+  await expect(review.getByLabel('Task title')).toHaveValue(study.title);
+  await expect(review.getByLabel('Reward', { exact: true })).toHaveValue(study.reward.toFixed(2));
+  await expect(review.getByLabel('Currency')).toHaveValue(study.currency);
+});

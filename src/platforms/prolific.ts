@@ -93,6 +93,17 @@ export const prolificAdapter: PlatformAdapter = {
     };
   },
 
+  /** A study card's study (id, title, reward), for a form opened from its card (issue 12). */
+  rowTask(row) {
+    const studyId = /^study-([0-9a-f]{24})$/.exec(row.getAttribute('data-testid') ?? '')?.[1] ?? row.ownerDocument.location?.pathname.match(STUDY_PATH)?.[1];
+    if (!studyId) return null;
+    return {
+      taskId: studyId,
+      taskTitle: (row.querySelector('[data-testid="title"]')?.textContent ?? '').trim().slice(0, 300),
+      reward: money(row.querySelector('[data-testid="study-tag-reward"]')?.textContent),
+    };
+  },
+
   /**
    * Prolific's "Start now" / "Take part in this study" / "Reserve a place" (issue 12: the
    * Accept guard, as on Mechanical Turk). Its test id first; its words in case that changes.
