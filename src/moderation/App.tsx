@@ -246,6 +246,12 @@ function Moderation(props: { me: Me; api: Api; secret: string; onSignOut(): void
 
 // ------------------------------------------------------------------ shared pieces
 
+/** "1 counted review", "2 counted reviews": the page is in English, by English plural rules (issue 12). */
+const englishPlurals = new Intl.PluralRules('en');
+function counted(n: number, one: string, other: string): string {
+  return `${n} ${englishPlurals.select(n) === 'one' ? one : other}`;
+}
+
 function SummaryLine(props: { summary: RequesterSummary | null; rules: Rules }) {
   if (!props.summary) return <span class="muted small">No summary yet</span>;
   const s = props.summary;
@@ -253,10 +259,10 @@ function SummaryLine(props: { summary: RequesterSummary | null; rules: Rules }) 
   const hourly = s.allTime.hourly;
   return (
     <span class="small" data-field="summary">
-      <span class={`level-${level}`}>{level}</span> · {s.allTime.reviews} counted reviews
+      <span class={`level-${level}`}>{level}</span> · {counted(s.allTime.reviews, 'counted review', 'counted reviews')}
       {s.held > 0 && ` · ${s.held} held`}
-      {hourly && ` · ${(hourly.centsPerHour / 100).toFixed(2)} ${hourly.currency}/h`}
-      {` · suspension reports from ${s.suspensions.accounts} established accounts`}
+      {hourly && ` · ${(hourly.centsPerHour / 100).toFixed(2)} ${hourly.currency}/h from ${counted(hourly.tasks, 'task', 'tasks')}`}
+      {` · suspension reports from ${counted(s.suspensions.accounts, 'established account', 'established accounts')}`}
       {s.suspensions.confirmed && ' (link confirmed)'}
       {s.phishingConfirmed && ' · phishing confirmed'}
     </span>
