@@ -111,6 +111,7 @@ test('the author sees their review at once, the sync after delivery confirms it,
     if (await finished.count()) await finished.getByRole('radio', { name: 'Yes' }).check();
     await form.getByLabel('Pay', { exact: true }).selectOption('4');
     await form.getByLabel('Your review').fill(TEXT);
+    const clickedAt = Date.now();
     await form.getByRole('button', { name: 'Send review' }).click();
     await expect(popup.getByRole('status').first()).toHaveText('Sent.');
 
@@ -123,6 +124,7 @@ test('the author sees their review at once, the sync after delivery confirms it,
     // Popup: the requester's card counts the review and lists it; no "yours can be the first".
     const card = popup.locator(`article.card[data-requester="${MULLER.key}"]`);
     await expect(card.locator('[data-list="public-reviews"]')).toContainText(TEXT);
+    console.log(`author: 'Send review' clicked → own review in the popup's card in ${Date.now() - clickedAt} ms (replica rows: 0, sync held)`);
     await expect(card.getByText(/yours can be the first/i)).toHaveCount(0);
     // Marked as the author's (not flaggable), and said to be seen by others only after their sync.
     await expect(card.locator('[data-own-review="pending"]')).toHaveText(/Your review: shown to you now; other workers see it after their next sync, within 5 minutes/);
