@@ -12,7 +12,7 @@ import { summarize, type ReviewFacts } from '../src/core/rating.js';
 import type { RequesterKey } from '../src/core/requester-key.js';
 import { DEFAULT_RULES } from '../src/core/rules.js';
 import type { RequesterSummary } from '../src/core/schemas.js';
-import { artifactPath, expect, FIXTURES_DIR, seedReplica, serveFixture, test } from './harness.js';
+import { artifactPath, expect, extensionIdOf, FIXTURES_DIR, seedReplica, serveFixture, test } from './harness.js';
 import { summaryFor } from './summaries.js';
 
 test.use({ actionTimeout: 15_000 });
@@ -99,4 +99,19 @@ test('one review is neutral and says so, $0.48/h from one task has no green chec
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const ours = results.violations.flatMap((v) => v.nodes.filter((n) => JSON.stringify(n.target).includes('lantern-')).map((n) => `${v.id} ${JSON.stringify(n.target)}`));
   expect(ours).toEqual([]);
+
+  // The popup on this tab says the same: no level yet and why, and the pay with its one task.
+  const tabId = await background.evaluate(async () => {
+    const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }).chrome;
+    return (await chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id;
+  });
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 380, height: 900 });
+  await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?tab=${tabId}`);
+  const inPopup = popup.locator(`article[data-requester="${ONE!.key}"]`);
+  await expect(inPopup.locator('.level')).toHaveText('No level yet');
+  await expect(inPopup.locator('[data-role="sample-why"]')).toHaveText('Lantern gives a level from 3 reviews; this requester has 1.');
+  await expect(inPopup.locator('[data-field="hourly"]')).toHaveText('$9.00 per hour, from 1 task');
+  await expect(inPopup).toContainText('3.2 of 5 from 1 rating: too few to compare');
+  await popup.screenshot({ path: artifactPath('honest-one-review-popup.png'), fullPage: true });
 });
