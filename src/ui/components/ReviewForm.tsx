@@ -4,16 +4,16 @@
  * worked, outcome, days to decision), from an outbox item the server refused, or from
  * one of the worker's own reviews.
  */
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDimension } from '../../core/schemas.js';
-import { Currency } from '../../core/rules.js';
+import { Currency, DEFAULT_REVIEW_RULES, type ReviewRules } from '../../core/rules.js';
 import { formatMoney, t } from '../i18n.js';
 import { dimensionLabel } from '../reasons.js';
 import { describedBy, Field, FormFooter } from './fields.js';
 import { refusalToFields, type FieldErrors } from './form-errors.js';
 import { parseMoney, parseOptionalNumber } from './format.js';
 import { hourlyCents, implausiblePace, reviewFromDraft, type MinutesSource, type ReviewDraft } from './review-draft.js';
-import { fieldLabel } from './send.js';
+import { fieldLabel, send } from './send.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 export const TEXT_MAX = 2000;
@@ -58,7 +58,12 @@ export function ReviewForm(props: ReviewFormProps) {
   const errorFor = (name: string) => errors[name] ?? null;
   const invalid = (name: string) => errorFor(name) !== null;
   const textLength = draft.text.trim().length;
-  const pace = livePace(draft);
+  // The hourly bounds in force (published with the rules); the defaults until they are read.
+  const [reviewRules, setReviewRules] = useState<ReviewRules>(DEFAULT_REVIEW_RULES);
+  useEffect(() => {
+    send('ui/rules', {}).then((r) => setReviewRules(r.rules.reviews), () => undefined);
+  }, []);
+  const pace = livePace(draft, reviewRules);
 
   function onSubmit(event: Event) {
     event.preventDefault();
@@ -214,13 +219,13 @@ export function ReviewForm(props: ReviewFormProps) {
 }
 
 /** The pay per hour the typed reward and time give, when beyond the published bounds. */
-function livePace(draft: ReviewDraft): { hourly: number; kind: 'high' | 'low' } | null {
+function livePace(draft: ReviewDraft, rules: ReviewRules): { hourly: number; kind: 'high' | 'low' } | null {
   const cents = parseMoney(draft.reward);
   const bonus = draft.bonus.trim() === '' ? 0 : parseMoney(draft.bonus);
   const minutes = parseOptionalNumber(draft.minutes);
   if (cents === null || bonus === null || minutes === null || Number.isNaN(minutes)) return null;
   const payload = { reward: { cents, currency: draft.currency }, bonusCents: bonus, minutes };
-  const kind = implausiblePace(payload);
+  const kind = implausiblePace(payload, rules);
   const hourly = hourlyCents(payload);
   return kind && hourly !== null ? { hourly, kind } : null;
 }
