@@ -8,7 +8,9 @@
  * drops the requester's cached review texts and starts a sync, which confirms it.
  */
 import browser from 'webextension-polyfill';
+import * as z from 'zod/mini';
 import { Submission, type OutboxItem, type SubmissionInput } from '../core/extension-state.js';
+import { VersionToken } from '../core/sync-protocol.js';
 import { describeIssues } from '../core/validation.js';
 import { ensureAccount } from './account.js';
 import { db } from './db.js';
@@ -93,6 +95,17 @@ async function showToAuthor(change: () => Promise<unknown>): Promise<void> {
 }
 
 const REVIEW_KINDS: readonly string[] = ['review', 'review-edit', 'review-delete'];
+const Health = z.object({ version: VersionToken });
+
+/** The server's version now (never cached): a replica this new holds what was just delivered. */
+async function serverVersionNow(): Promise<string | null> {
+  try {
+    const health = Health.safeParse(await readJson(await callServer('/v1/health')));
+    return health.success ? health.data.version : null;
+  } catch {
+    return null; // then the overlay waits for a sync begun after delivery instead
+  }
+}
 
 /** Sends one item; true when it was a review (or edit, delete) the server took. */
 async function sendOne(item: OutboxItem): Promise<boolean> {
@@ -104,8 +117,9 @@ async function sendOne(item: OutboxItem): Promise<boolean> {
     await database.delete('outbox', item.id);
     if (!REVIEW_KINDS.includes(item.submission.kind)) return false;
     const answer = await readJson(response).catch(() => null);
+    const version = await serverVersionNow();
     await showToAuthor(async () => {
-      const requester = await noteDelivered(item.id, answer);
+      const requester = await noteDelivered(item.id, answer, version);
       if (requester) await forgetReviewTexts([requester]);
     });
     return true;

@@ -89,6 +89,22 @@ describe('own overlay', () => {
     expect(await overlay.overlayRequesters()).toEqual([]);
   });
 
+  it('with the server version at delivery, only a replica that new drops it (a cached, older delta does not)', async () => {
+    const overlay = await fresh();
+    await overlay.noteQueued(item('o1', { kind: 'review', payload }));
+    await overlay.noteDelivered('o1', { review: serverCopy() }, 'ep0ch1.5');
+    await overlay.dropConfirmed(Date.now() + 1, 'ep0ch1.4');
+    expect((await overlay.overlayFor([KEY])).get(KEY)).toHaveLength(1);
+    await overlay.dropConfirmed(Date.now() + 1, 'ep0ch1.5');
+    expect((await overlay.overlayFor([KEY])).has(KEY)).toBe(false);
+
+    // Another database altogether (server changed): nothing to wait for.
+    await overlay.noteQueued(item('o2', { kind: 'review', payload }));
+    await overlay.noteDelivered('o2', { review: serverCopy({ id: 'R2' }) }, 'ep0ch1.9');
+    await overlay.dropConfirmed(Date.now() + 1, 'other2.1');
+    expect((await overlay.overlayFor([KEY])).has(KEY)).toBe(false);
+  });
+
   it('a held review is kept as held', async () => {
     const overlay = await fresh();
     await overlay.noteQueued(item('o1', { kind: 'review', payload }));

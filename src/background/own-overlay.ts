@@ -12,7 +12,7 @@ import type { OutboxItem } from '../core/extension-state.js';
 import { PublicReview } from '../core/public-review.js';
 import { RequesterKey } from '../core/requester-key.js';
 import { int } from '../core/rules.js';
-import { OwnReview, ReviewWritten } from '../core/sync-protocol.js';
+import { OwnReview, parseVersionToken, ReviewWritten, VersionToken } from '../core/sync-protocol.js';
 import type { OverlayChange } from './own-overlay-merge.js';
 
 export const OVERLAY_STORAGE_KEY = 'ownOverlay';
@@ -30,6 +30,11 @@ const StoredChange = z.object({
   afterHeld: z.boolean(),
   /** When the server took it; null while it waits in the outbox. */
   deliveredAt: z.nullable(int(0)),
+  /**
+   * The server's version just after it took it (GET /v1/health, never cached): a replica at
+   * this version or later holds it. Without it, a sync begun after delivery is taken to.
+   */
+  confirmedAt: z.optional(z.nullable(VersionToken)),
 });
 type StoredChange = z.infer<typeof StoredChange>;
 
@@ -143,7 +148,7 @@ export function noteQueued(item: OutboxItem, replaces?: string): Promise<void> {
  * The server took it: keep the server's copy (its id, pseudonym and whether it was held)
  * until a sync confirms. Returns the requester whose data changed, if known.
  */
-export async function noteDelivered(id: string, body: unknown): Promise<RequesterKey | null> {
+export async function noteDelivered(id: string, body: unknown, serverVersion: string | null = null): Promise<RequesterKey | null> {
   const written = ReviewWritten.safeParse(body);
   let requester: RequesterKey | null = null;
   await update((current) => {
@@ -161,6 +166,7 @@ export async function noteDelivered(id: string, body: unknown): Promise<Requeste
         : {
             ...c,
             deliveredAt: Date.now(),
+            confirmedAt: serverVersion && parseVersionToken(serverVersion) ? serverVersion : null,
             ...(written.success ? { after: publicOf(written.data.review), afterHeld: written.data.review.status !== 'visible' } : {}),
           },
     );
@@ -174,10 +180,25 @@ export function forgetChange(id: string): Promise<void> {
   return update((current) => (current.changes.some((c) => c.id === id) ? { ...current, changes: current.changes.filter((c) => c.id !== id) } : null));
 }
 
-/** A sync that started at `syncStartedAt` succeeded: its rows include everything delivered before. */
-export function dropConfirmed(syncStartedAt: number): Promise<void> {
+/** Whether a replica at `version` holds a change the server took at `confirmedAt`. */
+function holds(version: string | null, confirmedAt: string): boolean {
+  const have = version ? parseVersionToken(version) : null;
+  const need = parseVersionToken(confirmedAt);
+  // Another database (the server was changed or reset): the change can't be waited for.
+  if (!have || !need || have.epoch !== need.epoch) return true;
+  return have.seq >= need.seq;
+}
+
+/**
+ * A sync that started at `syncStartedAt` succeeded, leaving the replica at `version`: the
+ * changes it holds give way to the server's rows. The version check keeps a change when a
+ * cache (a CDN holds deltas 10 s) answered that sync with changes from before delivery.
+ */
+export function dropConfirmed(syncStartedAt: number, version: string | null = null): Promise<void> {
   return update((current) => {
-    const changes = current.changes.filter((c) => c.deliveredAt === null || c.deliveredAt >= syncStartedAt);
+    const confirmed = (c: StoredChange) =>
+      c.deliveredAt !== null && (c.confirmedAt ? holds(version, c.confirmedAt) : c.deliveredAt < syncStartedAt);
+    const changes = current.changes.filter((c) => !confirmed(c));
     return changes.length === current.changes.length ? null : { ...current, changes };
   });
 }

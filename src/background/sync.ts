@@ -136,7 +136,7 @@ async function runSync(): Promise<void> {
     }
     await refreshRules(outcome.rulesVersion);
     // The rows now hold every review the author delivered before this sync began.
-    await dropConfirmed(startedAt);
+    await dropConfirmed(startedAt, (await readMeta()).version);
     const nextSyncAt = await schedule(withJitter(advised(outcome.waitSeconds)));
     await patchMeta({ lastSyncAt: Date.now(), nextSyncAt, lastError: null, failures: 0, snapshotProgress: null });
   } catch (error) {
