@@ -121,7 +121,8 @@ test('the detail card shows issue counts with their meaning and opens the rules 
   await rules.close();
 
   // The popup's requester card, for the same tab, links to the same page.
-  const tabId = await background.evaluate(async () => (await chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id!);
+  type Tabs = { tabs: { query(q: { url: string }): Promise<{ id?: number }[]> } };
+  const tabId = await background.evaluate(async () => (await (globalThis as unknown as { chrome: Tabs }).chrome.tabs.query({ url: 'https://worker.mturk.com/*' }))[0]!.id!);
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionIdOf(background)}/popup.html?tab=${tabId}`);
   const requesterCard = popup.locator(`article[data-requester="${key}"]`);
