@@ -135,8 +135,7 @@ test('the author sees their review at once, the sync after delivery confirms it,
     expect(detail.summary?.allTime.reviews).toBe(1);
     expect(detail.summary?.allTime.hourly?.centsPerHour).toBe(1500); // $3.00 for 12 minutes, as the server computes it
 
-    // The page's badge and detail card, from the overlay (a fresh scan of the task list).
-    await tab.reload();
+    // The page's badge (the open page, no reload: the badge index was rebuilt with the overlay) and detail card.
     const badge = badgeOf(tab, MULLER.key);
     // Before the send it said there was no data; now it rests on the author's review (its words belong to item 1).
     await expect(badge.getByRole('button')).toHaveText(/\b1 review\b|\$15\.00/);
