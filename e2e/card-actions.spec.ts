@@ -153,6 +153,7 @@ test('Prolific study page of a danger researcher: "Start now" asks for a second 
   const start = page.locator('[data-testid="start-now"]');
   await start.click();
   await expect(page.locator('lantern-accept-warning').getByRole('alert')).toContainText(researcher.name);
+  await expect(page.locator('lantern-accept-warning').getByRole('alert')).toContainText('Click “Start now” again');
   // The fixture's page marks <body> data-started when its own click handler starts the study:
   // the guard stopped the first click before the page saw it.
   await expect(page.locator('body')).not.toHaveAttribute('data-started', 'true');

@@ -40,7 +40,9 @@ export function acceptGuard(): ContentFeature {
         p{margin:0;padding:8px 10px;background:#7f1d1d;color:#fff;border-radius:4px;max-width:36em}`;
       const text = doc.createElement('p');
       text.setAttribute('role', 'alert');
-      text.textContent = t('acceptGuard', [danger.spot.name, danger.why]);
+      // Prolific's control says "Start now", not "Accept": name the button the worker sees.
+      const label = (control.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+      text.textContent = label && !/^accept$/i.test(label) ? t('formAcceptGuardNamed', [danger.spot.name, danger.why, label]) : t('acceptGuard', [danger.spot.name, danger.why]);
       root.append(style, text);
       control.insertAdjacentElement('afterend', warning);
     }
