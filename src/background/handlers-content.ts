@@ -45,9 +45,9 @@ async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKe
 
 export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
   ...workLogContentHandlers,
+  ...guideContentHandlers,
   'content/lookup': ({ platform, keys }) => lookup(platform, keys),
 
-  ...guideContentHandlers,
   async 'content/diagnostic'({ platform, page, problem }) {
     return { counted: await countProblem(platform, page, problem) };
   },
