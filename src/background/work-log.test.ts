@@ -214,16 +214,13 @@ describe('matching and reviews', () => {
     expect((await entriesForTasks(asked)).map((e) => e.id)).toEqual([entry(1).id]);
   });
 
-  it('entriesForTasks: 1,000 groups against 50,000 entries', async () => {
-    await putEntries(Array.from({ length: 50_000 }, (_, i) => entry(i)));
-    const keys = Array.from({ length: 1000 }, (_, i) => (i % 2 ? { requester: entry(i * 37).requester, taskId: entry(i * 37).taskId } : { requester: R1, taskId: `3X${i}` }));
-    const start = performance.now();
+  it('entriesForTasks: 1,000 groups against 5,000 entries finds exactly the 500 the log holds', async () => {
+    // Speed is bench:warning's (Chromium, 50,000 entries); this checks the answer.
+    await putEntries(Array.from({ length: 5_000 }, (_, i) => entry(i)));
+    const keys = Array.from({ length: 1000 }, (_, i) => (i % 2 ? { requester: entry(i * 5).requester, taskId: entry(i * 5).taskId } : { requester: R1, taskId: `3X${i}` }));
     const found = await entriesForTasks(keys);
-    const ms = performance.now() - start;
     expect(found).toHaveLength(500);
-    // fake-indexeddb is far slower than a browser's IndexedDB; the e2e spec measures Chromium.
-    console.info(`entriesForTasks on fake-indexeddb: ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(2000);
+    expect(new Set(found.map((e) => e.id))).toEqual(new Set(keys.filter((_, i) => i % 2).map((k) => entry(keys.indexOf(k) * 5).id)));
   });
 
   it('reviewable: decided, unreviewed, newest decision first; markReviewed takes the group out', async () => {
