@@ -86,8 +86,10 @@ for (const { backend, skip } of testBackends()) {
       const p50 = times[Math.floor(times.length / 2)]!;
       const max = times.at(-1)!;
       console.log(`${backend}: ${page} pages of 50 from a ${N}-item queue: p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-      // Responsive: even the slowest page (the count, a grouped join and 50 rows) well under a second.
-      expect(max).toBeLessThan(1000);
+      // Pages deep in the queue cost about what the first ones do (no page rereads the whole
+      // queue): a ratio within the run, which holds on a loaded machine where absolute times don't.
+      const p90 = times[Math.floor(times.length * 0.9)]!;
+      expect(p90).toBeLessThan(10 * p50 + 50);
       const filtered = await t.request('GET', `/v1/moderation/queues/flagged?requester=${encodeURIComponent('mturk:ASEED1000001')}&perPage=10`, { secret: moderator });
       expect(filtered.json.total).toBe(N / 100);
       const last = await t.request('GET', `/v1/moderation/queues/flagged?page=${N / 50}&perPage=50`, { secret: moderator });
