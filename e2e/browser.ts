@@ -3,7 +3,7 @@
  * Used by the end-to-end tests (through harness.ts) and by the benchmarks.
  * See ../shared/reference/browser-testing.md (beside the project) for why each flag is here.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +95,21 @@ export async function extensionPage(context: BrowserContext, background: Worker)
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionIdOf(background)}/popup.html`);
   return page;
+}
+
+/**
+ * A copy of the built extension whose manifest grants `notifications` at install. Users are
+ * asked on a click (an optional permission), but headless Chromium shows that prompt as a
+ * native dialog nobody can answer, so tests that need a notification load this copy.
+ */
+export function extensionWithNotificationsGranted(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lantern-notify-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  const path = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
+  if (!manifest.optional_permissions?.includes('notifications')) throw new Error('the shipped manifest must ask for notifications as an optional permission');
+  manifest.permissions.push('notifications');
+  manifest.optional_permissions = manifest.optional_permissions.filter((p) => p !== 'notifications');
+  writeFileSync(path, JSON.stringify(manifest));
+  return dir;
 }

@@ -13,8 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
@@ -25,9 +24,9 @@ import {
   artifactPath,
   backgroundOf,
   expect,
-  EXTENSION_DIR,
   extensionIdOf,
   extensionPage,
+  extensionWithNotificationsGranted,
   FIXTURES_DIR,
   launchWithExtension,
   sendUi,
@@ -183,16 +182,7 @@ test('a worker who did a suspect task sees the banner after the next sync; no re
 
 test('with notifications allowed: a notification per state (investigating, then confirmed by a moderator); a dismissed incident removes match and notification', async () => {
   // The same build, with notifications granted at install (see the file comment for why).
-  const dir = mkdtempSync(join(tmpdir(), 'lantern-notify-'));
-  cpSync(EXTENSION_DIR, dir, { recursive: true });
-  const manifestPath = join(dir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
-  expect(manifest.optional_permissions).toContain('notifications'); // what users install
-  manifest.permissions.push('notifications');
-  manifest.optional_permissions = manifest.optional_permissions!.filter((p) => p !== 'notifications');
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-
-  const context = await launchWithExtension('', dir);
+  const context = await launchWithExtension('', extensionWithNotificationsGranted());
   try {
     const background: Worker = await backgroundOf(context);
     const requests = recordRequests(context);

@@ -17,14 +17,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test, type BrowserContext, type Page, type Request, type Worker } from '@playwright/test';
 import type { SuspectMatch, WorkLogEntry } from '../src/core/work-log.js';
 import { allRows, putRows } from './extension-idb.js';
-import { artifactPath, backgroundOf, expect, EXTENSION_DIR, extensionIdOf, extensionPage, FIXTURES_DIR, launchWithExtension, sendUi } from './harness.js';
+import { artifactPath, backgroundOf, expect, EXTENSION_DIR, extensionIdOf, extensionPage, extensionWithNotificationsGranted, FIXTURES_DIR, launchWithExtension, sendUi } from './harness.js';
 import { startTestServer, type TestServer } from './server.js';
 
 const DAY = 86_400_000;
@@ -49,14 +48,14 @@ interface Profile {
   requests: { url: string; body: string }[];
 }
 
-/** A worker's browser: its own profile with the built extension, pointed at the server, every request recorded. */
-async function openProfile(server: TestServer, extensionDir = EXTENSION_DIR): Promise<Profile> {
+/** A worker's browser: its own profile with the built extension, pointed at the server (when given), every request recorded. */
+async function openProfile(server: TestServer | null, extensionDir = EXTENSION_DIR): Promise<Profile> {
   const context = await launchWithExtension('', extensionDir);
   const requests: Profile['requests'] = [];
   context.on('request', (request: Request) => requests.push({ url: request.url(), body: request.postData() ?? '' }));
   const background = await backgroundOf(context);
   const ui = await extensionPage(context, background);
-  await sendUi(ui, 'ui/settings-set', { serverUrl: server.url });
+  if (server) await sendUi(ui, 'ui/settings-set', { serverUrl: server.url });
   return { context, background, ui, requests };
 }
 
@@ -102,19 +101,6 @@ async function reportFromHome(profile: Profile, picks: { requester: string; task
   if (screenshot) await popup.screenshot({ path: artifactPath(screenshot), fullPage: true });
   await form.getByRole('button', { name: 'Send report' }).click();
   await expect(popup.getByRole('status').first()).toHaveText('Sent.');
-}
-
-/** The built extension with `notifications` granted at install (headless Chromium can't answer the permission prompt). */
-function buildWithNotificationsGranted(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lantern-warning-notify-'));
-  cpSync(EXTENSION_DIR, dir, { recursive: true });
-  const path = join(dir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
-  expect(manifest.optional_permissions).toContain('notifications'); // what users install: asked when first needed
-  manifest.permissions.push('notifications');
-  manifest.optional_permissions = manifest.optional_permissions!.filter((p) => p !== 'notifications');
-  writeFileSync(path, JSON.stringify(manifest));
-  return dir;
 }
 
 async function signInModerator(server: TestServer, context: BrowserContext): Promise<Page> {
@@ -219,7 +205,8 @@ test('suspensions after one task: reported from the popup home, an incident on /
     await mod.close();
 
     // 5. A fourth worker did T two days ago (in its own work log) and syncs.
-    const w4 = await openProfile(server, buildWithNotificationsGranted());
+    // Its browser knows no server yet: the task is in its log, from two days ago, before any sync.
+    const w4 = await openProfile(null, extensionWithNotificationsGranted());
     profiles.push(w4);
     await acceptTask(w4, T.url, TASK_HTML, T.id);
     const [logged] = await allRows<WorkLogEntry>(w4.background, 'workLog');
@@ -229,6 +216,7 @@ test('suspensions after one task: reported from the popup home, an incident on /
       { ...logged!, firstSeenAt: shift(logged!.firstSeenAt)!, acceptedAt: shift(logged!.acceptedAt), lastAt: shift(logged!.lastAt)! },
     ]);
     for (const page of w4.context.pages()) if (page !== w4.ui) await page.close();
+    await sendUi(w4.ui, 'ui/settings-set', { serverUrl: server.url });
     await sendUi(w4.ui, 'ui/sync-now');
     await expect
       .poll(async () => (await sendUi<{ matches: SuspectMatch[] }>(w4.ui, 'ui/suspect-matches')).matches)

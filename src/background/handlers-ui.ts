@@ -9,7 +9,6 @@ import { createAccount, getSecret, restoreAccount } from './account.js';
 import { deleteDatabase } from './db.js';
 import { getDiagnostics } from './diagnostics.js';
 import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
-import { clearRecentTasks, recentTasks } from './recent-tasks.js';
 import { getSummaries } from './replica.js';
 import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
 import { overlayFor, ownReviewMarks, rememberOwnReviews } from './own-overlay.js';
@@ -122,15 +121,6 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
       const mine = own.length > 0 ? overlayReviews([], own) : null;
       return { summary, assessment, reviews: mine, reviewsError: errorText(error), ownReviews: (mine ?? []).map((r) => ({ id: r.id, pending: true })) };
     }
-  },
-
-  async 'ui/recent-tasks'() {
-    return { tasks: await recentTasks() };
-  },
-
-  async 'ui/recent-tasks-clear'() {
-    await clearRecentTasks();
-    return { done: true };
   },
 
   async 'ui/diagnostics'() {

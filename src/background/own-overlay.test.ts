@@ -8,13 +8,21 @@ import type { OutboxItem } from '../core/extension-state.js';
 import type { OwnReview } from '../core/sync-protocol.js';
 
 const storage = vi.hoisted(() => new Map<string, unknown>());
+/** The next storage.local.set fails when set (a full or broken storage). */
+const failNextSet = vi.hoisted(() => ({ on: false }));
 vi.mock('webextension-polyfill', () => ({
   default: {
     storage: {
       onChanged: { addListener: () => undefined },
       local: {
         get: async (key: string) => (storage.has(key) ? { [key]: structuredClone(storage.get(key)) } : {}),
-        set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => storage.set(k, structuredClone(v))),
+        set: async (items: Record<string, unknown>) => {
+          if (failNextSet.on) {
+            failNextSet.on = false;
+            throw new Error('QUOTA_BYTES quota exceeded');
+          }
+          Object.entries(items).forEach(([k, v]) => storage.set(k, structuredClone(v)));
+        },
       },
     },
   },
@@ -133,6 +141,25 @@ describe('own overlay', () => {
     await overlay.forgetChange('e2');
     await overlay.forgetChange('d1');
     expect((await overlay.overlayFor([KEY])).has(KEY)).toBe(false);
+  });
+
+  it('a failed write fails its own caller only: later changes and syncs go on', async () => {
+    const overlay = await fresh();
+    failNextSet.on = true;
+    await expect(overlay.noteQueued(item('o1', { kind: 'review', payload }))).rejects.toThrow(/quota/);
+    await overlay.noteQueued(item('o2', { kind: 'review', payload }));
+    expect((await overlay.overlayFor([KEY])).get(KEY)!.map((c) => c.after?.id)).toContain('pending:o2');
+    await expect(overlay.dropConfirmed(Date.now())).resolves.toBeUndefined();
+  });
+
+  it('tells its listeners (the badge index) only when the changes moved, not when own reviews are listed', async () => {
+    const overlay = await fresh();
+    let told = 0;
+    overlay.onOverlayChanged(() => (told += 1));
+    await overlay.rememberOwnReviews([serverCopy()]);
+    expect(told).toBe(0);
+    await overlay.noteQueued(item('o1', { kind: 'review', payload }));
+    expect(told).toBe(1);
   });
 
   it('reads damaged storage as empty', async () => {

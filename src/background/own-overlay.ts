@@ -55,27 +55,38 @@ browser.storage.onChanged.addListener((changes, area) => {
 });
 
 function load(): Promise<Stored> {
-  state ??= browser.storage.local.get(OVERLAY_STORAGE_KEY).then((stored) => {
+  const loading = browser.storage.local.get(OVERLAY_STORAGE_KEY).then((stored) => {
     const parsed = Stored.safeParse(stored[OVERLAY_STORAGE_KEY]);
     // Unreadable (an older shape, damage): start empty; the next sync shows the truth anyway.
     return parsed.success ? parsed.data : { changes: [], known: [] };
   });
+  // A failed read is tried again next time, never kept.
+  state ??= loading.catch((error: unknown) => {
+    state = null;
+    throw error;
+  });
   return state;
 }
 
-/** One change at a time, each stored before the next reads. */
+/**
+ * One change at a time, each stored before the next reads. A failed write fails its own
+ * caller only: the chain goes on, so one storage error never blocks later syncs or lookups.
+ */
 function update(change: (s: Stored) => Stored | null): Promise<void> {
-  writing = writing.then(async () => {
+  const run = writing.then(async () => {
     const current = await load();
     const next = change(current);
     if (!next) return;
+    const moved = next.changes !== current.changes;
     next.changes = next.changes.slice(-MAX_CHANGES);
     next.known = next.known.slice(-MAX_KNOWN);
     state = Promise.resolve(next);
     await browser.storage.local.set({ [OVERLAY_STORAGE_KEY]: next });
-    for (const listener of listeners) listener();
+    // Badges read only `changes`: the badge index rebuilds only when those moved.
+    if (moved) for (const listener of listeners) listener();
   });
-  return writing;
+  writing = run.catch(() => undefined);
+  return run;
 }
 
 /** Told after every change of the overlay (the badge index rebuilds with it). */

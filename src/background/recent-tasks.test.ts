@@ -21,7 +21,7 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 
-const { clearRecentTasks, migrateRecentTasks, recentTasks, rememberTask } = await import('./recent-tasks.js');
+const { migrateRecentTasks, recentTasks, rememberTask } = await import('./recent-tasks.js');
 const { clearWorkLog, queryWorkLog } = await import('./work-log.js');
 const { updateSettings } = await import('./settings.js');
 
@@ -60,11 +60,6 @@ describe('task-seen on the work log', () => {
     }
   });
 
-  it('clearing recent tasks clears the log', async () => {
-    await rememberTask(task());
-    await clearRecentTasks();
-    expect(await recentTasks()).toEqual([]);
-  });
 });
 
 describe('moving the old list into the log', () => {

@@ -9,7 +9,7 @@ import browser from 'webextension-polyfill';
 import { RECENT_TASKS_CAP, RecentTask } from '../core/extension-state.js';
 import type { WorkObservation } from '../core/work-log.js';
 import { getSettings } from './settings.js';
-import { clearWorkLog, queryWorkLog, recordObservations } from './work-log.js';
+import { queryWorkLog, recordObservations } from './work-log.js';
 
 /** The newest task groups of the log, as the recent-task list showed them. */
 export async function recentTasks(): Promise<RecentTask[]> {
@@ -56,12 +56,6 @@ export async function rememberTask(task: RecentTask): Promise<RecentTask> {
   const { entries } = await recordObservations(observationsOf(task), (await getSettings()).workLog);
   const entry = entries.at(-1);
   return entry ? { ...task, acceptedAt: entry.acceptedAt ?? task.acceptedAt } : task;
-}
-
-/** The recent-task list is the work log now: clearing one clears the other. */
-export async function clearRecentTasks(): Promise<void> {
-  await clearWorkLog();
-  await browser.storage.local.remove('recentTasks');
 }
 
 /** Moves a list an earlier version left in extension storage into the work log, once. */

@@ -210,11 +210,18 @@ export async function applyChanges(
       throw new ChecksumMismatch(expected, checksum);
     }
     const next: SyncMeta = { ...meta, ...complete, checksum };
-    await Promise.all([...records.map((record) => store.put(record)), writeMeta(tx, next), updateSuspectIndexForChanges(tx, latest, meta, next)]);
+    // An idle poll (no row changed) moves only the version: the suspect index stays true,
+    // and nothing that follows replica writes (badge index, matching) has anything to do.
+    const changed = latest.size > 0;
+    await Promise.all([
+      ...records.map((record) => store.put(record)),
+      writeMeta(tx, next),
+      ...(changed ? [updateSuspectIndexForChanges(tx, latest, meta, next)] : []),
+    ]);
     await tx.done;
     metaCommitted(next);
     forgetCachedBuckets();
-    replicaWritten();
+    if (changed) replicaWritten();
   } catch (error) {
     try {
       tx.abort();

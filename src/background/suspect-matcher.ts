@@ -14,7 +14,7 @@ import { db } from './db.js';
 import { onReplicaWritten } from './replica.js';
 import { getSettings } from './settings.js';
 import { readSuspects, type SuspectRequester } from './suspects.js';
-import { entriesForTasks, warmWorkLog } from './work-log.js';
+import { entriesForTasks, onWorkLogged, warmWorkLog } from './work-log.js';
 
 export const NOTIFICATION_PREFIX = 'lantern-suspect:';
 const matchId = (requester: string, taskId: string) => `${requester}|${taskId}`;
@@ -214,7 +214,9 @@ function listenToClicks(): void {
 
 /** After every replica write (a sync that applied a snapshot or changes) and once at start. */
 export function keepSuspectMatches(): void {
+  // Either side can make a match: new suspects (a replica write) or new work (the log).
   onReplicaWritten(() => void matchSuspectsSoon());
+  onWorkLogged(() => void matchSuspectsSoon());
   listenToClicks();
   browser.permissions.onAdded.addListener(() => listenToClicks());
   // The work log's list of task groups the worker did, loaded once per start: a match then

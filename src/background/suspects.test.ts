@@ -9,7 +9,7 @@ import { DEFAULT_RULES } from '../core/rules.js';
 import { decodeSummary, encodeSummary, type EncodedSummary } from '../core/summary-codec.js';
 import { checksumOf, rowDigest, EncodedSummary as EncodedSummarySchema } from '../core/sync-protocol.js';
 import { db, deleteDatabase, readMeta } from './db.js';
-import { applyChanges, putSummaries, replaceAll } from './replica.js';
+import { applyChanges, onReplicaWritten, putSummaries, replaceAll } from './replica.js';
 import { row } from './suspect-rows.testing.js';
 import { readSuspects, SUSPECT_INDEX_FORMAT, type SuspectIndexRecord } from './suspects.js';
 
@@ -77,6 +77,19 @@ describe('suspect index', () => {
     // Still the record of the replica in force: no rebuild needed.
     const meta = await readMeta();
     expect((await storedRecord())?.checksum).toEqual(meta.checksum);
+  });
+
+  it('an idle poll (no row changed) moves the version only: the index stays, nothing is told', async () => {
+    await snapshot([row(1, [['T1', 1, 3, '2026-11-30']]), row(2)]);
+    let told = 0;
+    onReplicaWritten(() => (told += 1));
+    await applyChanges([], [], null, { version: 'test.9' });
+    expect(told).toBe(0);
+    expect((await readMeta()).version).toBe('test.9');
+    expect(await keysOf()).toEqual([row(1)[0]]);
+    await applyChanges([row(2, [['T2', 1, 3, '2026-11-30']])], [], null, { version: 'test.10' });
+    expect(told).toBe(1);
+    expect(await keysOf()).toEqual([row(1)[0], row(2)[0]]);
   });
 
   it('is kept from the first rows put into an empty replica (putSummaries)', async () => {

@@ -13,6 +13,7 @@ import {
   pruneWorkLog,
   putEntries,
   queryWorkLog,
+  onWorkLogged,
   recordObservations,
   reviewableTasks,
 } from './work-log.js';
@@ -68,6 +69,15 @@ beforeEach(async () => {
 });
 
 describe('recording', () => {
+  it('tells its listeners (the suspect matcher) when entries were added or changed, not for a sighting already known', async () => {
+    let told = 0;
+    onWorkLogged(() => (told += 1));
+    await recordObservations([obs({ at: NOW - 5000 })], ON, NOW);
+    expect(told).toBe(1);
+    await recordObservations([obs({ at: NOW - 5000 })], ON, NOW);
+    expect(told).toBe(1);
+  });
+
   it('records nothing when the worker turned the log off', async () => {
     const result = await recordObservations([obs({})], { enabled: false, retentionDays: 120 }, NOW);
     expect(result.recorded).toBe(0);

@@ -184,7 +184,17 @@ export async function recordObservations(
   noteGroups(changed);
   if (knownCount !== null) knownCount += added;
   await pruneWorkLog(settings.retentionDays, now, cap);
+  if (changed.size > 0) for (const listener of loggedListeners) listener();
   return { recorded: changed.size, entries: result };
+}
+
+const loggedListeners: (() => void)[] = [];
+/**
+ * Told after observations added or changed entries: a task done after its incident reached
+ * this browser is matched then, not only at the next replica change.
+ */
+export function onWorkLogged(listener: () => void): void {
+  loggedListeners.push(listener);
 }
 
 /**

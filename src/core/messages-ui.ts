@@ -3,7 +3,7 @@
  * they reach the worker's account and settings. See messages.ts for the pattern.
  */
 import * as z from 'zod/mini';
-import { BlockEntry, OutboxItem, RecentTask, Settings, Submission, SyncStatus } from './extension-state.js';
+import { BlockEntry, OutboxItem, Settings, Submission, SyncStatus } from './extension-state.js';
 import { done, nothing } from './messages.js';
 import { RequesterKey } from './requester-key.js';
 import { Assessment, RequesterSummary } from './schemas.js';
@@ -73,8 +73,6 @@ export const UI_MESSAGES = {
       ownReviews: z.optional(z.array(z.object({ id: z.string(), pending: z.boolean() }))),
     }),
   },
-  'ui/recent-tasks': { from: 'ui', request: nothing, response: z.object({ tasks: z.array(RecentTask) }) },
-  'ui/recent-tasks-clear': { from: 'ui', request: nothing, response: done },
   /** The browser-only work log (options page, the suspension form): newest first, filtered. */
   'ui/work-log-query': {
     from: 'ui',

@@ -10,6 +10,7 @@ import { errorText, fieldLabel, send } from '../ui/components/send.js';
 import { t, tPlural } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
 import { keyFromInput } from './block-input.js';
+import { saveFile } from '../ui/components/save-file.js';
 
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
 
@@ -87,15 +88,7 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
   }
 
   function exportList() {
-    const blob = new Blob([JSON.stringify(list, null, 2)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `lantern-blocklist-${todayIso()}.json`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(`lantern-blocklist-${todayIso()}.json`, 'application/json', JSON.stringify(list, null, 2));
     setMessage({ text: tPlural('pluralBlockExported', list.length), kind: 'ok' });
   }
 

@@ -11,6 +11,7 @@ import { formatDateTime, formatNumber } from '../ui/components/format.js';
 import { errorText, send } from '../ui/components/send.js';
 import { formatMoney, t, tPlural, uiLocale } from '../ui/i18n.js';
 import type { Message, Update } from './sections.js';
+import { saveFile } from '../ui/components/save-file.js';
 
 const PAGE = 50;
 const RETENTION_MIN = 1;
@@ -21,16 +22,6 @@ export function parseRetentionDays(text: string): number | null {
   if (!/^\s*\d{1,4}\s*$/.test(text)) return null;
   const days = Number(text);
   return days >= RETENTION_MIN && days <= RETENTION_MAX ? days : null;
-}
-
-function save(filename: string, mime: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.click();
-  // The download has its own copy once it started; the next task is soon enough.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** Status pages give the submission's day, not its time: shown as a date. */
@@ -151,7 +142,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
   const exportAs = (format: 'csv' | 'json') =>
     run(async () => {
       const file = await send('ui/work-log-export', { format });
-      save(file.filename, file.mime, file.text);
+      saveFile(file.filename, file.mime, file.text);
       return t('workLogExported', file.filename);
     });
 

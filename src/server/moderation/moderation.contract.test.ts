@@ -318,7 +318,7 @@ for (const { backend, skip } of testBackends()) {
       await writeReview(storage, author, { requester: KEY_B, requesterName: 'Beta Research', taskId: 'SAME' });
       await writeReview(storage, author, { requester: KEY_A, requesterName: 'Acme', taskId: 'SAME' }); // duplicate of the above after the merge
       await writeReview(storage, other, { requester: KEY_B, requesterName: 'Beta Research' });
-      await storage.reportSuspension(ctx(other, T0), { requester: KEY_B, requesterName: 'Beta Research', tasks: [], suspendedOn: '2026-05-30', reinstated: false, note: '' });
+      await storage.reportSuspension(ctx(other, T0), { requester: KEY_B, requesterName: 'Beta Research', tasks: [{ taskId: 'BETATASK', taskTitle: 'Beta task' }], suspendedOn: '2026-05-30', reinstated: false, note: '' });
       await storage.moderation.decideSuspension(MOD, KEY_B, 'confirm', 'confirmed before the merge', T0);
       const before = await storage.syncHead();
 
@@ -333,6 +333,8 @@ for (const { backend, skip } of testBackends()) {
       const summary = await summaryOf(storage, KEY_A);
       expect(summary?.allTime.reviews).toBe(2);
       expect(summary?.suspensions.confirmed).toBe(true);
+      // The report's picked task moved with it: the correlation counts it under the surviving key.
+      expect((await storage.moderation.correlation(365, 1, T0)).rows.map((r) => [r.requester.key, r.taskId])).toEqual([[KEY_A, 'BETATASK']]);
       // Moved reviews get the new requester's pseudonym and key; the author can still edit them.
       const mine = await storage.ownReviews(other.id);
       expect(mine[0]?.requester).toBe(KEY_A);

@@ -731,6 +731,8 @@ export class ModerationStore {
          AND account_id NOT IN (SELECT account_id FROM suspension_reports WHERE requester_key = ?)`,
         [into, from, into],
       );
+      // The picked tasks of the moved reports follow them: correlation counts by the task's requester.
+      await tx.run('UPDATE suspension_report_tasks SET requester_key = ? WHERE report_row_id IN (SELECT id FROM suspension_reports WHERE requester_key = ?)', [into, into]);
       const flags = await tx.run(
         `UPDATE requester_flags SET requester_key = ? WHERE requester_key = ?
          AND NOT EXISTS (SELECT 1 FROM requester_flags t WHERE t.requester_key = ? AND t.account_id = requester_flags.account_id AND t.reason = requester_flags.reason)`,

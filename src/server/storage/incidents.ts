@@ -99,11 +99,6 @@ export async function listIncidents(
   return { items: rows.map((r) => incidentView(r, rules)), total: Number(count?.n ?? 0), page: q.page, perPage: q.perPage };
 }
 
-export async function countOpenIncidents(tx: SqlExecutor): Promise<number> {
-  const [row] = await tx.all<{ n: number }>(`SELECT COUNT(*) AS n FROM incidents WHERE status = 'open'`);
-  return Number(row?.n ?? 0);
-}
-
 // ------------------------------------------------------------------ audit and webhook rows
 
 let auditCounter = 0;
