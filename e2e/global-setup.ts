@@ -2,5 +2,5 @@
 import { build } from '../scripts/build.js';
 
 export default async function globalSetup(): Promise<void> {
-  await build({ quiet: true });
+  await build({ quiet: true, testHooks: true });
 }

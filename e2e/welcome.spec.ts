@@ -88,7 +88,7 @@ test('a build that carries a server address syncs with it without any settings c
   try {
     const key = 'mturk:A1X9QZT4MK0B2W';
     await postReview(server.url, await createAccount(server.url), review(key, 'Default Labs'));
-    await build({ outdir: join(dir, 'extension'), defaultServer: server.url, quiet: true });
+    await build({ outdir: join(dir, 'extension'), defaultServer: server.url, quiet: true, testHooks: true });
     context = await launchWithExtension('', join(dir, 'extension'), { keepWelcome: true });
     const welcome = await welcomePage(context);
     await expect(welcome.locator('[data-field="welcome-server"]')).toHaveText(`Lantern syncs with ${server.url}.`);

@@ -152,7 +152,7 @@ async function tabIndexSize(ext: Page): Promise<number | null> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  await build({ quiet: true });
+  await build({ quiet: true, testHooks: true });
   const dir = join('data', 'bench-page', String(process.pid));
   mkdirSync(dir, { recursive: true });
   const database = join(dir, 'lantern.sqlite');

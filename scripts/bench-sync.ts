@@ -37,7 +37,7 @@ interface Status {
 }
 
 async function main(): Promise<void> {
-  await build({ quiet: true });
+  await build({ quiet: true, testHooks: true });
   const dir = join('data', 'bench-sync', String(process.pid));
   mkdirSync(dir, { recursive: true });
   const database = join(dir, 'lantern.sqlite');

@@ -196,7 +196,7 @@ const RECORD_EXPRESSION = `(async () => {
 })()`;
 
 async function main(): Promise<void> {
-  await build({ quiet: true });
+  await build({ quiet: true, testHooks: true });
   const adapters = (await esbuild({ entryPoints: [join('src', 'platforms', 'index.ts')], bundle: true, format: 'iife', globalName: '__platforms', write: false })).outputFiles[0]!.text;
   const browser = await launchWithExtension();
   try {

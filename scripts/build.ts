@@ -41,7 +41,16 @@ function defaultServerOf(given: string | null | undefined): string | null {
   return parsed.data;
 }
 
-function entryOptions(outdir: string, dev: boolean, defaultServer: string | null = null): esbuild.BuildOptions[] {
+/**
+ * Test hooks (`globalThis.lantern`, `globalThis.lanternWorkLog` in the background) exist only
+ * in builds asked for them — `build({ testHooks: true })` or `LANTERN_TEST_HOOKS=1` — as the
+ * end-to-end tests and benchmarks do; store packages and `npm run build` carry none.
+ */
+function testHooksOf(given: boolean | undefined): boolean {
+  return given ?? process.env.LANTERN_TEST_HOOKS === '1';
+}
+
+function entryOptions(outdir: string, dev: boolean, defaultServer: string | null = null, testHooks = false): esbuild.BuildOptions[] {
   const common: esbuild.BuildOptions = {
     bundle: true,
     minify: !dev,
@@ -49,7 +58,7 @@ function entryOptions(outdir: string, dev: boolean, defaultServer: string | null
     target: ['chrome120', 'firefox128'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"', LANTERN_DEFAULT_SERVER: JSON.stringify(defaultServer) },
+    define: { 'process.env.NODE_ENV': dev ? '"development"' : '"production"', LANTERN_DEFAULT_SERVER: JSON.stringify(defaultServer), LANTERN_TEST_HOOKS: JSON.stringify(testHooks) },
     logLevel: 'warning',
     metafile: true,
   };
@@ -126,13 +135,16 @@ function bundleSizes(outdir: string): BundleSize[] {
     });
 }
 
-/** `defaultServer`: the server address the build carries (default: `LANTERN_DEFAULT_SERVER`, else none). */
-export async function build(options: { outdir?: string; dev?: boolean; quiet?: boolean; defaultServer?: string | null } = {}): Promise<BundleSize[]> {
+/**
+ * `defaultServer`: the server address the build carries (default: `LANTERN_DEFAULT_SERVER`, else none).
+ * `testHooks`: expose the background's functions on `globalThis` for tests (default: `LANTERN_TEST_HOOKS=1`, else off).
+ */
+export async function build(options: { outdir?: string; dev?: boolean; quiet?: boolean; defaultServer?: string | null; testHooks?: boolean } = {}): Promise<BundleSize[]> {
   const outdir = options.outdir ?? EXTENSION_DIR;
   const defaultServer = defaultServerOf(options.defaultServer);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  await Promise.all([...entryOptions(outdir, options.dev ?? false, defaultServer).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
+  await Promise.all([...entryOptions(outdir, options.dev ?? false, defaultServer, testHooksOf(options.testHooks)).map((o) => esbuild.build(o)), buildModerationPage(options.dev ?? false)]);
   copyStatic(outdir);
   const problems = checkManifest(outdir);
   // Not named by the manifest, but injected by name: it must exist too.
@@ -156,7 +168,7 @@ function printSizes(sizes: BundleSize[], outdir: string): void {
 
 async function watch(): Promise<void> {
   await build({ dev: true });
-  const contexts = await Promise.all(entryOptions(EXTENSION_DIR, true, defaultServerOf(undefined)).map((o) => esbuild.context(o)));
+  const contexts = await Promise.all(entryOptions(EXTENSION_DIR, true, defaultServerOf(undefined), testHooksOf(undefined)).map((o) => esbuild.context(o)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('Watching src/ for changes (Ctrl-C to stop). Reload the extension after a rebuild.');
 }

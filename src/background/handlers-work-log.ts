@@ -3,6 +3,7 @@
  * popup's questions. Everything stays in this browser; the export is a file handed to the
  * page the worker saves it from.
  */
+import { TEST_HOOKS } from '../core/build-flags.js';
 import browser from 'webextension-polyfill';
 import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { UI_MESSAGES } from '../core/messages-ui.js';
@@ -81,8 +82,8 @@ export async function maintainWorkLog(): Promise<void> {
 
 /** Called once, synchronously, at the worker's start (listeners first, as MV3 requires). */
 export function startWorkLog(): void {
-  // For the developer console, end-to-end tests and benchmarks: the functions the worker runs.
-  Object.assign(globalThis, { lanternWorkLog: { stats: workLogStats, putEntries, entriesForTasks, warmWorkLog, queryWorkLog, maintainWorkLog } });
+  // For end-to-end tests and benchmarks only (test builds; see scripts/build.ts).
+  if (TEST_HOOKS) Object.assign(globalThis, { lanternWorkLog: { stats: workLogStats, putEntries, entriesForTasks, warmWorkLog, queryWorkLog, maintainWorkLog } });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === WORK_LOG_ALARM) void maintainWorkLog().catch(() => undefined);
   });

@@ -3,6 +3,7 @@
  * Listeners are registered synchronously at start-up, as MV3 requires; work that was
  * interrupted (a snapshot cut off, submissions queued) resumes on every start.
  */
+import { TEST_HOOKS } from '../core/build-flags.js';
 import browser from 'webextension-polyfill';
 import { badgeIndexStatus, keepBadgeIndex, rebuildBadgeIndex } from './badge-index.js';
 import { patchMeta, readMeta } from './db.js';
@@ -33,5 +34,6 @@ async function resume(): Promise<void> {
 }
 void resume();
 
-// For the developer console and end-to-end tests: the same functions the extension runs.
-Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });
+// For end-to-end tests and benchmarks only: the same functions the extension runs. Test
+// builds define LANTERN_TEST_HOOKS true (scripts/build.ts); in store builds esbuild drops this.
+if (TEST_HOOKS) Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });
