@@ -8,6 +8,7 @@ import { migration002 } from './002_moderation.js';
 import { migration003 } from './003_review_status_index.js';
 import { migration004 } from './004_incidents.js';
 import { migration005 } from './005_report_backfill.js';
+import { migration007 } from './007_job_runs.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,4 @@ export interface Migration {
   statements: (dialect: Dialect) => string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007];
