@@ -21,15 +21,52 @@ export const ID_CHARS = /^[0-9A-Za-z_-]+$/;
 /** Task ids: MTurk group ids (30 chars) or Prolific study ids; permissive but plain. */
 export const TaskId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(ID_CHARS, 'letters, digits, "_" and "-" only'));
 
-/** Display text from a platform page: trimmed, bounded, no control characters. */
-export const displayText = (max: number) =>
-  z.string().check(
-    z.trim(),
+/**
+ * Text that is stored and shown: the same on SQLite and PostgreSQL, and safe to display.
+ * Both databases store any well-formed Unicode but refuse or mangle the rest differently
+ * (PostgreSQL text refuses NUL; a lone surrogate becomes U+FFFD on one path and stays an
+ * escape on another), so what could differ is refused here, on every side alike:
+ *
+ * - lone surrogates (not Unicode text) and noncharacters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF);
+ * - control characters: C0 (tab, line feed and carriage return allowed in multi-line
+ *   text), DEL and C1 — NUL among them;
+ * - bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are removed,
+ *   not refused: they reorder text around them ("Trojan Source"), and a real page's name
+ *   may carry one harmlessly;
+ * - the rest is put in NFC, so "é" typed as one code point or as e + U+0301 is one text
+ *   (equal for duplicates, sorting and searching), and its length is counted after that.
+ *
+ * Every plane is accepted otherwise (emoji, CJK extensions, plane 14 tags, private use).
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const NONCHARACTERS = /[\ufdd0-\ufdef\ufffe\uffff\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/u;
+const CONTROLS_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROLS_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export const TEXT_NOT_UNICODE = 'must be Unicode text (it has a lone surrogate)';
+export const TEXT_NONCHARACTER = 'has a Unicode noncharacter';
+export const TEXT_CONTROL = 'control characters are not allowed';
+
+/** Well-formed (no lone surrogate): String.prototype.isWellFormed where it exists. */
+function isWellFormed(s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(s) : !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+
+/** The checks every stored text passes, in order: refuse what is not text, then normalise, then bound. */
+export const cleanTextChecks = (max: number, multiLine: boolean) =>
+  [
+    z.refine<string>((s) => isWellFormed(s), { message: TEXT_NOT_UNICODE, abort: true }),
+    z.refine<string>((s) => !(multiLine ? CONTROLS_MULTI_LINE : CONTROLS_ONE_LINE).test(s), { message: TEXT_CONTROL, abort: true }),
+    z.refine<string>((s) => !NONCHARACTERS.test(s), { message: TEXT_NONCHARACTER, abort: true }),
+    z.overwrite<string>((s) => s.replace(BIDI_CONTROLS, '').normalize('NFC').trim()),
     z.maxLength(max),
-    z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed'),
-  );
-/** Optional free text: trimmed, bounded, empty when absent. */
-export const freeText = (max: number) => z._default(z.string().check(z.trim(), z.maxLength(max)), '');
+  ] as const;
+
+/** Display text from a platform page: one line, trimmed, bounded, clean (above). */
+export const displayText = (max: number) => z.string().check(...cleanTextChecks(max, false));
+/** Optional free text (may span lines): trimmed, bounded, clean (above), empty when absent. */
+export const freeText = (max: number) => z._default(z.string().check(...cleanTextChecks(max, true)), '');
 
 export const RequesterName = displayText(200).check(z.minLength(1));
 

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { Rules } from './rules.js';
-import { REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS, type RequesterSummary } from './schemas.js';
+import { cleanTextChecks, REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS, type RequesterSummary } from './schemas.js';
 import type { PublicReview } from './sync-protocol.js';
 
 export const MODERATION_ROLES = ['moderator', 'admin'] as const;
@@ -20,12 +20,7 @@ export const PER_PAGE_MAX = 100;
 
 const Id = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not an id'));
 /** Every action carries the moderator's reason: shown to authors (hide), kept in the audit log. */
-export const ActionReason = z.string().check(
-  z.trim(),
-  z.minLength(3, 'a reason is required (at least 3 characters)'),
-  z.maxLength(500),
-  z.refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'control characters are not allowed'),
-);
+export const ActionReason = z.string().check(...cleanTextChecks(500, true), z.minLength(3, 'a reason is required (at least 3 characters)'));
 
 const pageNumber = z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,6}$/, 'a page number from 1')));
 const perPage = z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, `a whole number from 1 to ${PER_PAGE_MAX}`)));
@@ -74,8 +69,9 @@ export const AuditQuery = z.strictObject({
   page: pageNumber,
   perPage,
   action: z.optional(z.enum(AUDIT_ACTIONS)),
-  moderator: z.optional(z.string().check(z.maxLength(40))),
-  target: z.optional(z.string().check(z.maxLength(170))),
+  // Text searched for in the database: clean like stored text (a NUL would be a PostgreSQL error).
+  moderator: z.optional(z.string().check(...cleanTextChecks(40, false))),
+  target: z.optional(z.string().check(...cleanTextChecks(170, false))),
 });
 
 // ---------------------------------------------------------------- action bodies
