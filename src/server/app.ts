@@ -9,6 +9,8 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandling, sendError } from './http/errors.js';
+import { MAX_PARAM_LENGTH, RouteMethods, clientErrorHandler, frameworkError, installNotFound } from './http/framework-errors.js';
+import { installJsonBody } from './http/json-body.js';
 import { Guards, originMatcher } from './http/guards.js';
 import type { RateLimits } from './http/rate-limit.js';
 import { readRoutes } from './routes/reads.js';
@@ -116,6 +118,10 @@ export async function buildApp(
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Refusals before a route runs, in our error shape (http/framework-errors.ts).
+    frameworkErrors: frameworkError,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   const { storage, now } = options;
   const unused = new UnusedConnections();
@@ -124,6 +130,9 @@ export async function buildApp(
   const allowedOrigin = originMatcher(options.corsOrigins);
 
   installErrorHandling(app);
+  const routeMethods = new RouteMethods();
+  routeMethods.watch(app);
+  installNotFound(app, routeMethods);
   const inFlight = new InFlight();
   app.addHook('onRoute', (route) => {
     const handler = route.handler;
@@ -133,6 +142,7 @@ export async function buildApp(
   });
   // JSON only: a text/plain body is what a web page can send without a CORS preflight.
   app.removeContentTypeParser('text/plain');
+  installJsonBody(app);
   // A web page's origin is refused outright, not only denied CORS headers: its "simple"
   // requests would otherwise still reach the handlers.
   app.addHook('onRequest', async (request, reply) => {

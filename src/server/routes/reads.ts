@@ -16,7 +16,7 @@ import {
   type BucketBody,
   OwnSuspensionReports,
 } from '../../core/sync-protocol.js';
-import { HttpError, parseOr400 } from '../http/errors.js';
+import { HttpError, parseParams, parseQuery } from '../http/errors.js';
 import type { Guards } from '../http/guards.js';
 import type { Storage } from '../storage/storage.js';
 import type { ExportCache } from '../sync/export-cache.js';
@@ -50,19 +50,19 @@ export function readRoutes(
   });
 
   app.get('/v1/rules', async (request, reply) => {
-    parseOr400(NoQuery, request.query);
+    parseQuery(NoQuery, request.query);
     return reply.header('cache-control', 'public, max-age=300').send(storage.rules());
   });
 
   app.get('/v1/rules/:version', async (request, reply) => {
-    const { version } = parseOr400(RulesParams, request.params);
+    const { version } = parseParams(RulesParams, request.params);
     const rules = await storage.rulesVersion(Number(version));
     if (!rules) throw new HttpError(404, 'not_found', `no rules version ${version}`, 'version');
     return reply.header('cache-control', 'public, max-age=86400, immutable').send(Rules.parse(rules));
   });
 
   app.get('/v1/sync/snapshot', async (request, reply) => {
-    parseOr400(NoQuery, request.query);
+    parseQuery(NoQuery, request.query);
     const snapshot = await caches.snapshot.get();
     reply.header('etag', snapshot.etag).header('cache-control', 'public, max-age=60').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === snapshot.etag) return reply.code(304).send();
@@ -72,7 +72,7 @@ export function readRoutes(
   });
 
   app.get('/v1/sync/changes', async (request, reply) => {
-    const query = parseOr400(ChangesQuery, request.query);
+    const query = parseQuery(ChangesQuery, request.query);
     const token = parseVersionToken(query.since)!;
     const limit = query.limit === undefined ? DELTA_DEFAULT_LIMIT : Number(query.limit);
     if (limit > DELTA_MAX_LIMIT) throw new HttpError(400, 'invalid_request', `limit: at most ${DELTA_MAX_LIMIT}`, 'limit');
@@ -93,7 +93,7 @@ export function readRoutes(
   });
 
   app.get('/v1/buckets', async (request, reply) => {
-    const { prefix } = parseOr400(BucketQuery, request.query);
+    const { prefix } = parseQuery(BucketQuery, request.query);
     const head = await storage.syncHead();
     const longest = prefixLengthFor(head.checksum.rows);
     if (prefix.length > longest) {
@@ -106,7 +106,7 @@ export function readRoutes(
   });
 
   app.get('/v1/export', async (request, reply) => {
-    parseOr400(NoQuery, request.query);
+    parseQuery(NoQuery, request.query);
     const built = await caches.export.get();
     reply.header('etag', built.etag).header('cache-control', 'public, max-age=3600');
     if (request.headers['if-none-match'] === built.etag) return reply.code(304).send();
@@ -117,13 +117,13 @@ export function readRoutes(
   });
 
   app.get('/v1/account/reviews', async (request, reply) => {
-    parseOr400(NoQuery, request.query);
+    parseQuery(NoQuery, request.query);
     const account = await guards.account(request);
     return reply.header('cache-control', 'no-store').send({ reviews: await storage.ownReviews(account.id) });
   });
 
   app.get('/v1/suspension-reports/mine', async (request, reply) => {
-    parseOr400(NoQuery, request.query);
+    parseQuery(NoQuery, request.query);
     const account = await guards.account(request);
     const body: z.infer<typeof OwnSuspensionReports> = { reports: await storage.ownSuspensionReports(account.id) };
     return reply.header('cache-control', 'no-store').send(body);

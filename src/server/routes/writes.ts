@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
 import { ReviewFlagInput, ReviewInput, RequesterFlagInput, SuspensionReportInput } from '../../core/schemas.js';
 import type { AccountCreated } from '../../core/sync-protocol.js';
-import { HttpError, parseOr400 } from '../http/errors.js';
+import { HttpError, parseOr400, parseParams, parseQuery } from '../http/errors.js';
 import { sha256Hex, type Guards } from '../http/guards.js';
 import type { ParsedRequesterFlag, ParsedReviewFlag, ParsedSuspensionReport, Storage, StoredResponse } from '../storage/storage.js';
 
@@ -37,7 +37,7 @@ export function writeRoutes(app: FastifyInstance, storage: Storage, guards: Guar
 
   app.put('/v1/reviews/:id', async (request, reply) => {
     const ctx = await guards.writeContext(request, request.body);
-    const { id } = parseOr400(ReviewIdParams, request.params);
+    const { id } = parseParams(ReviewIdParams, request.params);
     const review = parseOr400(ReviewInput, request.body);
     return send(reply, await storage.updateReview(ctx, id, review));
   });
@@ -45,7 +45,7 @@ export function writeRoutes(app: FastifyInstance, storage: Storage, guards: Guar
   app.delete('/v1/reviews/:id', async (request, reply) => {
     if (request.body !== undefined) throw new HttpError(400, 'invalid_request', 'DELETE takes no body', '(body)');
     const ctx = await guards.writeContext(request, null);
-    const { id } = parseOr400(ReviewIdParams, request.params);
+    const { id } = parseParams(ReviewIdParams, request.params);
     return send(reply, await storage.deleteReview(ctx, id));
   });
 
@@ -57,7 +57,7 @@ export function writeRoutes(app: FastifyInstance, storage: Storage, guards: Guar
 
   app.put('/v1/suspension-reports/:id', async (request, reply) => {
     const ctx = await guards.writeContext(request, request.body);
-    const { id } = parseOr400(ReportIdParams, request.params);
+    const { id } = parseParams(ReportIdParams, request.params);
     const report = parseOr400(SuspensionReportInput, request.body) as ParsedSuspensionReport;
     return send(reply, await storage.updateSuspensionReport(ctx, id, report));
   });
@@ -65,7 +65,7 @@ export function writeRoutes(app: FastifyInstance, storage: Storage, guards: Guar
   app.delete('/v1/suspension-reports/:id', async (request, reply) => {
     if (request.body !== undefined) throw new HttpError(400, 'invalid_request', 'DELETE takes no body', '(body)');
     const ctx = await guards.writeContext(request, null);
-    const { id } = parseOr400(ReportIdParams, request.params);
+    const { id } = parseParams(ReportIdParams, request.params);
     return send(reply, await storage.withdrawSuspensionReport(ctx, id));
   });
 
