@@ -116,7 +116,7 @@ for (const { backend, skip } of testBackends()) {
         ['GET', '/v1/moderation/correlation?days=0', undefined, 400, 'days'],
         ['GET', '/v1/moderation/correlation?min=x', undefined, 400, 'min'],
         // The old "last M reports" parameter is gone: refused, not ignored.
-        ['GET', '/v1/moderation/correlation?last=200', undefined, 400, '(body)'],
+        ['GET', '/v1/moderation/correlation?last=200', undefined, 400, '(query)'],
       ];
       for (const [method, p, b, status, field] of cases) {
         const res = await t.request(method, p, { secret: moderator, body: b });

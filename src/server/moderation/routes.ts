@@ -31,7 +31,7 @@ import {
 } from '../../core/moderation-protocol.js';
 import { RequesterKey } from '../../core/requester-key.js';
 import { Rules } from '../../core/rules.js';
-import { HttpError, parseOr400 } from '../http/errors.js';
+import { HttpError, parseOr400, parseParams, parseQuery } from '../http/errors.js';
 import type { Guards } from '../http/guards.js';
 import type { Storage } from '../storage/storage.js';
 import type { ActionOutcome, Moderator } from './store.js';
@@ -76,7 +76,7 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
   function read<S extends z.ZodMiniType>(path: string, query: S, handler: (q: z.output<S>, request: FastifyRequest, mod: Moderator) => Promise<unknown>) {
     app.get(`${MODERATION_PREFIX}${path}`, async (request, reply) => {
       const mod = await moderator(request);
-      return send(reply, await handler(parseOr400(query, request.query), request, mod));
+      return send(reply, await handler(parseQuery(query, request.query), request, mod));
     });
   }
 
@@ -89,7 +89,7 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
     app.post(`${MODERATION_PREFIX}${path}`, async (request, reply) => {
       const mod = await moderator(request, adminOnly);
       if (!/^application\/json\b/i.test(String(request.headers['content-type'] ?? ''))) {
-        throw new HttpError(415, 'unsupported_media_type', 'send Content-Type: application/json', '(body)');
+        throw new HttpError(415, 'unsupported_media_type', 'send Content-Type: application/json', 'Content-Type');
       }
       return send(reply, await handler(parseOr400(body, request.body), request, mod));
     });
@@ -133,15 +133,15 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
 
   app.get(`${MODERATION_PREFIX}/requesters/:key/reports`, async (request, reply) => {
     await moderator(request);
-    parseOr400(NoQuery, request.query);
-    const { key } = parseOr400(KeyParams, request.params);
+    parseQuery(NoQuery, request.query);
+    const { key } = parseParams(KeyParams, request.params);
     return send(reply, { reports: await store.suspensionReports(key) });
   });
 
   app.get(`${MODERATION_PREFIX}/rules/:version`, async (request, reply) => {
     await moderator(request);
-    parseOr400(NoQuery, request.query);
-    const { version } = parseOr400(VersionParams, request.params);
+    parseQuery(NoQuery, request.query);
+    const { version } = parseParams(VersionParams, request.params);
     const rules = await storage.rulesVersion(Number(version));
     if (!rules) throw new HttpError(404, 'not_found', `no rules version ${version}`, 'version');
     return send(reply, Rules.parse(rules));
@@ -151,7 +151,7 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
 
   const reviewAction = (name: string, fn: (mod: Moderator, id: string, reason: string, at: number) => Promise<ActionOutcome>) =>
     action(`/reviews/:id/${name}`, ReasonBody, async (input, request, mod) => {
-      const { id } = parseOr400(ReviewParams, request.params);
+      const { id } = parseParams(ReviewParams, request.params);
       return result(await fn(mod, id, input.reason, now()));
     });
   reviewAction('hide', (m, id, r, at) => store.hideReview(m, id, r, at));
@@ -161,16 +161,16 @@ export function moderationRoutes(app: FastifyInstance, storage: Storage, guards:
   action('/held/release', ReleaseHeldBody, async (input, _request, mod) => result(await store.releaseHeld(mod, input.requester, input.reason, now())));
 
   action('/requesters/:key/suspension', DecisionBody, async (input, request, mod) => {
-    const { key } = parseOr400(KeyParams, request.params);
+    const { key } = parseParams(KeyParams, request.params);
     return result(await store.decideSuspension(mod, key, input.decision, input.reason, now()));
   });
   action('/requesters/:key/issues', DecisionBody, async (input, request, mod) => {
-    const { key } = parseOr400(KeyParams, request.params);
+    const { key } = parseParams(KeyParams, request.params);
     return result(await store.decideIssues(mod, key, input.decision, input.reason, now()));
   });
 
   action('/incidents/:id', DecisionBody, async (input, request, mod) => {
-    const { id } = parseOr400(IncidentParams, request.params);
+    const { id } = parseParams(IncidentParams, request.params);
     return result(await store.decideIncident(mod, id, input.decision, input.reason, now()));
   });
 
