@@ -1,5 +1,4 @@
 /** The sync feed, review buckets, rules, health, the public export and an author's own reviews and suspension reports. */
-import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
 import { Rules } from '../../core/rules.js';
@@ -20,7 +19,7 @@ import { HttpError, parseParams, parseQuery } from '../http/errors.js';
 import type { Guards } from '../http/guards.js';
 import type { Storage } from '../storage/storage.js';
 import type { ExportCache } from '../sync/export-cache.js';
-import type { SnapshotCache } from '../sync/snapshot-cache.js';
+import { matchingEtag, type SnapshotCache } from '../sync/snapshot-cache.js';
 
 const ChangesQuery = z.strictObject({
   since: VersionToken,
@@ -61,14 +60,16 @@ export function readRoutes(
     return reply.header('cache-control', 'public, max-age=86400, immutable').send(Rules.parse(rules));
   });
 
+  // Prebuilt bytes only (sync/snapshot-cache.ts): nothing is serialised or compressed per request.
   app.get('/v1/sync/snapshot', async (request, reply) => {
     parseQuery(NoQuery, request.query);
     const snapshot = await caches.snapshot.get();
-    reply.header('etag', snapshot.etag).header('cache-control', 'public, max-age=60').header('vary', 'accept-encoding');
-    if (request.headers['if-none-match'] === snapshot.etag) return reply.code(304).send();
+    reply.header('cache-control', 'public, max-age=60').header('vary', 'accept-encoding');
+    const matched = matchingEtag(request.headers['if-none-match'], snapshot);
+    if (matched) return reply.header('etag', matched).code(304).send();
     reply.type('application/json; charset=utf-8');
-    if (acceptsGzip(request)) return reply.header('content-encoding', 'gzip').send(snapshot.gzipped);
-    return reply.send(gunzipSync(snapshot.gzipped));
+    if (acceptsGzip(request)) return reply.header('etag', snapshot.gzipEtag).header('content-encoding', 'gzip').send(snapshot.gzipped);
+    return reply.header('etag', snapshot.etag).send(snapshot.identity);
   });
 
   app.get('/v1/sync/changes', async (request, reply) => {

@@ -60,7 +60,12 @@ interface HeadRow {
   seq: number;
   checksum_sum: number;
   row_count: number;
+  /** Read with the head, not from this process's memory: another process may have published newer rules. */
+  rules_version: number;
 }
+
+/** The latest published rules version, as a column of the head's statement. */
+const RULES_VERSION = '(SELECT MAX(version) FROM rules_versions) AS rules_version';
 
 class SqlStorage implements Storage {
   private readonly writes: Writes;
@@ -160,13 +165,17 @@ class SqlStorage implements Storage {
   }
 
   private async head(tx: Pick<SqlExecutor, 'all'>): Promise<SyncHead> {
-    const [row] = await tx.all<HeadRow>('SELECT seq, checksum_sum, row_count FROM sync_state WHERE id = 1');
+    const [row] = await tx.all<HeadRow>(`SELECT seq, checksum_sum, row_count, ${RULES_VERSION} FROM sync_state WHERE id = 1`);
     if (!row) throw new Error('sync_state is missing');
     return this.toHead(row);
   }
 
   private toHead(row: HeadRow): SyncHead {
-    return { epoch: this.epoch, seq: row.seq, checksum: { rows: row.row_count, sum: row.checksum_sum }, rulesVersion: this.currentRules.version };
+    const rulesVersion = Number(row.rules_version);
+    // Newer rules than this process holds: published by another process a moment ago (its
+    // notification is on its way); load them now rather than serve the old ones meanwhile.
+    if (rulesVersion > this.currentRules.version) void this.refreshRules().catch(() => undefined);
+    return { epoch: this.epoch, seq: row.seq, checksum: { rows: row.row_count, sum: row.checksum_sum }, rulesVersion };
   }
 
   syncHead(): Promise<SyncHead> {
@@ -178,9 +187,9 @@ class SqlStorage implements Storage {
     // databases without a transaction: the hottest endpoint pays one round trip.
     // A merged-away key has an empty row text: it goes to `removed`.
     const rows = await this.driver.query<HeadRow & { row_json: string | null; key: string | null }>(
-      `SELECT seq, checksum_sum, row_count, NULL AS row_json, NULL AS key FROM sync_state WHERE id = 1
+      `SELECT seq, checksum_sum, row_count, ${RULES_VERSION}, NULL AS row_json, NULL AS key FROM sync_state WHERE id = 1
        UNION ALL
-       SELECT * FROM (SELECT seq, 0 AS checksum_sum, 0 AS row_count, row_json, key FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?) AS page`,
+       SELECT * FROM (SELECT seq, 0 AS checksum_sum, 0 AS row_count, 0 AS rules_version, row_json, key FROM requesters WHERE seq > ? ORDER BY seq LIMIT ?) AS page`,
       [seq, limit + 1],
     );
     const headRow = rows.find((r) => r.row_json === null);
@@ -257,14 +266,35 @@ class SqlStorage implements Storage {
   }
 
   /** Another process may have published rules (several API processes on one Postgres). */
-  private async reloadRules(): Promise<void> {
+  async refreshRules(): Promise<boolean> {
     const [row] = await this.driver.query<{ rules_json: string }>('SELECT rules_json FROM rules_versions ORDER BY version DESC LIMIT 1');
     const rules = row ? Rules.safeParse(JSON.parse(row.rules_json)) : null;
-    if (rules?.success && rules.data.version > this.currentRules.version) this.currentRules = rules.data;
+    if (!rules?.success || rules.data.version <= this.currentRules.version) return false;
+    this.currentRules = rules.data;
+    return true;
+  }
+
+  async rulesState(): Promise<{ version: number; recomputing: boolean }> {
+    const [row] = await this.driver.query<{ version: number; pending: number }>(
+      `SELECT (SELECT MAX(version) FROM rules_versions) AS version,
+              (SELECT COUNT(*) FROM server_meta WHERE name = 'rules_recompute_after') AS pending`,
+    );
+    return { version: Number(row?.version ?? 0), recomputing: Number(row?.pending ?? 0) > 0 };
+  }
+
+  async claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean> {
+    const claimed = await this.driver.write((tx) =>
+      tx.run('INSERT INTO job_runs (job, slot, runner, started_at) VALUES (?, ?, ?, ?) ON CONFLICT (job, slot) DO NOTHING', [job, slot, runner, now]),
+    );
+    return claimed === 1;
+  }
+
+  async finishJobRun(job: string, slot: number, now: number): Promise<void> {
+    await this.driver.write((tx) => tx.run('UPDATE job_runs SET finished_at = ? WHERE job = ? AND slot = ?', [now, job, slot]));
   }
 
   async ageWindows(now: number): Promise<number> {
-    await this.reloadRules();
+    await this.refreshRules();
     const rules = this.currentRules;
     const [state] = await this.driver.query<{ aged_through: number }>('SELECT aged_through FROM sync_state WHERE id = 1');
     const from = state?.aged_through ?? now;

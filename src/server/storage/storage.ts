@@ -82,8 +82,12 @@ export interface Storage {
   readonly dialect: Dialect;
   /** Queues, actions, audit log and roles (src/server/moderation/store.ts). */
   readonly moderation: ModerationStore;
-  /** The rules in force (the latest published version). */
+  /** The rules in force (the latest published version this process has loaded). */
   rules(): Rules;
+  /** Loads the latest published rules if another process published newer ones; true when it did. */
+  refreshRules(): Promise<boolean>;
+  /** The latest published rules version in the database, and whether its recompute is unfinished. */
+  rulesState(): Promise<{ version: number; recomputing: boolean }>;
   rulesVersion(version: number): Promise<Rules | null>;
 
   createAccount(secretHash: string, now: number): Promise<AccountRecord>;
@@ -119,5 +123,11 @@ export interface Storage {
   ageWindows(now: number): Promise<number>;
   /** Forget idempotency records older than `before` (retries come within minutes, not weeks). */
   pruneIdempotency(before: number): Promise<number>;
+  /**
+   * Claims a periodic job's run for one period (`slot`) across every process on this
+   * database; false when the period's run was already claimed. `runner` is the process's random id.
+   */
+  claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean>;
+  finishJobRun(job: string, slot: number, now: number): Promise<void>;
   close(): Promise<void>;
 }

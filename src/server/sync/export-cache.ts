@@ -2,26 +2,41 @@
  * The public export: gzipped NDJSON anyone may mirror — a `meta` line, one `summary` line
  * per requester, one `review` line per visible review. No account ids, no held or hidden
  * reviews, no reports or flags (those name accounts' actions). Rebuilt at most every
- * `maxAgeMs`, so a crowd of mirrors costs one build.
+ * `maxAgeMs`, so a crowd of mirrors costs one build; `invalidate()` (a cluster
+ * notification: new rules, a finished recompute) makes the next request rebuild.
+ *
+ * Its `meta` line says when it was generated, so two processes' exports of one version
+ * differ in bytes: the ETag therefore carries a digest of the bytes (strong and honest),
+ * not only the version.
  */
+import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { decodeSummary, EncodedSummary, formatVersionToken } from '../../core/sync-protocol.js';
+import { registerCache } from './invalidation.js';
 import type { Storage } from '../storage/storage.js';
 
 export const EXPORT_FORMAT = 1;
 
 export class ExportCache {
-  private current: { gzipped: Buffer; builtAt: number; etag: string } | null = null;
-  private building: Promise<{ gzipped: Buffer; builtAt: number; etag: string }> | null = null;
+  private current: { gzipped: Buffer; builtAt: number; etag: string; generation: number } | null = null;
+  private building: Promise<{ gzipped: Buffer; builtAt: number; etag: string; generation: number }> | null = null;
+  private generation = 0;
 
   constructor(
     private readonly storage: Storage,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    registerCache(storage, this);
+  }
+
+  invalidate(): void {
+    this.generation += 1;
+  }
 
   async get() {
-    if (this.current && this.now() - this.current.builtAt < this.maxAgeMs) return this.current;
+    const current = this.current;
+    if (current && current.generation === this.generation && this.now() - current.builtAt < this.maxAgeMs) return current;
     this.building ??= this.build().finally(() => {
       this.building = null;
     });
@@ -29,6 +44,7 @@ export class ExportCache {
   }
 
   private async build() {
+    const generation = this.generation;
     const head = await this.storage.syncHead();
     const rules = this.storage.rules();
     const gzip = createGzip({ level: 6 });
@@ -49,7 +65,9 @@ export class ExportCache {
     }
     gzip.end();
     await done;
-    const built = { gzipped: Buffer.concat(chunks), builtAt: this.now(), etag: `"export-${version}"` };
+    const gzipped = Buffer.concat(chunks);
+    const digest = createHash('sha256').update(gzipped).digest('base64url').slice(0, 12);
+    const built = { gzipped, builtAt: this.now(), etag: `"export-${version}.r${rules.version}.${digest}"`, generation };
     this.current = built;
     return built;
   }
