@@ -5,9 +5,8 @@
  *
  *   npm run build            build once
  *   npm run watch            rebuild on change
- *   npm run package          build, then write the store zips to dist/packages
+ *   npm run package          store zips and the source archive (scripts/package.ts)
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,28 +172,11 @@ async function watch(): Promise<void> {
   console.log('Watching src/ for changes (Ctrl-C to stop). Reload the extension after a rebuild.');
 }
 
-/** Chrome Web Store and addons.mozilla.org both take a zip of the same folder. */
-function packageZips(version: string): void {
-  const out = join(DIST_DIR, 'packages');
-  mkdirSync(out, { recursive: true });
-  const webExt = join(ROOT, 'node_modules', '.bin', 'web-ext');
-  for (const store of ['chrome', 'firefox']) {
-    execFileSync(webExt, ['build', '--source-dir', EXTENSION_DIR, '--artifacts-dir', out, '--overwrite-dest', '--filename', `lantern-${store}-${version}.zip`], { stdio: 'ignore' });
-    console.log(`Wrote ${join(out, `lantern-${store}-${version}.zip`)}`);
-  }
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = new Set(process.argv.slice(2));
   try {
     if (args.has('--watch')) await watch();
-    else {
-      await build();
-      if (args.has('--package')) {
-        const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-        packageZips(version);
-      }
-    }
+    else await build();
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
