@@ -1,27 +1,29 @@
 /**
  * `npm run bench:server [-- --quick] [--backend sqlite|postgres|both] [--duration 10]`
  *
- * Builds a realistic database (100k requesters, 1M reviews; --quick: 5k / 50k), starts
- * the server as its own process on loopback, drives it with autocannon and prints a
- * table per backend: snapshot, delta, bucket and review POST — requests/s, p50, p99,
- * bytes — plus p99 at a fixed 200 requests/s. Postgres runs when LANTERN_PG_URL is set.
+ * The server at the design's scale: 100k requesters, 5M reviews, 500k accounts
+ * (--quick: 5k / 50k / 5k), built in bulk and cached between runs (bench-server-data.ts).
+ * Starts the server as its own process on loopback against a per-run copy of the data,
+ * drives it with autocannon (snapshot and delta cross-checked with wrk, since a JavaScript
+ * load generator may be the bottleneck) and an open-loop fixed rate of 200 req/s, then
+ * prints a table per backend, whether each target was met, and the capacity arithmetic;
+ * writes bench-results/server.json. PostgreSQL runs when LANTERN_PG_URL is set.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { prefixLengthFor } from '../src/core/sync-protocol.js';
-import { migrate } from '../src/server/storage/migrate.js';
-import { openPostgresDriver } from '../src/server/storage/postgres-driver.js';
-import { openSqliteDriver } from '../src/server/storage/sqlite-driver.js';
+import { openStorage } from '../src/server/storage/sql-storage.js';
 import { review as validReview } from '../src/server/testing/builders.js';
-import { loadBenchData, type LoadedData } from './bench-server-data.js';
+import { BenchResults } from './bench-results.js';
+import { preparePostgres, prepareSqlite, type DatasetSpec, type PreparedDataset } from './bench-server-data.js';
 import { fixedRate, type RequestSpec } from './bench-server-rate.js';
+import { capacity, printCapacity } from './bench-server-capacity.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,21 +32,39 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     requesters: { type: 'string' },
     reviews: { type: 'string' },
+    accounts: { type: 'string' },
   },
 });
-const REQUESTERS = Number(values.requesters ?? (values.quick ? 5_000 : 100_000));
-const REVIEWS = Number(values.reviews ?? (values.quick ? 50_000 : 1_000_000));
-const DURATION = Number(values.duration ?? (values.quick ? 4 : 10));
+const QUICK = values.quick;
+const SPEC: DatasetSpec = {
+  requesters: Number(values.requesters ?? (QUICK ? 5_000 : 100_000)),
+  reviews: Number(values.reviews ?? (QUICK ? 50_000 : 5_000_000)),
+  accounts: Number(values.accounts ?? (QUICK ? 5_000 : 500_000)),
+};
+const DURATION = Number(values.duration ?? (QUICK ? 2 : 10));
 const PG_URL = process.env.LANTERN_PG_URL;
+const WRK = '/usr/bin/wrk';
+const RATE = 200;
+
+const TARGETS = { deltaRps: 3000, postRps: 800, bucketP99At200: 50, snapshotMBps: 500 } as const;
 
 interface Row {
   scenario: string;
+  client: string;
   rps: number;
-  p50: number;
-  p99: number;
+  p50: number | null;
+  p99: number | null;
   bytes: number;
+  mbps: number;
   non2xx: number;
-  p99At200?: number;
+}
+
+interface BackendResult {
+  rows: Row[];
+  at200: Record<string, { p50: number; p99: number; errors: number }>;
+  snapshotBytes: number;
+  dataset: PreparedDataset;
+  aged: number;
 }
 
 function freePort(): Promise<number> {
@@ -77,139 +97,201 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-async function run(title: string, options: autocannon.Options): Promise<autocannon.Result> {
-  process.stdout.write(`  ${title}… `);
+async function cannon(scenario: string, options: autocannon.Options): Promise<Row> {
+  process.stdout.write(`  ${scenario} (autocannon)… `);
   const result = await autocannon({ duration: DURATION, ...options });
-  process.stdout.write(`${Math.round(result.requests.average)} req/s\n`);
-  return result;
-}
-
-function toRow(scenario: string, result: autocannon.Result): Row {
-  return {
+  const row: Row = {
     scenario,
+    client: 'autocannon',
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     bytes: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
+    mbps: result.throughput.average / 1e6,
     non2xx: result.non2xx + result.errors,
   };
+  process.stdout.write(`${row.rps} req/s, ${row.mbps.toFixed(0)} MB/s\n`);
+  return row;
 }
 
-async function benchBackend(backend: 'sqlite' | 'postgres'): Promise<{ rows: Row[]; snapshotBytes: number; loadSeconds: number }> {
-  console.log(`\n== ${backend}: ${REQUESTERS.toLocaleString()} requesters, ${REVIEWS.toLocaleString()} reviews`);
-  const now = Date.now();
-  let database: string;
-  let cleanup: () => Promise<void>;
-  if (backend === 'sqlite') {
-    const dir = join('data', 'bench', String(process.pid));
-    mkdirSync(dir, { recursive: true });
-    database = join(dir, 'lantern.sqlite');
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const schema = `lantern_bench_${process.pid}`;
-    database = `${PG_URL}${PG_URL!.includes('?') ? '&' : '?'}schema=${schema}`;
-    cleanup = async () => {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    };
-  }
-  const driver = backend === 'sqlite' ? openSqliteDriver(database) : openPostgresDriver(database);
-  const loadStart = Date.now();
-  let data: LoadedData;
-  try {
-    await migrate(driver, undefined, now);
-    data = await loadBenchData(driver, { requesters: REQUESTERS, reviews: REVIEWS, now, onProgress: (n) => process.stdout.write(`\r  loaded ${n} requesters`) });
-    if (backend === 'postgres') {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`ANALYZE lantern_bench_${process.pid}.reviews, lantern_bench_${process.pid}.requesters`);
-      await client.end();
-    }
-  } finally {
-    await driver.close();
-  }
-  const loadSeconds = (Date.now() - loadStart) / 1000;
-  console.log(`\r  loaded ${data.requesterKeys.length} requesters, ${data.reviews} reviews in ${loadSeconds.toFixed(0)} s`);
+/** wrk's summary: Requests/sec, Transfer/sec, the latency distribution and non-2xx. */
+async function wrk(scenario: string, url: string, connections: number, headers: Record<string, string> = {}): Promise<Row | null> {
+  if (!existsSync(WRK)) return null;
+  process.stdout.write(`  ${scenario} (wrk)… `);
+  const args = ['-t2', `-c${connections}`, `-d${DURATION}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+  const { stdout } = await promisify(execFile)(WRK, args, { maxBuffer: 1 << 20 });
+  const number = (re: RegExp) => Number(stdout.match(re)?.[1] ?? NaN);
+  const unit = (value: string, suffix: string | undefined, table: Record<string, number>) => Number(value) * (table[suffix ?? ''] ?? 1);
+  const ms = (re: RegExp) => {
+    const m = stdout.match(re);
+    return m ? unit(m[1]!, m[2], { us: 0.001, ms: 1, s: 1000 }) : null;
+  };
+  const transfer = stdout.match(/Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/);
+  const bytesPerSecond = transfer ? unit(transfer[1]!, transfer[2], { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }) : NaN;
+  const total = number(/(\d+) requests in/);
+  const read = stdout.match(/requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB) read/);
+  const row: Row = {
+    scenario,
+    client: 'wrk',
+    rps: Math.round(number(/Requests\/sec:\s+([\d.]+)/)),
+    p50: ms(/50%\s+([\d.]+)(us|ms|s)/),
+    p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
+    bytes: read ? Math.round(unit(read[1]!, read[2], { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }) / Math.max(1, total)) : NaN,
+    mbps: bytesPerSecond / 1e6,
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
+  };
+  process.stdout.write(`${row.rps} req/s, ${row.mbps.toFixed(0)} MB/s\n`);
+  return row;
+}
 
+async function benchBackend(backend: 'sqlite' | 'postgres', runId: string): Promise<BackendResult> {
+  console.log(`\n== ${backend}: ${SPEC.requesters.toLocaleString()} requesters, ${SPEC.reviews.toLocaleString()} reviews, ${SPEC.accounts.toLocaleString()} accounts`);
+  const now = Date.now();
+  const onProgress = (text: string) => console.log(`  dataset: ${text}`);
+  const dataset = backend === 'sqlite' ? await prepareSqlite(SPEC, { now, onProgress, runId }) : await preparePostgres(PG_URL!, SPEC, { now, onProgress, runId });
+  console.log(
+    `  dataset ${dataset.built ? `built in ${dataset.buildSeconds!.toFixed(0)} s` : 'reused from the cache'}; copied for this run in ${dataset.copySeconds.toFixed(1)} s` +
+      (dataset.checked ? `; summaries the server's recompute reproduces: ${dataset.checked.identical}/${dataset.checked.sampled}` : ''),
+  );
+  try {
+    // What the server's hourly job would do first on a dataset cached earlier: bring the time
+    // windows up to now, before measuring rather than during.
+    const storage = await openStorage(dataset.database);
+    const aged = await storage.ageWindows(Date.now()).finally(() => storage.close());
+    if (aged) console.log(`  aged time windows since the dataset was built: ${aged} requesters recomputed`);
+    return { ...(await measure(dataset)), dataset, aged };
+  } finally {
+    await dataset.dispose();
+  }
+}
+
+async function measure(dataset: PreparedDataset): Promise<Omit<BackendResult, 'dataset' | 'aged'>> {
+  const { data } = dataset;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port), '--database', database, '--log-level', 'warn', '--no-rate-limits'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port), '--database', dataset.database, '--log-level', 'warn', '--no-rate-limits'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const rows: Row[] = [];
-  let snapshotBytes = 0;
+  const at200: BackendResult['at200'] = {};
   try {
     await waitForHealth(url, child);
+    // The first request builds the snapshot; every later one is served the same bytes.
     const snapshot = await get(`${url}/v1/sync/snapshot`, { 'accept-encoding': 'gzip' });
-    snapshotBytes = snapshot.body.length;
-    const version = JSON.parse((await get(`${url}/v1/health`)).body.toString()).version as string;
-    const [epoch, seq] = version.split('.') as [string, string];
+    if (snapshot.status !== 200) throw new Error(`snapshot answered ${snapshot.status}`);
+    const health = () => get(`${url}/v1/health`).then((r) => JSON.parse(r.body.toString()).version as string);
+    const [epoch, seq] = (await health()).split('.') as [string, string];
     const since = `${epoch}.${Math.max(0, Number(seq) - 50)}`;
     const prefixLength = prefixLengthFor(data.requesterKeys.length);
     const randomPrefix = () => Array.from({ length: prefixLength }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-    const reviewRequest = (req: any) => {
-      const key = data.requesterKeys[Math.floor(Math.random() * data.requesterKeys.length)]!;
-      const secret = data.benchSecrets[Math.floor(Math.random() * data.benchSecrets.length)]!;
-      return {
-        ...req,
-        method: 'POST',
-        path: '/v1/reviews',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, 'idempotency-key': randomUUID() },
-        body: JSON.stringify(validReview({ requester: key, taskId: `B${randomUUID().slice(0, 18)}` })),
-      };
-    };
+    const reviewSpec = (): RequestSpec => ({
+      method: 'POST',
+      path: '/v1/reviews',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${data.benchSecrets[Math.floor(Math.random() * data.benchSecrets.length)]!}`,
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify(
+        validReview({ requester: data.requesterKeys[Math.floor(Math.random() * data.requesterKeys.length)]! as never, taskId: `B${randomUUID().slice(0, 18)}` }),
+      ),
+    });
 
-    rows.push(toRow('snapshot (gzip)', await run('snapshot', { url, connections: 4, headers: { 'accept-encoding': 'gzip' }, requests: [{ method: 'GET', path: '/v1/sync/snapshot' }] })));
-    rows.push(toRow('delta (50 rows)', await run('delta', { url, connections: 20, requests: [{ method: 'GET', path: `/v1/sync/changes?since=${since}` }] })));
+    const gzip = { 'accept-encoding': 'gzip' };
+    rows.push(await cannon('snapshot (gzip)', { url, connections: 4, headers: gzip, requests: [{ method: 'GET', path: '/v1/sync/snapshot' }] }));
+    const snapshotWrk = await wrk('snapshot (gzip)', `${url}/v1/sync/snapshot`, 8, gzip);
+    if (snapshotWrk) rows.push(snapshotWrk);
+    const deltaPath = `/v1/sync/changes?since=${since}`;
+    rows.push(await cannon('delta (50 rows)', { url, connections: 20, requests: [{ method: 'GET', path: deltaPath }] }));
+    const deltaWrk = await wrk('delta (50 rows)', `${url}${deltaPath}`, 20);
+    if (deltaWrk) rows.push(deltaWrk);
     rows.push(
-      toRow(`bucket (${prefixLength} hex)`, await run('bucket', { url, connections: 20, requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/v1/buckets?prefix=${randomPrefix()}` }) }] })),
+      await cannon(`bucket (${prefixLength} hex)`, {
+        url,
+        connections: 20,
+        requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/v1/buckets?prefix=${randomPrefix()}` }) }],
+      }),
     );
-    rows.push(toRow('review POST', await run('review POST', { url, connections: 20, requests: [{ setupRequest: reviewRequest }] })));
-    const at200 = async (title: string, row: Row, next: () => RequestSpec) => {
-      // Only where the server can sustain well over 200 req/s; past capacity the queue, not the server, is measured.
-      if (row.rps < 300) return;
-      process.stdout.write(`  ${title} at 200 req/s… `);
-      const result = await fixedRate(url, 200, DURATION, next);
-      process.stdout.write(`p99 ${result.p99} ms\n`);
-      row.p99At200 = result.p99;
-      row.non2xx += result.errors;
+    rows.push(await cannon('review POST', { url, connections: 20, requests: [{ setupRequest: (req: any) => ({ ...req, ...reviewSpec() }) }] }));
+
+    // Open loop at a fixed rate: latency counts from when each request was due.
+    const fixed = async (scenario: string, next: () => RequestSpec) => {
+      process.stdout.write(`  ${scenario} at ${RATE} req/s… `);
+      const result = await fixedRate(url, RATE, DURATION, next);
+      process.stdout.write(`p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
+      at200[scenario] = result;
     };
-    // The POST run moved the head: ask for the last 50 changes again, as a client polling would.
-    const head = JSON.parse((await get(`${url}/v1/health`)).body.toString()).version as string;
+    // The POST run moved the head: ask for the last 50 changes again, as a polling client would.
+    const head = await health();
     const recent = `${epoch}.${Math.max(0, Number(head.split('.')[1]) - 50)}`;
-    await at200('delta', rows[1]!, () => ({ method: 'GET', path: `/v1/sync/changes?since=${recent}` }));
-    await at200('bucket', rows[2]!, () => ({ method: 'GET', path: `/v1/buckets?prefix=${randomPrefix()}` }));
-    await at200('review POST', rows[3]!, () => reviewRequest({}));
+    await fixed('delta', () => ({ method: 'GET', path: `/v1/sync/changes?since=${recent}` }));
+    await fixed('bucket', () => ({ method: 'GET', path: `/v1/buckets?prefix=${randomPrefix()}` }));
+    await fixed('review POST', reviewSpec);
+    return { rows, at200, snapshotBytes: snapshot.body.length };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
-    await cleanup();
   }
-  return { rows, snapshotBytes, loadSeconds };
 }
 
-function printTable(backend: string, result: { rows: Row[]; snapshotBytes: number }) {
-  console.log(`\n### ${backend} — ${REQUESTERS.toLocaleString()} requesters, ${REVIEWS.toLocaleString()} reviews, ${DURATION} s per run\n`);
-  console.log('| scenario | req/s | p50 ms | p99 ms | bytes/resp | p99 ms @ 200 req/s | non-2xx |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of result.rows) {
-    console.log(`| ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.bytes} | ${r.p99At200 ?? '–'} | ${r.non2xx} |`);
-  }
-  console.log(`\nsnapshot: ${(result.snapshotBytes / 1e6).toFixed(2)} MB gzip-compressed (target ≤ 4 MB)`);
+function printTable(backend: string, result: BackendResult) {
+  console.log(`\n### ${backend} — ${SPEC.requesters.toLocaleString()} requesters, ${result.dataset.data.reviews.toLocaleString()} reviews, ${SPEC.accounts.toLocaleString()} accounts, ${DURATION} s per run\n`);
+  console.log('| scenario | client | req/s | MB/s | p50 ms | p99 ms | bytes/resp | non-2xx |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of result.rows) console.log(`| ${r.scenario} | ${r.client} | ${r.rps} | ${r.mbps.toFixed(1)} | ${r.p50 ?? '–'} | ${r.p99 ?? '–'} | ${r.bytes} | ${r.non2xx} |`);
+  console.log(`\n| at ${RATE} req/s, open loop | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|`);
+  for (const [scenario, r] of Object.entries(result.at200)) console.log(`| ${scenario} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  console.log(`\nsnapshot: ${(result.snapshotBytes / 1e6).toFixed(2)} MB gzip-compressed`);
+}
+
+/** The best of the clients: a client that cannot keep up understates the server. */
+function best(rows: Row[], scenario: string, field: 'rps' | 'mbps'): number {
+  return Math.max(...rows.filter((r) => r.scenario.startsWith(scenario)).map((r) => r[field]).filter(Number.isFinite));
 }
 
 const backends = values.backend === 'both' ? (['sqlite', 'postgres'] as const) : ([values.backend] as ('sqlite' | 'postgres')[]);
 if (backends.includes('postgres') && !PG_URL) throw new Error('--backend postgres needs LANTERN_PG_URL');
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-const results = new Map<string, { rows: Row[]; snapshotBytes: number }>();
-for (const backend of backends) results.set(backend, await benchBackend(backend));
-for (const [backend, result] of results) printTable(backend, result);
-const sqlite = results.get('sqlite');
-if (sqlite) {
-  const [, delta, , post] = sqlite.rows;
-  console.log(`\nSQLite targets: delta ≥ 3,000 req/s: ${delta!.rps >= 3000 ? 'met' : 'MISSED'}; review POST ≥ 800 req/s: ${post!.rps >= 800 ? 'met' : 'MISSED'}; ` +
-    `p99 ≤ 50 ms at 200 req/s: ${sqlite.rows.every((r) => r.p99At200 === undefined || r.p99At200 <= 50) ? 'met' : 'MISSED'}; ` +
-    `snapshot ≤ 4 MB: ${sqlite.snapshotBytes <= 4e6 ? 'met' : 'MISSED'}`);
+const { cpus, loadavg } = await import('node:os');
+console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const runId = `${process.pid}`;
+const results = new Map<string, BackendResult>();
+for (const backend of backends) results.set(backend, await benchBackend(backend, runId));
+
+const bench = new BenchResults('server', {
+  quick: QUICK,
+  extra: {
+    dataset: SPEC,
+    durationSeconds: DURATION,
+    datasets: Object.fromEntries(
+      [...results].map(([backend, r]) => [
+        backend,
+        { reviews: r.dataset.data.reviews, built: r.dataset.built, buildSeconds: r.dataset.buildSeconds, copySeconds: r.dataset.copySeconds, checked: r.dataset.checked, aged: r.aged },
+      ]),
+    ),
+  },
+});
+for (const [backend, result] of results) {
+  printTable(backend, result);
+  bench.table(backend, result.rows.map((r) => ({ ...r })));
+  bench.table(`${backend} at ${RATE} req/s`, Object.entries(result.at200).map(([scenario, r]) => ({ scenario, ...r })));
+  const delta = best(result.rows, 'delta', 'rps');
+  const snapshotMBps = best(result.rows, 'snapshot', 'mbps');
+  const snapshotRps = best(result.rows, 'snapshot', 'rps');
+  const post = best(result.rows, 'review POST', 'rps');
+  const bucket = best(result.rows, 'bucket', 'rps');
+  bench.figure(`${backend}: snapshot size (gzip)`, result.snapshotBytes / 1e6, 'MB');
+  bench.figure(`${backend}: snapshot`, snapshotRps, 'req/s');
+  bench.figure(`${backend}: bucket`, bucket, 'req/s');
+  for (const [scenario, r] of Object.entries(result.at200)) bench.figure(`${backend}: ${scenario} p99 at ${RATE} req/s`, r.p99, 'ms');
+  if (result.dataset.buildSeconds !== null) bench.figure(`${backend}: dataset build`, result.dataset.buildSeconds, 's');
+  bench.target(`${backend}: delta ≥ ${TARGETS.deltaRps.toLocaleString()} req/s`, delta, '>=', TARGETS.deltaRps, 'req/s');
+  if (backend === 'sqlite') bench.target(`${backend}: review POST ≥ ${TARGETS.postRps} req/s`, post, '>=', TARGETS.postRps, 'req/s');
+  else bench.figure(`${backend}: review POST`, post, 'req/s');
+  bench.target(`${backend}: bucket p99 at ${RATE} req/s ≤ ${TARGETS.bucketP99At200} ms`, result.at200.bucket?.p99 ?? NaN, '<=', TARGETS.bucketP99At200, 'ms');
+  bench.target(`${backend}: snapshot payload ≥ ${TARGETS.snapshotMBps} MB/s`, snapshotMBps, '>=', TARGETS.snapshotMBps, 'MB/s');
+  bench.target(`${backend}: snapshot ≤ 4 MB gzip`, result.snapshotBytes / 1e6, '<=', 4, 'MB');
+  const served = capacity({ deltaRps: delta, snapshotRps, postRps: post, bucketRps: bucket });
+  printCapacity(backend, served);
+  bench.figure(`${backend}: workers one machine serves at 5-minute polls`, served.workers, 'workers');
 }
+bench.write();

@@ -37,8 +37,8 @@ export async function touchRequester(tx: SqlExecutor, key: string, name: string 
   );
 }
 
-/** Old enough when it wrote, not muted now, and not banned. */
-function established(accountCreated: number, mutedUntil: number | null, bannedAt: number | null, wroteAt: number, now: number, rules: Rules) {
+/** Old enough when it wrote, not muted now, and not banned (the bench's data generator uses it too). */
+export function establishedWhenWritten(accountCreated: number, mutedUntil: number | null, bannedAt: number | null, wroteAt: number, now: number, rules: Rules) {
   return (
     bannedAt === null &&
     wroteAt - accountCreated >= rules.danger.establishedAfterDays * DAY_MS &&
@@ -127,13 +127,13 @@ export async function recomputeRequester(tx: SqlExecutor, key: string, now: numb
     reviews.push({
       ...body,
       account: row.account_id,
-      established: established(row.account_created, row.muted_until, row.banned_at, row.created_at, now, rules),
+      established: establishedWhenWritten(row.account_created, row.muted_until, row.banned_at, row.created_at, now, rules),
       createdAt: row.created_at,
     });
   }
   const asReport = (r: ReportRow): ReportFacts => ({
     account: r.account_id,
-    established: established(r.account_created, r.muted_until, r.banned_at, r.at, now, rules),
+    established: establishedWhenWritten(r.account_created, r.muted_until, r.banned_at, r.at, now, rules),
     reportedAt: r.at,
   });
   const summary = summarize(
