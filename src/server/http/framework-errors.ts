@@ -39,8 +39,12 @@ function clientErrorReply(code: string | undefined): { status: number; error: st
     case 'HPE_INVALID_CONTENT_LENGTH':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
       return { status: 400, error: 'invalid_request', field: 'Content-Length', message: 'Content-Length is invalid or conflicts with Transfer-Encoding' };
-    case 'HPE_INVALID_HEADER_TOKEN':
     case 'HPE_INVALID_TRANSFER_ENCODING':
+      return { status: 400, error: 'invalid_request', field: 'Transfer-Encoding', message: 'Transfer-Encoding is invalid or sent with Content-Length' };
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_VERSION':
+      return { status: 400, error: 'invalid_request', field: '(request)', message: 'the request line is not "METHOD /path HTTP/1.1"' };
+    case 'HPE_INVALID_HEADER_TOKEN':
       return { status: 400, error: 'invalid_request', field: '(headers)', message: 'a header is malformed' };
     default:
       return { status: 400, error: 'invalid_request', field: '(request)', message: 'the request is malformed' };
