@@ -58,13 +58,17 @@ function forgetCachedBuckets(): void {
   bucketCache.clear();
 }
 
-/** Told after every committed write to the replica (the badge index rebuilds from it). */
-const writeListeners: (() => void)[] = [];
-export function onReplicaWritten(listener: () => void): void {
+/**
+ * Told after every committed write to the replica, with the requesters it changed ('all'
+ * after a snapshot): the badge index mends just those.
+ */
+export type ReplicaChange = readonly RequesterKey[] | 'all';
+const writeListeners: ((changed: ReplicaChange) => void)[] = [];
+export function onReplicaWritten(listener: (changed: ReplicaChange) => void): void {
   writeListeners.push(listener);
 }
-function replicaWritten(): void {
-  for (const listener of writeListeners) listener();
+function replicaWritten(changed: ReplicaChange): void {
+  for (const listener of writeListeners) listener(changed);
 }
 
 /**
@@ -163,7 +167,7 @@ export async function replaceAll(
   await tx.done;
   metaCommitted(next);
   forgetCachedBuckets();
-  replicaWritten();
+  replicaWritten('all');
   // The old generation is no longer read; free its space.
   await database.clear(active);
 }
@@ -221,7 +225,7 @@ export async function applyChanges(
     await tx.done;
     metaCommitted(next);
     forgetCachedBuckets();
-    if (changed) replicaWritten();
+    if (changed) replicaWritten([...latest.keys()]);
   } catch (error) {
     try {
       tx.abort();
