@@ -1,13 +1,23 @@
 /**
  * `startServer`: open the database (migrating it), serve the API, run the periodic jobs,
  * and close it all in order — stop accepting, finish requests in flight, close the database.
+ *
+ * Several processes may serve one PostgreSQL (issue 14): the periodic jobs run on the
+ * leader only, once per period (cluster/jobs.ts); new rules and finished recomputes are
+ * told to every process, which reloads its rules and drops its snapshot and export caches
+ * (cluster/notify.ts). Rate limits stay per process (docs/deploy.md says how to balance).
  */
+import { randomBytes } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
+import { openCluster } from './cluster/cluster.js';
+import { JobScheduler } from './cluster/jobs.js';
+import type { ClusterEvent } from './cluster/notify.js';
 import { DEFAULT_CORS_ORIGINS } from './http/guards.js';
 import { createLogger } from './http/logging.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit.js';
 import { DEFAULT_SQLITE_PATH, openStorage } from './storage/sql-storage.js';
+import { invalidateCaches } from './sync/invalidation.js';
 import { WebhookSender, type WebhookConfig } from './webhook.js';
 
 const HOUR_MS = 3_600_000;
@@ -30,6 +40,10 @@ export interface ServerOptions {
   webhook?: WebhookConfig;
   /** Where the built moderation page is (default dist/moderation). */
   moderationPageDir?: string;
+  /** How often the periodic jobs run (default: windows hourly, idempotency pruning daily); tests shorten them. */
+  jobPeriods?: { ageWindowsMs?: number; pruneIdempotencyMs?: number };
+  /** PostgreSQL: how often a follower tries to become leader (default 2 s), and polls while its listen connection is down (1 s). */
+  cluster?: { leaderRetryMs?: number; pollMs?: number };
   /** Tests: where log lines go, and the clock. */
   logDestination?: DestinationStream;
   now?: () => number;
@@ -44,6 +58,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const now = options.now ?? Date.now;
   const logger = createLogger(options.logLevel ?? 'info', options.logDestination);
   const storage = await openStorage(options.database ?? DEFAULT_SQLITE_PATH, { now });
+  // This process's random id in job_runs and the log (names no machine).
+  const runner = randomBytes(6).toString('base64url');
+  const cluster = openCluster(options.database ?? DEFAULT_SQLITE_PATH, storage, { ...options.cluster, log: logger });
+  const { leadership, bus } = cluster;
   const { app, guards, inFlight, dropUnusedConnections } = await buildApp({
     storage,
     logger,
@@ -56,41 +74,57 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trustProxy: options.trustProxy ?? false,
     now,
     ...(options.moderationPageDir ? { moderationPageDir: options.moderationPageDir } : {}),
-    onRulesPublished: () => recomputeForRules(),
+    // Every process (this one too, through the bus) reloads the rules and drops its caches.
+    onRulesPublished: () =>
+      void bus.publish({ kind: 'rules', version: storage.rules().version }).catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'rules notification failed')),
   });
 
-  // Periodic jobs. Each run is awaited before the next can start, and close() waits for it.
-  let running: Promise<unknown> = Promise.resolve();
-  let stopping = false;
-  /** After a rules change: every requester's summary, 200 per transaction, so writes interleave. */
+  const jobs = new JobScheduler({ leadership, claims: storage, runner, now, log: logger });
+  logger.info({ runner }, 'job runner id');
+
+  /** After a rules change, on the leader: every requester's summary, 200 per transaction, so writes interleave. */
   function recomputeForRules(): void {
-    running = running
-      .then(async () => {
+    const version = storage.rules().version;
+    jobs.once(
+      'rules-recompute',
+      version,
+      async () => {
         let total = 0;
-        for (let more = true; more && !stopping; ) {
+        for (let more = true; more && !jobs.isStopping; ) {
           const batch = await storage.moderation.recomputeForRules(now());
           total += batch.recomputed;
           more = batch.more;
         }
-        if (total > 0) logger.info({ recomputed: total }, 'recomputed summaries under new rules');
-      })
-      .catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'rules recompute failed'));
+        // Every process's snapshot then carries the recomputed rows.
+        await bus.publish({ kind: 'recomputed', version });
+        return { recomputed: total };
+      },
+      async () => (await storage.rulesState()).recomputing,
+    );
   }
-  const every = (ms: number, job: () => Promise<unknown> | void) => {
-    const timer = setInterval(() => {
-      running = running.then(job).catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'periodic job failed'));
-    }, ms);
+  async function onClusterEvent(event: ClusterEvent): Promise<void> {
+    if (event.kind !== 'recomputed') await storage.refreshRules();
+    invalidateCaches(storage);
+    if (event.kind !== 'recomputed') recomputeForRules();
+  }
+  bus.onEvent((event) => void onClusterEvent(event).catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'cluster event failed')));
+  // A new leader (or a restarted one) finishes a recompute its predecessor left unfinished.
+  leadership.onChange((leader) => leader && recomputeForRules());
+  if (leadership.isLeader()) recomputeForRules();
+
+  const periods = options.jobPeriods ?? {};
+  jobs.every('age-windows', periods.ageWindowsMs ?? HOUR_MS, async () => ({ recomputed: await storage.ageWindows(now()) }));
+  jobs.every('prune-idempotency', periods.pruneIdempotencyMs ?? DAY_MS, async () => ({ pruned: await storage.pruneIdempotency(now() - 7 * DAY_MS) }));
+  // The rate limits' memory is each process's own: these run in every process.
+  const every = (ms: number, job: () => void) => {
+    const timer = setInterval(job, ms);
     timer.unref();
     return timer;
   };
-  const timers = [
-    every(HOUR_MS, async () => logger.info({ recomputed: await storage.ageWindows(now()) }, 'aged time windows')),
-    every(DAY_MS, async () => logger.info({ pruned: await storage.pruneIdempotency(now() - 7 * DAY_MS) }, 'pruned idempotency keys')),
-    every(DAY_MS, () => guards.rotate()),
-    every(60_000, () => guards.sweep()),
-  ];
+  const timers = [every(DAY_MS, () => guards.rotate()), every(60_000, () => guards.sweep())];
   // Incident notifications: looked for every few seconds, and at once after a moderator's
-  // decision or a suspension report (the write that may have opened an incident).
+  // decision or a suspension report (the write that may have opened an incident). Every
+  // process may send: a delivery goes out once, to whichever claims it (webhook-outbox.ts).
   const webhook = options.webhook ? new WebhookSender(storage.moderation.webhooks, options.webhook, now, logger) : null;
   if (webhook) {
     storage.moderation.webhooks.onQueued(() => webhook.wake());
@@ -98,10 +132,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (request.method !== 'GET' && reply.statusCode < 300 && request.routeOptions.url?.startsWith('/v1/suspension-reports')) webhook.wake();
     });
   }
-  // Catch up on windows crossed while the server was down.
-  running = storage.ageWindows(now()).catch(() => undefined);
-  // And finish a recompute after a rules change that a restart interrupted.
-  recomputeForRules();
 
   let address: string;
   try {
@@ -109,8 +139,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     webhook?.start();
   } catch (error) {
     timers.forEach(clearInterval);
-    await running;
+    await jobs.stop();
     await app.close();
+    await cluster.close();
     await storage.close();
     throw error;
   }
@@ -120,13 +151,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close() {
       closing ??= (async () => {
         timers.forEach(clearInterval);
-        stopping = true;
+        const stopped = jobs.stop();
         const closed = app.close();
         dropUnusedConnections();
         await closed;
         await inFlight.idle();
-        await running;
+        await stopped;
         await webhook?.stop();
+        // Ending the leader's connection frees the lock at once for another process.
+        await cluster.close();
         await storage.close();
         logger.info('server closed');
       })();

@@ -1,0 +1,46 @@
+/**
+ * What one API process needs to behave as one of several on a shared PostgreSQL: the
+ * leadership (who runs the periodic jobs) and the change bus (who must drop a cache).
+ * On SQLite there is one process: always the leader, events stay in the process.
+ */
+import { isPostgresUrl } from '../storage/sql-storage.js';
+import type { Storage } from '../storage/storage.js';
+import { alwaysLeader, postgresLeadership, type Leadership } from './leader.js';
+import { localBus, postgresBus, type BusLog, type ChangeBus } from './notify.js';
+
+export interface ClusterOptions {
+  /** How often a follower tries to take the leader's lock (default 2 s): the failover time. */
+  leaderRetryMs?: number;
+  /** How often to poll while the listen connection is down (default 1 s). */
+  pollMs?: number;
+  log?: BusLog;
+}
+
+export interface Cluster {
+  leadership: Leadership;
+  bus: ChangeBus;
+  close(): Promise<void>;
+}
+
+export function openCluster(database: string, storage: Storage, options: ClusterOptions = {}): Cluster {
+  if (!isPostgresUrl(database)) {
+    return { leadership: alwaysLeader(), bus: localBus(), close: async () => undefined };
+  }
+  const leadership = postgresLeadership(database, {
+    ...(options.leaderRetryMs ? { retryMs: options.leaderRetryMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const bus = postgresBus(database, {
+    rulesState: () => storage.rulesState(),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    leadership,
+    bus,
+    async close() {
+      await bus.close();
+      await leadership.close();
+    },
+  };
+}
