@@ -1,0 +1,110 @@
+/** The driver over Playwright's Chromium, with e2e/browser.ts's launch (Debian's Chromium, loopback only). */
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { backgroundOf, extensionIdOf, launchWithExtension } from '../browser.js';
+import { centreOf, focusOn } from './dom.js';
+import { callSource, fixtureResponse, waitFor } from './shared.js';
+import type { DriverPage, ExtensionDriver, LaunchOptions, Served } from './types.js';
+
+/** The host permissions the manifest asks for at install (withheld with `hostPermissions: false`). */
+const HOSTS = ['https://worker.mturk.com/*', 'https://app.prolific.com/*'];
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<ExtensionDriver> {
+  const context = await launchWithExtension();
+  const worker = await backgroundOf(context);
+  const driver = new ChromiumDriver(context, worker);
+  if (options.hostPermissions === false) {
+    // Chromium lets an extension give up even required host permissions at runtime — the
+    // state a user leaves by choosing "on click" / withholding site access.
+    const removed = await driver.background((bg, origins) => bg.chrome.permissions.remove({ origins }), HOSTS);
+    if (!removed) throw new Error('Chromium refused to remove the host permissions');
+  }
+  return driver;
+}
+
+class ChromiumDriver implements ExtensionDriver {
+  readonly browserName = 'chromium' as const;
+  readonly extensionOrigin: string;
+
+  constructor(
+    private readonly context: BrowserContext,
+    private worker: Worker,
+  ) {
+    this.extensionOrigin = `chrome-extension://${extensionIdOf(worker)}`;
+  }
+
+  serve(urlPrefix: string, response: Served): void {
+    void this.context.route(
+      (url) => url.href.startsWith(urlPrefix),
+      (route) => route.fulfill({ status: 200, contentType: response.contentType, body: response.body, headers: response.headers }),
+    );
+  }
+
+  serveFixture(urlPrefix: string, file: string): void {
+    this.serve(urlPrefix, fixtureResponse(file));
+  }
+
+  async open(url: string): Promise<DriverPage> {
+    const page = await this.context.newPage();
+    const wrapped = new ChromiumPage(page);
+    await page.goto(url);
+    return wrapped;
+  }
+
+  async openExtensionPage(path: string): Promise<DriverPage> {
+    return this.open(`${this.extensionOrigin}/${path}`);
+  }
+
+  async background<T, A>(fn: (bg: any, arg: A) => T | Promise<T>, arg?: A): Promise<T> {
+    // The service worker may have been replaced (stopped and started again): ask for the live one.
+    const [live] = this.context.serviceWorkers();
+    this.worker = live ?? (await backgroundOf(this.context));
+    return (await this.worker.evaluate(callSource(fn, 'globalThis', arg))) as T;
+  }
+
+  async backgroundRunning(): Promise<boolean> {
+    return this.context.serviceWorkers().length > 0;
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+class ChromiumPage implements DriverPage {
+  readonly requests: string[] = [];
+  readonly errors: string[] = [];
+
+  constructor(private readonly page: Page) {
+    page.on('request', (request) => this.requests.push(request.url()));
+    page.on('pageerror', (error) => this.errors.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(message.text());
+    });
+  }
+
+  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> {
+    return this.page.evaluate(fn as never, arg as never) as Promise<T>;
+  }
+
+  async click(selector: string): Promise<void> {
+    const at = await waitFor(`a clickable ${selector}`, () => this.page.evaluate(centreOf, selector));
+    await this.page.mouse.click(at.x, at.y);
+  }
+
+  async type(selector: string, text: string): Promise<void> {
+    await waitFor(`${selector} to focus`, async () => ((await this.page.evaluate(focusOn, selector)) ? true : null));
+    await this.page.keyboard.type(text);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+
+  close(): Promise<void> {
+    return this.page.close();
+  }
+}
