@@ -23,6 +23,8 @@ export const EXTENSION_DIR = join(DIST_DIR, 'extension');
 /** The moderation page, served by the server at /moderate (not part of the extension). */
 export const MODERATION_DIR = join(DIST_DIR, 'moderation');
 const CONTENT_BUDGET_GZIP = 30 * 1024;
+/** PRIVACY.md as the extension ships it (the options page links it). */
+export const PRIVACY_FILE = 'privacy.txt';
 
 /** Extension pages: src/<name>/index.tsx + src/<name>/<name>.html. Added as they are written. */
 const PAGES = ['popup', 'options', 'rules', 'welcome'].filter((name) => existsSync(join(ROOT, 'src', name, 'index.tsx')));
@@ -98,6 +100,8 @@ function copyStatic(outdir: string): void {
     if (file.endsWith('.png')) cpSync(join(ROOT, 'icons', file), join(outdir, 'icons', file));
   }
   for (const name of PAGES) cpSync(join(ROOT, 'src', name, `${name}.html`), join(outdir, `${name}.html`));
+  // The privacy policy, readable from the options page without a network: plain text, which every browser shows as it is.
+  cpSync(join(ROOT, 'PRIVACY.md'), join(outdir, PRIVACY_FILE));
 }
 
 /** src/moderation → dist/moderation: index.html, moderation.js, moderation.css. */
