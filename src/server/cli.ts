@@ -6,6 +6,10 @@
  *   --webhook-url, --webhook-secret (LANTERN_WEBHOOK_URL, LANTERN_WEBHOOK_SECRET): where incident
  *     notifications are POSTed, signed with the secret (docs/moderation.md); the environment is the
  *     better place for the secret (a flag shows in the process list)
+ *   --job-periods age-windows=MS,prune-idempotency=MS (LANTERN_JOB_PERIODS): how often the periodic
+ *     jobs run (default hourly and daily); for staging and tests
+ *   --leader-retry-ms (LANTERN_LEADER_RETRY_MS): PostgreSQL, several processes: how often a follower
+ *     tries to become the leader that runs the jobs (default 2000), i.e. the failover time
  * SIGTERM / SIGINT: stop accepting, finish requests in flight, close the database, exit 0.
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +26,8 @@ const { values } = parseArgs({
     'no-rate-limits': { type: 'boolean' },
     'webhook-url': { type: 'string' },
     'webhook-secret': { type: 'string' },
+    'job-periods': { type: 'string' },
+    'leader-retry-ms': { type: 'string' },
   },
 });
 
@@ -41,6 +47,32 @@ if (webhookProblem) {
   process.exit(2);
 }
 
+/** `age-windows=3600000,prune-idempotency=86400000`: each a whole number of milliseconds ≥ 100. */
+function parseJobPeriods(text: string | undefined): { ageWindowsMs?: number; pruneIdempotencyMs?: number } | null {
+  if (text === undefined) return {};
+  const names = { 'age-windows': 'ageWindowsMs', 'prune-idempotency': 'pruneIdempotencyMs' } as const;
+  const periods: { ageWindowsMs?: number; pruneIdempotencyMs?: number } = {};
+  for (const part of text.split(',')) {
+    const [name, ms] = part.split('=');
+    const key = names[name as keyof typeof names];
+    if (!key || !/^[1-9][0-9]{2,9}$/.test(ms ?? '')) return null;
+    periods[key] = Number(ms);
+  }
+  return periods;
+}
+const jobPeriodsText = values['job-periods'] ?? env.LANTERN_JOB_PERIODS;
+const jobPeriods = parseJobPeriods(jobPeriodsText);
+if (!jobPeriods) {
+  console.error(`invalid job periods: ${jobPeriodsText} (expected age-windows=MS,prune-idempotency=MS, MS ≥ 100)`);
+  process.exit(2);
+}
+const leaderRetryText = values['leader-retry-ms'] ?? env.LANTERN_LEADER_RETRY_MS;
+const leaderRetryMs = leaderRetryText === undefined ? undefined : Number(leaderRetryText);
+if (leaderRetryMs !== undefined && !(Number.isInteger(leaderRetryMs) && leaderRetryMs >= 100 && leaderRetryMs <= 600_000)) {
+  console.error(`invalid leader retry: ${leaderRetryText} (milliseconds, 100 to 600000)`);
+  process.exit(2);
+}
+
 const server = await startServer({
   host: values.host ?? env.LANTERN_HOST,
   port,
@@ -49,6 +81,8 @@ const server = await startServer({
   trustProxy: values['trust-proxy'] ?? env.LANTERN_TRUST_PROXY === '1',
   ...(webhookUrl && webhookSecret ? { webhook: { url: webhookUrl, secret: webhookSecret } } : {}),
   ...(values['no-rate-limits'] || env.LANTERN_RATE_LIMITS === 'off' ? { rateLimits: false as const } : {}),
+  jobPeriods,
+  ...(leaderRetryMs !== undefined ? { cluster: { leaderRetryMs } } : {}),
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
