@@ -16,7 +16,8 @@ export type Platform = (typeof PLATFORMS)[number];
 export const MTURK_REQUESTER_ID = /^A[0-9A-Z]{11,20}$/;
 export const PROLIFIC_RESEARCHER_ID = /^[0-9a-f]{24}$/;
 
-const KEY_PATTERN = /^(?:mturk:A[0-9A-Z]{11,20}|prolific:[0-9a-f]{24}|prolific-name:[A-Za-z0-9%._~!*'()-]{1,150})$/;
+/** Every valid key, whole (summary-text.ts embeds its source in the row grammar). */
+export const KEY_PATTERN = /^(?:mturk:A[0-9A-Z]{11,20}|prolific:[0-9a-f]{24}|prolific-name:[A-Za-z0-9%._~!*'()-]{1,150})$/;
 
 export const RequesterKey = z
   .string()
