@@ -17,7 +17,7 @@ interface NativeApi {
     onMessage: { addListener(listener: (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => boolean | undefined): void };
   };
   storage: {
-    local: { get(key: string): Promise<Record<string, unknown>> };
+    local: { get(keys: string | string[]): Promise<Record<string, unknown>> };
     onChanged: { addListener(listener: (changes: Record<string, { newValue?: unknown } | undefined>, area: string) => void): void };
   };
   i18n: { getMessage(key: string, substitutions?: string | string[]): string; getUILanguage(): string };
