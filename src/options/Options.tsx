@@ -85,6 +85,14 @@ export function Options() {
         <DataSection onCleared={reload} />
         <DiagnosticsSection refreshKey={generation} />
       </details>
+      <footer>
+        <p class="small">
+          {/* PRIVACY.md, shipped in the extension by the build: readable with no network. */}
+          <a href="privacy.txt" target="_blank" rel="noopener" data-action="open-privacy">
+            {t('optionsPrivacyLink')}
+          </a>
+        </p>
+      </footer>
     </main>
   );
 }
