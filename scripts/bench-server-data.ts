@@ -245,6 +245,48 @@ async function pepperOf(driver: SqlDriver): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Into a database some other bench opened (bench:sync, bench:page): through its driver,
+// multi-row INSERTs, referenced tables flushed first. Not cached.
+
+function driverSink(driver: SqlDriver): Sink {
+  const BATCH = 400; // × ≤ 9 columns: under both databases' parameter limits
+  const buffers = new Map<TableSpec, Cell[][]>([[ACCOUNTS, []], [REQUESTERS, []], [REVIEWS, []]]);
+  const flush = async () => {
+    for (const [table, rows] of buffers) {
+      if (rows.length === 0) continue;
+      buffers.set(table, []);
+      const placeholders = `(${table.columns.map(() => '?').join(', ')})`;
+      const sql = `INSERT INTO ${table.table} (${table.columns.map((c) => c[0]).join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}`;
+      await driver.write((tx) => tx.run(sql, rows.flat()));
+    }
+  };
+  return {
+    async add(table, row) {
+      const rows = buffers.get(table)!;
+      rows.push(row);
+      if (rows.length >= BATCH) await flush();
+    },
+    flush,
+  };
+}
+
+/** Fills a freshly migrated database (about 10 reviews per account unless `accounts` is given). */
+export async function loadBenchData(
+  driver: SqlDriver,
+  options: { requesters: number; reviews: number; accounts?: number; now: number; onProgress?: (text: string) => void },
+): Promise<LoadedData> {
+  const spec = { requesters: options.requesters, reviews: options.reviews, accounts: options.accounts ?? Math.max(50, Math.round(options.reviews / 10)) };
+  const result = await generate(driverSink(driver), spec, await pepperOf(driver), options.now, options.onProgress ?? (() => undefined));
+  await setSyncState(driver, result.seq, result.checksum, options.now, datasetKey(spec));
+  return {
+    requesterKeys: result.requesterKeys,
+    benchSecrets: Array.from({ length: Math.min(BENCH_SECRETS, spec.accounts) }, (_, i) => benchSecret(i)),
+    reviews: result.reviews,
+    accounts: spec.accounts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // SQLite
 
 function sqliteSink(db: Database.Database): Sink {

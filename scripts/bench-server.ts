@@ -114,6 +114,8 @@ async function cannon(scenario: string, options: autocannon.Options): Promise<Ro
   return row;
 }
 
+const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+
 /** wrk's summary: Requests/sec, Transfer/sec, the latency distribution and non-2xx. */
 async function wrk(scenario: string, url: string, connections: number, headers: Record<string, string> = {}): Promise<Row | null> {
   if (!existsSync(WRK)) return null;
@@ -134,8 +136,8 @@ async function wrk(scenario: string, url: string, connections: number, headers: 
     scenario,
     client: 'wrk',
     rps: Math.round(number(/Requests\/sec:\s+([\d.]+)/)),
-    p50: ms(/50%\s+([\d.]+)(us|ms|s)/),
-    p99: ms(/99%\s+([\d.]+)(us|ms|s)/),
+    p50: round2(ms(/50%\s+([\d.]+)(us|ms|s)/)),
+    p99: round2(ms(/99%\s+([\d.]+)(us|ms|s)/)),
     bytes: read ? Math.round(unit(read[1]!, read[2], { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }) / Math.max(1, total)) : NaN,
     mbps: bytesPerSecond / 1e6,
     non2xx: number(/Non-2xx or 3xx responses: (\d+)/) || 0,
