@@ -6,11 +6,13 @@
 import browser from 'webextension-polyfill';
 import { AccountCreated } from '../core/sync-protocol.js';
 import { callServer, readJson, ServerError } from './server-api.js';
+import { readAccount } from './stored-state/records.js';
+import { localStateReady } from './stored-state/upgrade.js';
 
 export async function getSecret(): Promise<string | null> {
+  await localStateReady();
   const { account } = await browser.storage.local.get('account');
-  const secret = (account as { secret?: unknown } | undefined)?.secret;
-  return typeof secret === 'string' ? secret : null;
+  return readAccount(account).value?.secret ?? null;
 }
 
 export async function createAccount(): Promise<string> {

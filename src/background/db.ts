@@ -12,6 +12,7 @@ import type { OutboxItem } from '../core/extension-state.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import type { BucketBody, Checksum, EncodedSummary } from '../core/sync-protocol.js';
 import type { SuspectMatch, WorkLogEntry } from '../core/work-log.js';
+import { readSyncMeta } from './stored-state/records.js';
 
 export type ReplicaStore = 'rowsA' | 'rowsB';
 export const REPLICA_STORES: readonly ReplicaStore[] = ['rowsA', 'rowsB'];
@@ -129,7 +130,9 @@ export const INITIAL_META: SyncMeta = {
 let cachedMeta: SyncMeta | null = null;
 
 export async function readMeta(): Promise<SyncMeta> {
-  cachedMeta ??= (await (await db()).get('meta', 'sync')) ?? INITIAL_META;
+  // Field by field (stored-state/records.ts): a field another release wrote differently
+  // falls back alone; one naming the replica itself drops its version (a fresh snapshot).
+  cachedMeta ??= readSyncMeta(await (await db()).get('meta', 'sync'), INITIAL_META).value;
   return cachedMeta;
 }
 

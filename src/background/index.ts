@@ -14,6 +14,7 @@ import { SYNC_ALARM, syncNow, syncStatus } from './sync.js';
 import { keepSuspectMatches, matchSuspectsSoon } from './suspect-matcher.js';
 import { startWorkLog } from './handlers-work-log.js';
 import { welcomeOnInstall } from './handlers-guide.js';
+import { storedStateReady } from './stored-state/upgrade.js';
 
 listen();
 keepBadgeIndex();
@@ -27,6 +28,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
 });
 
 async function resume(): Promise<void> {
+  // Another release's stored state is upgraded and repaired before syncing or sending.
+  await storedStateReady();
   const [meta, alarm] = await Promise.all([readMeta(), browser.alarms.get(SYNC_ALARM)]);
   // No replica yet, a snapshot cut off, or no sync planned: sync now.
   if (!meta.version || meta.snapshotProgress || !alarm) void syncNow();
@@ -36,4 +39,4 @@ void resume();
 
 // For end-to-end tests and benchmarks only: the same functions the extension runs. Test
 // builds define LANTERN_TEST_HOOKS true (scripts/build.ts); in store builds esbuild drops this.
-if (TEST_HOOKS) Object.assign(globalThis, { lantern: { replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });
+if (TEST_HOOKS) Object.assign(globalThis, { lantern: { storedStateReady, replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });

@@ -17,6 +17,7 @@ import { db } from './db.js';
 import { forgetChange, noteDelivered, noteQueued } from './own-overlay.js';
 import { forgetReviewTexts } from './reviews-cache.js';
 import { callServer, readJson, ServerError } from './server-api.js';
+import { readOutboxItem } from './stored-state/records.js';
 import { syncAfterNow } from './sync.js';
 import { markReviewed } from './work-log.js';
 
@@ -145,8 +146,18 @@ async function sendOne(item: OutboxItem): Promise<boolean> {
   }
 }
 
+/**
+ * The outbox as stored, each item read field by field (stored-state/records.ts). An item
+ * whose submission this version can't read stays in IndexedDB untouched — never sent as a
+ * guess, never dropped — and is named in the diagnostics when the background starts.
+ */
+async function readOutbox(): Promise<OutboxItem[]> {
+  const stored: unknown[] = await (await db()).getAll('outbox');
+  return stored.flatMap((raw) => readOutboxItem(raw).value ?? []);
+}
+
 async function runFlush(force: boolean): Promise<void> {
-  const items = await (await db()).getAll('outbox');
+  const items = await readOutbox();
   const now = Date.now();
   const due = items
     .filter((i) => i.state === 'queued' && (force || i.nextAttemptAt <= now))
@@ -156,7 +167,7 @@ async function runFlush(force: boolean): Promise<void> {
   for (const item of due) if (await sendOne(item)) reviewsDelivered = true;
   // Confirm at once (the overlay gives way to the server's rows) rather than at the next poll.
   if (reviewsDelivered) void syncAfterNow();
-  const waiting = (await (await db()).getAll('outbox')).filter((i) => i.state === 'queued');
+  const waiting = (await readOutbox()).filter((i) => i.state === 'queued');
   if (waiting.length > 0) {
     const next = Math.min(...waiting.map((i) => i.nextAttemptAt));
     await browser.alarms.create(OUTBOX_ALARM, { when: Math.max(next, Date.now() + 30_000) });
@@ -173,7 +184,7 @@ export function flushOutbox(force = false): Promise<void> {
 }
 
 export async function listOutbox(): Promise<OutboxItem[]> {
-  return (await (await db()).getAll('outbox')).sort((a, b) => a.createdAt - b.createdAt);
+  return (await readOutbox()).sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export async function discard(id: string): Promise<void> {

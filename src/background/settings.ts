@@ -1,26 +1,12 @@
 /** The worker's settings and the rules in force, in extension storage (never sent anywhere). */
 import browser from 'webextension-polyfill';
 import { Settings } from '../core/extension-state.js';
-import { DEFAULT_RULES, DEFAULT_THRESHOLDS, Rules, type Thresholds } from '../core/rules.js';
-import { DEFAULT_ALERT_SETTINGS, DEFAULT_WORK_LOG_SETTINGS } from '../core/work-log.js';
+import { DEFAULT_RULES, Rules, type Thresholds } from '../core/rules.js';
+import { DEFAULT_SETTINGS } from './stored-state/defaults.js';
+import { readSettings } from './stored-state/records.js';
+import { localStateReady } from './stored-state/upgrade.js';
 
-/**
- * A build may carry a server address (`LANTERN_DEFAULT_SERVER`, baked in by scripts/build.ts;
- * `npm start` points it at the server it starts): used until the worker sets one, so a
- * newcomer's first sync needs no typing. The worker's own choice, even "none", wins.
- */
-declare const LANTERN_DEFAULT_SERVER: string | null | undefined;
-const BUILT_IN_SERVER = typeof LANTERN_DEFAULT_SERVER === 'string' ? LANTERN_DEFAULT_SERVER : null;
-
-export const DEFAULT_SETTINGS: Settings = {
-  serverUrl: BUILT_IN_SERVER,
-  thresholds: DEFAULT_THRESHOLDS,
-  blocklist: [],
-  filterMode: 'dim',
-  platforms: { mturk: true, prolific: true },
-  workLog: DEFAULT_WORK_LOG_SETTINGS,
-  alerts: DEFAULT_ALERT_SETTINGS,
-};
+export { DEFAULT_SETTINGS };
 
 // Read on every page scan: kept in memory, dropped whenever storage changes.
 let cachedSettings: Promise<Settings> | null = null;
@@ -33,9 +19,11 @@ browser.storage.onChanged.addListener((changes, area) => {
 
 export function getSettings(): Promise<Settings> {
   cachedSettings ??= (async () => {
+    // An older release's settings are upgraded (and their repairs reported) first.
+    await localStateReady();
     const { settings } = await browser.storage.local.get('settings');
-    const parsed = Settings.safeParse({ ...DEFAULT_SETTINGS, ...(settings as object | undefined) });
-    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    // Field by field: one unreadable or unknown field never takes the others with it.
+    return readSettings(settings, DEFAULT_SETTINGS).value;
   })();
   return cachedSettings;
 }

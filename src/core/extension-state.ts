@@ -1,7 +1,11 @@
 /**
- * What the extension keeps about the worker, locally: settings, the outbox of
- * submissions waiting to reach the server, the sync status, and the browser-only list
+ * What the extension keeps about the worker, locally: settings, the account, the outbox
+ * of submissions waiting to reach the server, the sync status, and the browser-only list
  * of recently done tasks. Shared by the background (which owns it) and the pages.
+ *
+ * These are the shapes of stored state version STORED_STATE_VERSION. A release that
+ * changes one raises that version and adds a step in background/stored-state/migrations.ts;
+ * reading is field by field (background/stored-state/records.ts), never all or nothing.
  */
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
@@ -29,6 +33,16 @@ export const ServerUrl = z.string().check(
     }
   }, 'must be an https:// address (http:// only for 127.0.0.1 or localhost)'),
 );
+
+/**
+ * The version of everything the extension stores (extension storage and IndexedDB records).
+ * 1: release 0.1.0, which stored no version. 2: the version is stored (`storedState`).
+ */
+export const STORED_STATE_VERSION = 2;
+
+/** The pseudonymous account (background/account.ts): the server-made secret, nothing else. */
+export const AccountRecord = z.strictObject({ secret: z.string().check(z.minLength(1), z.maxLength(512)) });
+export type AccountRecord = z.infer<typeof AccountRecord>;
 
 export const Settings = z.strictObject({
   serverUrl: z.nullable(ServerUrl),

@@ -1,0 +1,109 @@
+/**
+ * How each stored record is read, field by field (fields.ts): the worker's settings, the
+ * account, an outbox item and the sync record of the replica. Pure: the callers say where
+ * the raw value came from and what to fall back to.
+ */
+import * as z from 'zod/mini';
+import { AccountRecord, BlockEntry, OutboxItem, ServerUrl, Settings, StoredSubmission } from '../../core/extension-state.js';
+import { Currency, int, num, type Thresholds } from '../../core/rules.js';
+import { Checksum, VersionToken } from '../../core/sync-protocol.js';
+import type { AlertSettings, WorkLogSettings } from '../../core/work-log.js';
+import type { SyncMeta } from '../db.js';
+import { keyed, list, object, readRecord, value, type StoredProblem } from './fields.js';
+
+const thresholds = object<Thresholds>({
+  minHourlyCents: keyed(Currency.options, int(0, 100_000)),
+  minRating: value(z.nullable(num(1, 5))),
+});
+
+const settingsReader = object<Settings>({
+  serverUrl: value(z.nullable(ServerUrl)),
+  thresholds,
+  blocklist: list(BlockEntry, 10_000),
+  filterMode: value(Settings.shape.filterMode),
+  platforms: object<Settings['platforms']>({ mturk: value(z.boolean()), prolific: value(z.boolean()) }),
+  workLog: object<WorkLogSettings>({ enabled: value(z.boolean()), retentionDays: value(int(1, 3650)) }),
+  alerts: object<AlertSettings>({ notify: value(z.boolean()) }),
+});
+
+/**
+ * The worker's settings: every field that reads is kept, whatever its siblings hold. The
+ * result is checked against the whole schema as well; should the readers and the schema
+ * ever disagree, the defaults win and the disagreement is named rather than hidden.
+ */
+export function readSettings(raw: unknown, defaults: Settings): { value: Settings; problems: StoredProblem[] } {
+  const read = readRecord(settingsReader, 'settings', raw, defaults);
+  if (Settings.safeParse(read.value).success) return read;
+  return { value: defaults, problems: [...read.problems, { field: 'settings', problem: 'invalid' }] };
+}
+
+const accountReader = object<AccountRecord>({ secret: value(AccountRecord.shape.secret) });
+
+/** The account; null when there is none or its secret can't be read (named as a problem). */
+export function readAccount(raw: unknown): { value: AccountRecord | null; problems: StoredProblem[] } {
+  if (raw === undefined) return { value: null, problems: [] };
+  const read = readRecord(accountReader, 'account', raw, { secret: '' });
+  if (read.value.secret === '') {
+    const named = read.problems.some((p) => p.field === 'account.secret' || p.field === 'account');
+    return { value: null, problems: named ? read.problems : [...read.problems, { field: 'account.secret', problem: 'invalid' }] };
+  }
+  return read;
+}
+
+const outboxFields = object<Omit<OutboxItem, 'id' | 'submission'>>({
+  createdAt: value(int(0)),
+  attempts: value(int(0)),
+  state: value(OutboxItem.shape.state),
+  lastError: value(z.nullable(z.string())),
+  errorField: value(z.nullable(z.string())),
+  nextAttemptAt: value(int(0)),
+});
+
+/**
+ * One outbox item. Its bookkeeping (attempts, backoff, last error) falls back field by
+ * field: at worst it is sent again sooner, and the server keeps one row per id. A
+ * submission this version can't read is not guessed at: `value` is null, the item stays
+ * in the outbox untouched (never dropped), and the problem is named.
+ */
+export function readOutboxItem(raw: unknown): { value: OutboxItem | null; problems: StoredProblem[] } {
+  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const id = record.id;
+  const submission = StoredSubmission.safeParse(record.submission);
+  if (typeof id !== 'string' || !submission.success) {
+    return { value: null, problems: [{ field: typeof id === 'string' ? 'outbox.submission' : 'outbox.id', problem: 'invalid' }] };
+  }
+  const { id: _id, submission: _submission, ...rest } = record;
+  const fallback = { createdAt: 0, attempts: 0, state: 'queued' as const, lastError: null, errorField: null, nextAttemptAt: 0 };
+  const read = readRecord(outboxFields, 'outbox', rest, fallback);
+  return { value: { id, submission: submission.data, ...read.value }, problems: read.problems };
+}
+
+/** The fields that say which replica store is in use and what it holds. */
+const IDENTITY: readonly (keyof SyncMeta)[] = ['active', 'version', 'checksum', 'rulesVersion', 'bucketPrefixLength'];
+
+const metaReader = object<SyncMeta>({
+  active: value(z.enum(['rowsA', 'rowsB'])),
+  version: value(z.nullable(VersionToken)),
+  checksum: value(Checksum),
+  rulesVersion: value(int(1)),
+  bucketPrefixLength: value(int(0, 16)),
+  lastSyncAt: value(z.nullable(int(0))),
+  nextSyncAt: value(z.nullable(int(0))),
+  lastError: value(z.nullable(z.string())),
+  failures: value(int(0)),
+  snapshotProgress: value(z.nullable(z.object({ done: int(0), total: int(0) }))),
+});
+
+/**
+ * The sync record. Its schedule fields (last sync, failures, last error) fall back one by
+ * one; but if any field naming the replica itself can't be read, the replica can't be
+ * trusted: its version is dropped (the next sync takes a fresh snapshot, which replaces
+ * the rows whole) while the store in use is kept when it reads.
+ */
+export function readSyncMeta(raw: unknown, initial: SyncMeta): { value: SyncMeta; problems: StoredProblem[] } {
+  if (raw === undefined) return { value: initial, problems: [] };
+  const read = readRecord(metaReader, 'meta', raw, initial);
+  const identityBroken = read.problems.some((p) => p.field === 'meta' || IDENTITY.some((field) => p.field === `meta.${field}`));
+  if (!identityBroken) return read;
+  return { value: { ...read.value, version: null, checksum: initial.checksum, snapshotProgress: null }, problems: read.problems };
+}
