@@ -313,6 +313,7 @@ async function buildSqlite(path: string, spec: DatasetSpec, key: string, now: nu
 
   const db = new Database(path);
   // A scratch file until it is renamed: no journal, no fsync, a 2 GB page cache.
+  db.pragma('journal_mode = DELETE'); // out of WAL first: WAL cannot switch to OFF directly
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -2000000');
