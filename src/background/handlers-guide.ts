@@ -9,8 +9,8 @@ import type { Handlers } from '../core/messaging.js';
 import { Rules } from '../core/rules.js';
 import { getRules } from './settings.js';
 
-export const RULES_PAGE = 'rules.html';
-export const WELCOME_PAGE = 'welcome.html';
+const RULES_PAGE = 'rules.html';
+const WELCOME_PAGE = 'welcome.html';
 
 export const guideUiHandlers: Handlers<Pick<typeof UI_MESSAGES, 'ui/rules'>> = {
   async 'ui/rules'() {

@@ -17,7 +17,7 @@ import { allEntries, clearWorkLog, entriesForTasks, entryForTask, pruneWorkLog, 
 type WorkLogUi = 'ui/work-log-query' | 'ui/work-log-task' | 'ui/work-log-export' | 'ui/work-log-clear' | 'ui/reviewable-tasks';
 
 /** What the content scripts sent, counted (end-to-end tests check that re-renders send nothing). */
-export const workLogStats = { messages: 0, observations: 0 };
+const workLogStats = { messages: 0, observations: 0 };
 
 export const workLogContentHandlers: Pick<Handlers<typeof CONTENT_MESSAGES>, 'content/work-seen'> = {
   async 'content/work-seen'({ observations }) {
@@ -67,14 +67,14 @@ export const workLogUiHandlers: Pick<Handlers<typeof UI_MESSAGES>, WorkLogUi> = 
   },
 };
 
-export const WORK_LOG_ALARM = 'work-log-retention';
+const WORK_LOG_ALARM = 'work-log-retention';
 
 /**
  * At every start of the worker (and once a day, by alarm): bring the old recent-task list
  * into the log once, and drop what retention no longer keeps — a worker who stops browsing
  * the platforms still sees old entries go.
  */
-export async function maintainWorkLog(): Promise<void> {
+async function maintainWorkLog(): Promise<void> {
   await migrateRecentTasks();
   const { workLog } = await getSettings();
   await pruneWorkLog(workLog.retentionDays);

@@ -63,7 +63,7 @@ function combineHourly(base: HourlyPay | null, own: HourlyPay, sign: 1 | -1): Ho
 }
 
 /** `w` with one review added (sign 1) or taken out (sign -1). */
-export function adjustWindow(w: WindowStats, facts: ReviewFacts, sign: 1 | -1, rules: Rules): WindowStats {
+function adjustWindow(w: WindowStats, facts: ReviewFacts, sign: 1 | -1, rules: Rules): WindowStats {
   const ratings = { ...w.ratings };
   for (const dim of RATING_DIMENSIONS) {
     const value = facts.ratings[dim];

@@ -11,7 +11,7 @@ import { makeReceiver } from '../core/messaging.js';
 import { contentHandlers } from './handlers-content.js';
 import { uiHandlers } from './handlers-ui.js';
 
-export function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | null {
+function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | null {
   if (sender.id !== browser.runtime.id) return null;
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
   const origin = sender.url ? new URL(sender.url).origin : null;
@@ -21,7 +21,7 @@ export function senderKind(sender: Runtime.MessageSender): 'content' | 'ui' | nu
 
 const receivers = [makeReceiver(CONTENT_MESSAGES, contentHandlers), makeReceiver(UI_MESSAGES, uiHandlers)];
 
-export async function handleMessage(message: unknown, sender: Runtime.MessageSender) {
+async function handleMessage(message: unknown, sender: Runtime.MessageSender) {
   const kind = senderKind(sender);
   for (const receive of receivers) {
     const reply = await receive(message, kind, { tabId: sender.tab?.id ?? null, frameId: sender.frameId ?? null });

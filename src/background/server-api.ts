@@ -22,7 +22,7 @@ export class ServerError extends Error {
   }
 }
 
-export async function serverUrl(): Promise<string> {
+async function serverUrl(): Promise<string> {
   const { serverUrl: url } = await getSettings();
   if (!url) throw new ServerError('No server is set: choose one on the options page.', 0, null, 'no_server');
   return url.replace(/\/+$/, '');

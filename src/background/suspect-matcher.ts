@@ -16,14 +16,14 @@ import { getSettings } from './settings.js';
 import { readSuspects, type SuspectRequester } from './suspects.js';
 import { entriesForTasks, onWorkLogged, warmWorkLog } from './work-log.js';
 
-export const NOTIFICATION_PREFIX = 'lantern-suspect:';
+const NOTIFICATION_PREFIX = 'lantern-suspect:';
 const matchId = (requester: string, taskId: string) => `${requester}|${taskId}`;
 
 /**
  * Whether an entry means the worker did (some of) the task: accepted, submitted, returned
  * or decided. A preview alone puts no account at risk, and the banner says "you did it".
  */
-export function didTask(entry: WorkLogEntry): boolean {
+function didTask(entry: WorkLogEntry): boolean {
   return entry.acceptedAt !== null || entry.submittedAt !== null || entry.returnedAt !== null || entry.outcome !== null;
 }
 
@@ -83,7 +83,7 @@ export function reconcileMatches(suspects: readonly SuspectRequester[], entries:
 }
 
 /** Matches the worker hasn't been notified of in their current state. */
-export function needsNotification(match: SuspectMatch): boolean {
+function needsNotification(match: SuspectMatch): boolean {
   return !match.dismissed && match.notifiedState !== match.state;
 }
 
@@ -100,7 +100,7 @@ function plural(key: string, count: number, substitutions: string[]): string {
 }
 
 /** The notification's words: task, requester, when, how many, confirmed or not. */
-export function notificationText(match: SuspectMatch): { title: string; message: string } {
+function notificationText(match: SuspectMatch): { title: string; message: string } {
   const when = new Date(match.workedAt).toLocaleDateString(browser.i18n.getUILanguage() || 'en', { dateStyle: 'medium' });
   const state = message(match.state === 'confirmed' ? 'suspectStateConfirmed' : 'suspectStateInvestigating');
   return {
@@ -109,7 +109,7 @@ export function notificationText(match: SuspectMatch): { title: string; message:
   };
 }
 
-export async function notificationsAllowed(): Promise<boolean> {
+async function notificationsAllowed(): Promise<boolean> {
   try {
     return await browser.permissions.contains({ permissions: ['notifications'] });
   } catch {

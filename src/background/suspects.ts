@@ -47,14 +47,14 @@ interface MetaTx {
 const metaStore = (tx: MetaTx) => tx.objectStore('meta') as MetaStoreLike;
 
 /** The suspect tasks of one encoded row, or null when it has none (nearly every row). */
-export function suspectOf(row: EncodedSummary): SuspectRequester | null {
+function suspectOf(row: EncodedSummary): SuspectRequester | null {
   if (row.length < 9 || !row[8] || row[8].length === 0) return null;
   // The rules only shape ratings, which are not read here.
   const summary = decodeSummary(row, DEFAULT_RULES);
   return { requester: row[0], name: row[1], tasks: summary.suspectTasks };
 }
 
-export function suspectsOfRows(rows: Iterable<EncodedSummary>): Record<RequesterKey, SuspectRequester> {
+function suspectsOfRows(rows: Iterable<EncodedSummary>): Record<RequesterKey, SuspectRequester> {
   const requesters: Record<RequesterKey, SuspectRequester> = {};
   for (const row of rows) {
     const suspect = suspectOf(row);

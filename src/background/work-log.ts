@@ -24,14 +24,14 @@ import { db } from './db.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long an open assignment still counts as "the same activity" for an id-less observation. */
-export const SAME_ACTIVITY_MS = DAY_MS;
+const SAME_ACTIVITY_MS = DAY_MS;
 
 const groupKey = (requester: string, taskId: string) => `${requester}|${taskId}`;
 const minOf = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
 const decided = (outcome: WorkLogEntry['outcome']) => outcome === 'approved' || outcome === 'rejected';
 
 /** Nothing submitted, returned or decided yet: the worker may still be on it. */
-export function isOpen(entry: WorkLogEntry): boolean {
+function isOpen(entry: WorkLogEntry): boolean {
   return entry.submittedAt === null && entry.returnedAt === null && entry.outcome === null;
 }
 
@@ -41,7 +41,7 @@ export function isOpen(entry: WorkLogEntry): boolean {
  * an outcome the status page shows is kept, and a decided one is never taken back to
  * pending by an older view; lastAt is the latest of all times (what retention counts from).
  */
-export function mergeObservation(prev: WorkLogEntry | null, obs: WorkObservation, id: string, now: number): WorkLogEntry {
+function mergeObservation(prev: WorkLogEntry | null, obs: WorkObservation, id: string, now: number): WorkLogEntry {
   const at = obs.at ?? now;
   const next: WorkLogEntry = prev
     ? { ...prev }
@@ -322,7 +322,7 @@ export async function entryForTask(requester: string, taskId: string): Promise<W
 }
 
 /** How many reviewable tasks the popup is offered at most. */
-export const REVIEWABLE_LIMIT = 200;
+const REVIEWABLE_LIMIT = 200;
 
 /** Decided (approved or rejected) and not reviewed from this browser, newest decision first. */
 export async function reviewableTasks(limit = REVIEWABLE_LIMIT): Promise<WorkLogEntry[]> {
