@@ -23,14 +23,14 @@ const LEVEL_LABELS: Record<Level, string> = {
 };
 
 const levelLabels = new Map<Level, string>();
-export function levelLabel(level: Level): string {
+function levelLabel(level: Level): string {
   let label = levelLabels.get(level);
   if (label === undefined) levelLabels.set(level, (label = t(LEVEL_LABELS[level])));
   return label;
 }
 
 /** The badge's words: a pure function of the brief, so index and full answer agree. */
-export function badgeText(brief: BadgeBrief): string {
+function badgeText(brief: BadgeBrief): string {
   if (brief.blocked) return t('badgeBlocked');
   if (brief.level === 'danger') return brief.phishing ? t('badgeDangerPhishing') : t('badgeDangerSuspensions');
   // Too few reviews for a level: neutral, and says how few ("1 review"); the card says the rest.

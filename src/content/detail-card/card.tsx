@@ -17,7 +17,7 @@ import { Sparkline } from './sparkline.js';
 import { CardIssues } from './issues.js';
 import { StatsTable } from './stats-table.js';
 
-export type BlockState = 'idle' | 'busy' | 'done' | 'already' | 'unblocked' | { error: string };
+type BlockState = 'idle' | 'busy' | 'done' | 'already' | 'unblocked' | { error: string };
 
 export interface View {
   /** null: nothing to load (no reviews counted for this requester). */
@@ -27,7 +27,7 @@ export interface View {
   expanded: string[];
 }
 
-export const errorText = (error: unknown): string => refusalText(error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown): string => refusalText(error instanceof Error ? error.message : String(error));
 
 export function newView(data: CardData): View {
   return {

@@ -32,7 +32,7 @@ export interface CardActions {
 }
 type Via = 'click' | 'focus' | 'hover';
 
-export const CARD_TAG = 'lantern-card';
+const CARD_TAG = 'lantern-card';
 const LEAVE_DELAY_MS = 250;
 
 interface OpenCard {
@@ -118,18 +118,8 @@ function paint(): void {
   place();
 }
 
-export function closeDetailCard(): void {
+function closeDetailCard(): void {
   close(false);
-}
-
-export function isCardOpenFor(anchor: HTMLElement): boolean {
-  return current?.anchor === anchor;
-}
-
-/** For a badge's click handler: closes a card this badge pinned open, otherwise opens (or pins) it. */
-export function toggleDetailCard(anchor: HTMLElement, data: CardData, actions: CardActions): void {
-  if (current?.anchor === anchor && current.pinned) close(true);
-  else openDetailCard(anchor, data, actions, 'click');
 }
 
 function close(returnFocus: boolean): void {

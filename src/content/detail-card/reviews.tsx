@@ -15,7 +15,7 @@ export type ReviewsState =
   | { status: 'loaded'; reviews: PublicReview[] }
   | { status: 'failed'; error: string };
 
-export const MAX_REVIEWS = 5;
+const MAX_REVIEWS = 5;
 const CLAMP = 220;
 
 function ReviewItem({ review, open, toggle, onFlag }: { review: PublicReview; open: boolean; toggle(): void; onFlag?(review: PublicReview): void }) {

@@ -14,7 +14,7 @@ type Cell = { main: string; sub?: string; warn?: boolean };
 
 const none = (): Cell => ({ main: t('statNone') });
 
-export function ratingCell(stat: RatingStat): Cell {
+function ratingCell(stat: RatingStat): Cell {
   if (stat.mean === null || stat.count === 0) return none();
   const sub = tPlural('pluralRatings', stat.count);
   return { main: formatRating(stat.mean), sub: stat.tooFew ? `${sub} ${t('cardTooFew')}` : sub, warn: stat.tooFew };

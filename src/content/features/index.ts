@@ -10,4 +10,4 @@ export function contentFeatures(rescan: () => void): ContentFeature[] {
   return [badges, suspensionBanner, filtersFeature(rescan), acceptGuard(), workLogFeature()];
 }
 
-export type { ContentActions, ContentFeature, ScanContext } from './types.js';
+export type { ContentActions, ContentFeature } from './types.js';

@@ -19,7 +19,7 @@ svg { flex: none; margin-top: 2px; }
 const slots = new HostSlots('lantern-banner', CSS);
 
 /** The words of the banner, or null when the requester is not linked to suspensions. */
-export function suspensionText(result: LookupResult): string | null {
+function suspensionText(result: LookupResult): string | null {
   const s = result.summary?.suspensions;
   if (!s || (s.accounts === 0 && !s.confirmed)) return null;
   const reported = s.accounts > 0 ? tPlural('pluralBannerReported', s.accounts, [s.since ?? '—']) : '';

@@ -23,9 +23,9 @@ export interface ContentActions {
   recordWork?(observations: WorkObservation[]): Promise<unknown>;
 }
 
-export type FormKind = 'review' | 'suspension' | 'flag' | 'review-flag';
+type FormKind = 'review' | 'suspension' | 'flag' | 'review-flag';
 /** Where a card's form action came from: the requester's name, the row it was opened on, the review to flag. */
-export interface FormContext {
+interface FormContext {
   name?: string;
   row?: Element | null;
   review?: { id: string; taskTitle: string; createdOn: string };
