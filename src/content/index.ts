@@ -101,8 +101,10 @@ function start(adapter: PlatformAdapter): void {
     },
   });
   onMessage((message, sender) => {
-    // Only our own extension pages (the popup) may ask; they have no tab.
-    const fromOurPage = sender.id === ext.runtime.id && !sender.tab;
+    // Only our own extension pages may ask: the popup, also when it is open in a tab (the
+    // detail card opens its forms there). Firefox gives such a page's messages a `tab`, so
+    // the page is told by its URL; content scripts can't send to a tab at all.
+    const fromOurPage = sender.id === ext.runtime.id && (sender.url ?? '').startsWith(ext.runtime.getURL(''));
     return receive(message, fromOurPage ? 'ui' : null);
   });
   void taskSeen(adapter).catch(() => undefined);

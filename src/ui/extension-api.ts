@@ -13,6 +13,7 @@ interface Sender {
 interface NativeApi {
   runtime: {
     id: string;
+    getURL(path: string): string;
     sendMessage(message: unknown): Promise<unknown>;
     onMessage: { addListener(listener: (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => boolean | undefined): void };
   };
