@@ -66,3 +66,45 @@ export function badges(page: DriverPage): Promise<BadgeSeen[]> {
 export function badgesPerRow(page: DriverPage, rowSelector: string): Promise<number[]> {
   return page.evaluate((selector) => [...document.querySelectorAll(selector)].map((row) => row.querySelectorAll('lantern-badge').length), rowSelector);
 }
+
+/** Sends a `ui/…` message from an extension page, as the popup and options page do; resolves with the reply's value. */
+export async function sendUi<T = unknown>(page: DriverPage, type: string, payload: unknown = {}): Promise<T> {
+  const reply = (await page.evaluate(
+    ([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: t, payload: p }),
+    [type, payload] as const,
+  )) as { ok: boolean; value?: T; error?: string };
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value as T;
+}
+
+/**
+ * Sets the control labelled `label` (its exact text, else the first label starting with it, inside `scope`) as typing or choosing would:
+ * the value, then `input` and `change`. A radio or checkbox is clicked. Throws if not found.
+ */
+export async function setByLabel(page: DriverPage, scope: string, label: string, value?: string): Promise<void> {
+  const found = await page.evaluate(
+    ([scopeSelector, text, v]) => {
+      const root = document.querySelector(scopeSelector);
+      const labels = [...(root?.querySelectorAll('label') ?? [])].map((l) => [l, (l.textContent ?? '').replace(/\s+/g, ' ').trim()] as const);
+      const labelEl = (labels.find(([, t]) => t === text) ?? labels.find(([, t]) => t.startsWith(`${text} `)))?.[0];
+      const control = labelEl?.control as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null | undefined;
+      if (!control) return false;
+      if (control instanceof HTMLInputElement && (control.type === 'radio' || control.type === 'checkbox')) {
+        control.click();
+        return true;
+      }
+      const proto = Object.getPrototypeOf(control) as object;
+      Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(control, v ?? '');
+      control.dispatchEvent(new Event('input', { bubbles: true }));
+      control.dispatchEvent(new Event('change', { bubbles: true }));
+      return true;
+    },
+    [scope, label, value ?? null] as const,
+  );
+  if (!found) throw new Error(`no control labelled "${label}" in ${scope}`);
+}
+
+/** Text of the first element matching `selector` (light DOM), '' if none. */
+export function textOf(page: DriverPage, selector: string): Promise<string> {
+  return page.evaluate((s) => (document.querySelector(s)?.textContent ?? '').replace(/\s+/g, ' ').trim(), selector);
+}
