@@ -23,7 +23,7 @@ import { WorkObservation } from './work-log.js';
  * tenth of the decoded object's size: a page of 1,000 requesters is one small message),
  * and the content script decodes it under the rules sent along.
  */
-export const LookupRow = z.object({
+const LookupRow = z.object({
   key: RequesterKey,
   row: z.nullable(EncodedSummary),
   assessment: Assessment,
@@ -172,7 +172,6 @@ export const CONTENT_MESSAGES = {
 export const TAB_MESSAGES = {
   'tab/page-info': { from: 'ui', request: nothing, response: PageInfo },
 } as const;
-export type TabMessageType = keyof typeof TAB_MESSAGES;
 
 /** A catalogue of messages: each type names its sender, request and response schemas. */
 export type Catalogue = Record<string, { from: 'content' | 'ui'; request: z.ZodMiniType; response: z.ZodMiniType }>;

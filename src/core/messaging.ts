@@ -8,7 +8,7 @@ import { MessageEnvelope, Reply, type Catalogue } from './messages.js';
 import { describeIssues } from './validation.js';
 
 export type RequestOf<C extends Catalogue, T extends keyof C> = z.input<C[T]['request']>;
-export type ParsedRequestOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['request']>;
+type ParsedRequestOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['request']>;
 export type ResponseOf<C extends Catalogue, T extends keyof C> = z.output<C[T]['response']>;
 /** Who sent a message, as far as a handler needs to know: the tab of a content script. */
 export interface SenderInfo {

@@ -30,7 +30,7 @@ const optionalKey = z.optional(RequesterKey);
 
 export const FlaggedQuery = z.strictObject({ page: pageNumber, perPage, reason: z.optional(z.enum(REVIEW_FLAG_REASONS)), requester: optionalKey });
 export const HeldQuery = z.strictObject({ page: pageNumber, perPage, reason: z.optional(z.enum(['flags', 'brigade'])), requester: optionalKey });
-export const REPORT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
+const REPORT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
 export const SuspensionsQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(REPORT_STATUSES)), requester: optionalKey });
 export const IssuesQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(REPORT_STATUSES)), reason: z.optional(z.enum(REQUESTER_FLAG_REASONS)), requester: optionalKey });
 /** Correlation within a window of `days` (default: the rules' incident window), rows with ≥ `min` accounts. */
@@ -38,7 +38,7 @@ export const CorrelationQuery = z.strictObject({
   days: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, 'a whole number of days from 1 to 999'))),
   min: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'a whole number from 1'))),
 });
-export const INCIDENT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
+const INCIDENT_STATUSES = ['open', 'confirmed', 'dismissed'] as const;
 export const IncidentsQuery = z.strictObject({ page: pageNumber, perPage, status: z.optional(z.enum(INCIDENT_STATUSES)) });
 export const AUDIT_ACTIONS = [
   'hide_review',

@@ -268,12 +268,3 @@ function assessLevel(summary: RequesterSummary, thresholds: Thresholds, rules: R
   const level: Level = danger.length > 0 ? 'danger' : caution.length > 0 ? 'caution' : 'ok';
   return { level, reasons: [...danger, ...caution] };
 }
-
-/** An empty summary, for a requester that has a name but no data yet. */
-export function emptySummary(key: RequesterKey, name: string, rules: Rules): RequesterSummary {
-  return summarize(
-    { key, name, reviews: [], heldReviews: 0, suspensions: [], issueFlags: [], confirmed: { suspension: false, phishing: false } },
-    0,
-    rules,
-  );
-}

@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 
-export const PLATFORMS = ['mturk', 'prolific'] as const;
+const PLATFORMS = ['mturk', 'prolific'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const MTURK_REQUESTER_ID = /^A[0-9A-Z]{11,20}$/;

@@ -34,7 +34,7 @@ export const IncidentRules = z.object({
 });
 export type IncidentRules = z.infer<typeof IncidentRules>;
 
-export const DEFAULT_INCIDENT_RULES: IncidentRules = {
+const DEFAULT_INCIDENT_RULES: IncidentRules = {
   windowDays: 14,
   openAccounts: 2,
   investigateAccounts: 3,

@@ -58,7 +58,7 @@ export type ReviewInput = z.input<typeof ReviewInput>;
 export type Review = z.output<typeof ReviewInput>;
 
 /** One task a suspended worker picked from their browser-only work log; it keeps its own requester. */
-export const SuspendedTask = z.strictObject({
+const SuspendedTask = z.strictObject({
   /** Absent only in reports queued by releases before issue 11: the report's `requester` then. */
   requester: z.optional(RequesterKey),
   requesterName: z.optional(RequesterName),

@@ -38,7 +38,7 @@ export type WindowStats = z.infer<typeof WindowStats>;
  * A task group of this requester that an incident links to suspensions: every browser
  * matches these against its own work log, locally (issue 11).
  */
-export const SUSPECT_STATES = ['investigating', 'confirmed'] as const;
+const SUSPECT_STATES = ['investigating', 'confirmed'] as const;
 export const SuspectTask = z.object({
   taskId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** "investigating": enough established accounts reported it (automatic); "confirmed": a moderator. */

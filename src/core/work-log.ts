@@ -9,12 +9,12 @@ import { RequesterKey } from './requester-key.js';
 import { int } from './rules.js';
 import { displayText, Money, Outcome, TaskId } from './fields.js';
 
-export const WORK_LOG_DEFAULT_RETENTION_DAYS = 120;
+const WORK_LOG_DEFAULT_RETENTION_DAYS = 120;
 /** The log keeps at most this many entries (oldest dropped first), whatever the retention. */
 export const WORK_LOG_CAP = 100_000;
 
 /** What a page showed about one task, as the content script read it. */
-export const WORK_EVENTS = ['previewed', 'accepted', 'submitted', 'returned', 'status'] as const;
+const WORK_EVENTS = ['previewed', 'accepted', 'submitted', 'returned', 'status'] as const;
 export const WorkObservation = z.strictObject({
   requester: RequesterKey,
   requesterName: displayText(200),
