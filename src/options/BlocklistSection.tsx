@@ -15,7 +15,7 @@ import { saveFile } from '../ui/components/save-file.js';
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
 
 /** A file's entries: `BlockEntry[]` as exported, or `{blocklist}` / `{entries}`; a missing date is today. */
-export function entriesFromFile(text: string): BlockEntry[] {
+function entriesFromFile(text: string): BlockEntry[] {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -18,7 +18,7 @@ const RETENTION_MIN = 1;
 const RETENTION_MAX = 3650;
 
 /** Whole days within the limits the settings schema takes, else null. */
-export function parseRetentionDays(text: string): number | null {
+function parseRetentionDays(text: string): number | null {
   if (!/^\s*\d{1,4}\s*$/.test(text)) return null;
   const days = Number(text);
   return days >= RETENTION_MIN && days <= RETENTION_MAX ? days : null;

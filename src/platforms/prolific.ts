@@ -8,15 +8,13 @@
  * When no id is known, the researcher is keyed by name (`prolific-name:…`) and the
  * badge says so. The participant's own id in the header is never read.
  */
-import { isKeyedByName, prolificNameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
+import { prolificNameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult, TaskContext } from './types.js';
 import { taskObservation } from './work.js';
 
 const CARD = 'li[data-testid^="study-"]';
 const HOST = '[data-testid="host"], [aria-labelledby*="host-name-"]';
 const STUDY_PATH = /^\/studies\/([0-9a-f]{24})\/?$/;
-
-export { isKeyedByName };
 
 function researchers(doc: Document): Record<string, [string, string]> {
   try {

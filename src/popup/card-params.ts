@@ -8,7 +8,7 @@ import { Money, RequesterKey, TaskId } from '../core/schemas.js';
 import type { PageInfo } from '../core/messages.js';
 
 export type CardTask = NonNullable<PageInfo['task']>;
-export type CardForm = 'review' | 'suspension' | 'flag' | 'review-flag';
+type CardForm = 'review' | 'suspension' | 'flag' | 'review-flag';
 
 export interface CardParams {
   form: CardForm;

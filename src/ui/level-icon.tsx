@@ -2,8 +2,6 @@
 import type { Level } from '../core/schemas.js';
 import { LEVEL_ICON_PATHS } from './level-icon-svg.js';
 
-export { LEVEL_ICON_PATHS };
-
 export function LevelIcon({ level, size = 12 }: { level: Level; size?: number }) {
   return (
     <svg class="icon" viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
-export const DEFAULT_MODERATION_PAGE_DIR = process.env.LANTERN_DIST
+const DEFAULT_MODERATION_PAGE_DIR = process.env.LANTERN_DIST
   ? resolve(process.env.LANTERN_DIST, 'moderation')
   : resolve(dirname(fileURLToPath(import.meta.url)), '../../../dist/moderation');
 

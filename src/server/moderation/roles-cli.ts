@@ -19,7 +19,7 @@ const REFERENCE = /^[0-9a-f]{64}$/;
 const SECRET = /^[A-Za-z0-9_-]{43,128}$/;
 
 /** The account reference of a secret (what the page shows and the command takes). */
-export function accountReference(secretOrReference: string): string | null {
+function accountReference(secretOrReference: string): string | null {
   if (REFERENCE.test(secretOrReference)) return secretOrReference;
   if (SECRET.test(secretOrReference)) return sha256Hex(secretOrReference);
   return null;

@@ -18,7 +18,7 @@ export interface Response {
   json: any;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   /** An object is sent as JSON; a string or Buffer is sent as is. */
   body?: unknown;
   headers?: Record<string, string>;

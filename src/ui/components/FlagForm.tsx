@@ -8,8 +8,8 @@ import { useSubmit, type ServerError } from './use-submit.js';
 type RequesterFlagReason = (typeof REQUESTER_FLAG_REASONS)[number];
 type ReviewFlagReason = (typeof REVIEW_FLAG_REASONS)[number];
 
-export const requesterFlagLabel = (reason: string) => t(`flagReason_${reason}`);
-export const reviewFlagLabel = (reason: string) => t(`reviewFlagReason_${reason}`);
+const requesterFlagLabel = (reason: string) => t(`flagReason_${reason}`);
+const reviewFlagLabel = (reason: string) => t(`reviewFlagReason_${reason}`);
 
 interface Common {
   replaces?: string;

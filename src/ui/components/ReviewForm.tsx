@@ -16,7 +16,7 @@ import { hourlyCents, implausiblePace, reviewFromDraft, type MinutesSource, type
 import { fieldLabel, send } from './send.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
-export const TEXT_MAX = 2000;
+const TEXT_MAX = 2000;
 
 const TAG_KEYS: Record<IssueTag, string> = {
   unpaid_screener: 'tagUnpaidScreener',

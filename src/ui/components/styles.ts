@@ -2,7 +2,7 @@
  * One stylesheet for the popup and the options page, added as a <style> element's text.
  * Colours pass 4.5:1 on their backgrounds; levels are also said in words and icons.
  */
-export const PAGE_CSS = `
+const PAGE_CSS = `
 :root { color-scheme: light; --fg: #18181b; --muted: #52525b; --line: #d4d4d8; --bg: #fff; --soft: #f4f4f5;
   --accent: #1d4ed8; --accent-fg: #fff; --bad: #b91c1c; --good: #14532d; }
 * { box-sizing: border-box; }
