@@ -1,12 +1,14 @@
 /**
  * The badge index end to end: the background stores every requester's brief in
- * extension storage; the content script reads it and draws a badge in the same task that
- * added its row, before any answer from the background; the background's full answer then
- * replaces the brief — also when the index is wrong — and a broken index is ignored.
+ * extension storage, in shards; the content script reads the shards of the rows it sees
+ * and draws each badge from the index — in the same task when the shard is in, else as
+ * soon as it is read — before any answer from the background; the background's full
+ * answer then replaces the brief — also when the index is wrong — and a broken index is
+ * ignored.
  */
 import type { Page, Worker } from '@playwright/test';
-import { UNKNOWN_BRIEF, type BadgeBrief } from '../src/core/badge-brief.js';
-import { encodeBadgeIndex, type StoredBadgeIndex } from '../src/core/badge-index.js';
+import { packBrief, UNKNOWN_BRIEF, type BadgeBrief } from '../src/core/badge-brief.js';
+import { BADGE_INDEX_META_KEY, encodeShards, NO_THRESHOLDS, SHARD_BITS, SHARD_COUNT, shardKey, type StoredBadgeIndexMeta } from '../src/core/badge-index.js';
 import type { RequesterKey } from '../src/core/requester-key.js';
 import { expect, extensionPage, seedReplica, serveFixture, test } from './harness.js';
 import { summaryFor } from './summaries.js';
@@ -26,9 +28,25 @@ async function indexBuilt(background: Worker, rows: number): Promise<void> {
   await expect.poll(async () => (await background.evaluate(() => (globalThis as unknown as Lantern).lantern.badgeIndexStatus())).last?.rows).toBeGreaterThanOrEqual(rows);
 }
 
-async function storeIndex(background: Worker, stored: unknown): Promise<void> {
-  await background.evaluate((value) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set({ badgeIndex: value }), stored);
+/** Stores a whole index as the background would: the meta and every shard ('' when empty). */
+async function storeIndex(background: Worker, meta: unknown, entries: [RequesterKey, BadgeBrief][] = []): Promise<void> {
+  const shards = encodeShards(entries.map(([key, brief]) => [key, { brief: packBrief(brief), ratingMin: Number.NaN, payCents: -1 }]));
+  const items: Record<string, unknown> = { [BADGE_INDEX_META_KEY]: meta };
+  for (let shard = 0; shard < SHARD_COUNT; shard++) items[shardKey(shard)] = shards.get(shard) ?? '';
+  await background.evaluate((value) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(value), items);
 }
+
+const metaFor = (requesters: number): StoredBadgeIndexMeta => ({
+  format: 2,
+  shardBits: SHARD_BITS,
+  version: 1_000,
+  builtAt: Date.now(),
+  requesters,
+  platforms: { mturk: true, prolific: true },
+  filterMode: 'dim',
+  thresholds: NO_THRESHOLDS,
+  blocked: [],
+});
 
 /** What the content script of the task page says about its badge index (through the popup's own message). */
 async function tabIndexSize(page: Page, background: Worker): Promise<number | null> {
@@ -46,8 +64,9 @@ async function tabIndexSize(page: Page, background: Worker): Promise<number | nu
 }
 
 /**
- * Adds a copy of the first task row for `requesterId` and reports its badge as it is once
- * the mutation observers have run — the same task, before anything else could happen.
+ * Adds a copy of the first task row for `requesterId` and reports its badge as it was
+ * first drawn: in the same task when the index's shard for it was in, else when it was
+ * read — either way before the background's answer, which turns details to "full".
  */
 async function addRowAndLook(page: Page, requesterId: string) {
   return page.evaluate(async (id) => {
@@ -57,10 +76,25 @@ async function addRowAndLook(page: Page, requesterId: string) {
     row.removeAttribute('data-lantern-filtered');
     for (const link of row.querySelectorAll('a[href*="/requesters/"]')) link.setAttribute('href', `/requesters/${id}/projects?ref=w_pl_prvw`);
     row.dataset.test = id;
+    const look = () => {
+      const badge = row.querySelector<HTMLElement>('lantern-badge[data-lantern-level]');
+      return badge && { level: badge.dataset.lanternLevel ?? null, details: badge.dataset.lanternDetails ?? null, text: badge.shadowRoot?.textContent ?? null };
+    };
+    // Observed after Lantern's own observer, so each check sees what Lantern drew for that change.
+    const firstDrawn = new Promise<ReturnType<typeof look>>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const seen = look();
+        if (seen) {
+          observer.disconnect();
+          resolve(seen);
+        }
+      });
+      observer.observe(row, { subtree: true, childList: true, attributes: true });
+    });
     first.parentElement!.append(row);
     await Promise.resolve(); // mutation observers (Lantern's among them) run before this resumes
-    const badge = row.querySelector<HTMLElement>('lantern-badge');
-    return { level: badge?.dataset.lanternLevel ?? null, details: badge?.dataset.lanternDetails ?? null, text: badge?.shadowRoot?.textContent ?? null };
+    const sameTask = look();
+    return { ...(await firstDrawn), sameTask: sameTask !== null };
   }, requesterId);
 }
 
@@ -70,7 +104,7 @@ test.beforeEach(async ({ context }) => {
   await serveFixture(context, 'https://worker.mturk.com/**', 'mturk-home.html');
 });
 
-test('a row added later gets its badge in the same task, from the index; the full answer follows', async ({ context, background }) => {
+test('a row added later gets its badge from the index (in the same task once its shard is read); the full answer follows', async ({ context, background }) => {
   await seedReplica(background, [summaryFor(`mturk:${NEWCOMER}`, 'Newcomer Labs', 'danger'), summaryFor(`mturk:${OTHER}`, 'Other Labs', 'caution')]);
   await indexBuilt(background, 2);
   const page = await context.newPage();
@@ -78,9 +112,9 @@ test('a row added later gets its badge in the same task, from the index; the ful
   await expect(page.locator('lantern-badge[data-lantern-details="full"]').first()).toBeVisible();
   await expect.poll(() => tabIndexSize(page, background)).toBe(2);
 
-  // Drawn synchronously: level and words are there, the background has not answered yet.
+  // Drawn from the index: level and words are there, the background has not answered yet.
   const seen = await addRowAndLook(page, NEWCOMER);
-  expect(seen).toEqual({ level: 'danger', details: 'brief', text: expect.stringContaining('Suspensions') });
+  expect(seen).toEqual({ level: 'danger', details: 'brief', text: expect.stringContaining('Suspensions'), sameTask: expect.any(Boolean) });
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-details', 'full');
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-level', 'danger');
   // The full answer brings what the brief lacks: the banner with its counts.
@@ -90,6 +124,8 @@ test('a row added later gets its badge in the same task, from the index; the ful
   expect(caution).toMatchObject({ level: 'caution', details: 'brief', text: expect.stringContaining('$3.50/h') });
   // A requester the index doesn't hold: "no reviews yet" at once.
   expect(await addRowAndLook(page, 'A2NOBODYKNOWS9')).toMatchObject({ level: 'unknown', details: 'brief', text: expect.stringContaining('No reviews yet') });
+  // A second row of a requester whose shard this tab has read: drawn in the very task that added it.
+  expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: expect.any(String), sameTask: true });
 });
 
 test('the background’s answer wins over a wrong index', async ({ context, background }) => {
@@ -97,9 +133,7 @@ test('the background’s answer wins over a wrong index', async ({ context, back
   await indexBuilt(background, 1);
   // An index that says "danger" for a requester the replica holds as ok.
   const lie: BadgeBrief = { ...UNKNOWN_BRIEF, level: 'danger' };
-  const { pairs, size } = encodeBadgeIndex([[`mturk:${NEWCOMER}` as RequesterKey, lie]]);
-  const forged: StoredBadgeIndex = { format: 1, builtAt: Date.now(), requesters: size, platforms: { mturk: true, prolific: true }, filterMode: 'dim', pairs };
-  await storeIndex(background, forged);
+  await storeIndex(background, metaFor(1), [[`mturk:${NEWCOMER}` as RequesterKey, lie]]);
 
   const page = await context.newPage();
   await page.goto(HOME_URL);
@@ -113,17 +147,15 @@ test('the background’s answer wins over a wrong index', async ({ context, back
 test('a broken index is ignored: badges still come, from the background', async ({ context, background }) => {
   await seedReplica(background, [summaryFor(`mturk:${NEWCOMER}`, 'Newcomer Labs', 'caution')]);
   await indexBuilt(background, 1);
-  await storeIndex(background, { format: 1, builtAt: Date.now(), requesters: 1, platforms: { mturk: true, prolific: true }, filterMode: 'dim', pairs: 'AAAA' });
+  await storeIndex(background, { ...metaFor(1), shardBits: 99 }, [[`mturk:${NEWCOMER}` as RequesterKey, { ...UNKNOWN_BRIEF, level: 'danger' }]]);
   const page = await context.newPage();
   const errors: Error[] = [];
   page.on('pageerror', (error) => errors.push(error));
   await page.goto(HOME_URL);
   await expect(page.locator('lantern-badge[data-lantern-details="full"]').first()).toBeVisible();
   expect(await tabIndexSize(page, background)).toBeNull();
-  // Without an index nothing is drawn in the same task…
-  expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: null, details: null });
-  // …but the background's answer draws it.
-  await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-level', 'caution');
+  // Without an index nothing is drawn from it: the first badge is the background's answer.
+  expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: 'caution', details: 'full', sameTask: false });
   expect(errors).toEqual([]);
 });
 

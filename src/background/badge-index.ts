@@ -1,101 +1,288 @@
 /**
  * Keeps the badge index (core/badge-index.ts) in extension storage in step with the
- * replica, the worker's settings and the rules: rebuilt after each of them changes, one
- * build at a time, changes during a build folded into one more. Content scripts read it
- * from storage themselves, so a task page gets its badges even while this worker sleeps.
+ * replica, the author's own reviews, the worker's settings and the rules — each change
+ * costing what it changed:
+ *
+ * - a snapshot or a rules change: the whole index is built again (every brief may differ);
+ * - changed requesters (a delta, an own review): only their shards are read, mended and
+ *   written back, with the meta;
+ * - a settings change (minimums, blocklist, platforms, filter mode): only the meta is
+ *   written — entries hold no settings, the tab finishes briefs with the meta's.
+ *
+ * One write at a time; work asked for during one is folded into the next. Content
+ * scripts read the index from storage themselves, so a task page gets its badges even
+ * while this worker sleeps.
  */
 import browser from 'webextension-polyfill';
-import { briefOf } from '../core/badge-brief.js';
-import { BADGE_INDEX_STORAGE_KEY, encodeBadgeIndex, type StoredBadgeIndex } from '../core/badge-index.js';
-import type { BadgeBrief } from '../core/badge-brief.js';
-import { assess } from '../core/rating.js';
+import type { Assessment } from '../core/assessment.js';
+import { briefOf, packBrief } from '../core/badge-brief.js';
+import {
+  BADGE_INDEX_META_KEY,
+  encodeShard,
+  encodeShards,
+  LEGACY_BADGE_INDEX_KEY,
+  NO_THRESHOLDS,
+  Shard,
+  SHARD_BITS,
+  SHARD_COUNT,
+  shardKey,
+  shardOf,
+  StoredBadgeIndexMeta,
+  type IndexEntry,
+} from '../core/badge-index.js';
+import { RATING_DIMENSIONS } from '../core/fields.js';
+import { fnv1a32 } from '../core/hash.js';
+import { assess, shownPay } from '../core/rating.js';
 import type { RequesterKey } from '../core/requester-key.js';
-import { decodeSummary } from '../core/summary-codec.js';
+import type { Rules } from '../core/rules.js';
+import type { RequesterSummary } from '../core/summary.js';
+import { decodeSummary, type EncodedSummary } from '../core/summary-codec.js';
+import type { Settings } from '../core/extension-state.js';
+import { db, readMeta, REPLICA_BUCKETS } from './db.js';
 import { overlaySummary } from './own-overlay-merge.js';
 import { onOverlayChanged, overlayFor, overlayRequesters } from './own-overlay.js';
-import { allRows, onReplicaWritten } from './replica.js';
+import { allRows, getRows, onReplicaWritten } from './replica.js';
 import { getRules, getSettings } from './settings.js';
 
-let building: Promise<void> | null = null;
-let again = false;
-let lastBuild: { rows: number; ms: number } | null = null;
-
-async function build(): Promise<void> {
-  const started = performance.now();
-  const [settings, rules] = await Promise.all([getSettings(), getRules()]);
-  const blocked = new Set<RequesterKey>(settings.blocklist.map((entry) => entry.key));
-  const entries: [RequesterKey, BadgeBrief][] = [];
-  // The author's own reviews not yet confirmed by a sync show in their badges too (own-overlay.ts).
-  const own = await overlayFor(await overlayRequesters());
-  const now = Date.now();
-  for await (const rows of allRows()) {
-    for (const row of rows) {
-      const changes = own.get(row[0]);
-      const summary = changes ? overlaySummary(decodeSummary(row, rules), changes, rules, now) : decodeSummary(row, rules);
-      entries.push([row[0], briefOf(summary, assess(summary, settings.thresholds, rules), blocked.has(row[0]))]);
+/**
+ * A requester's entry: its brief judged without the worker's minimums and not blocked,
+ * and the two figures the minimums are compared with (see core/badge-index.ts).
+ */
+export function entryOf(summary: RequesterSummary | null, rules: Rules): IndexEntry {
+  const base: Assessment = assess(summary, NO_THRESHOLDS, rules);
+  let ratingMin = Number.NaN;
+  let payCents = -1;
+  if (summary && base.sample) {
+    for (const dimension of RATING_DIMENSIONS) {
+      const { mean, tooFew } = summary.allTime.ratings[dimension];
+      if (mean !== null && !tooFew && (Number.isNaN(ratingMin) || mean < ratingMin)) ratingMin = mean;
     }
+    const pay = shownPay(summary, rules);
+    if (pay?.enough) payCents = Math.round(pay.centsPerHour);
   }
-  const inReplica = new Set(entries.map(([key]) => key));
-  for (const [key, changes] of own) {
-    if (inReplica.has(key)) continue;
-    const summary = overlaySummary(null, changes, rules, now);
-    if (summary) entries.push([key, briefOf(summary, assess(summary, settings.thresholds, rules), blocked.has(key))]);
-    inReplica.add(key);
-  }
-  for (const key of blocked) {
-    if (!inReplica.has(key)) entries.push([key, briefOf(null, assess(null, settings.thresholds, rules), true)]);
-  }
-  const index = encodeBadgeIndex(entries);
-  const stored: StoredBadgeIndex = {
-    format: 1,
+  return { brief: packBrief(briefOf(summary, base, false)), ratingMin, payCents };
+}
+
+type Kind = 'full' | 'update' | 'meta';
+export interface BadgeIndexBuild {
+  kind: Kind;
+  /** Requesters the index holds after this write. */
+  rows: number;
+  /** Requesters whose entries were computed (all of them for a full build). */
+  computed: number;
+  /** Shards written. */
+  shards: number;
+  ms: number;
+}
+
+let lastBuild: BadgeIndexBuild | null = null;
+let running: Promise<void> | null = null;
+/** Work asked for and not yet begun. */
+const pending = { full: false, meta: false, keys: new Set<RequesterKey>() };
+
+function metaOf(settings: Settings, version: number, requesters: number): StoredBadgeIndexMeta {
+  return {
+    format: 2,
+    shardBits: SHARD_BITS,
+    version,
     builtAt: Date.now(),
-    requesters: index.size,
+    requesters,
     platforms: settings.platforms,
     filterMode: settings.filterMode,
-    pairs: index.pairs,
+    thresholds: settings.thresholds,
+    blocked: settings.blocklist.map((entry) => entry.key),
   };
-  await browser.storage.local.set({ [BADGE_INDEX_STORAGE_KEY]: stored });
-  lastBuild = { rows: entries.length, ms: Math.round(performance.now() - started) };
 }
 
-/** Rebuilds the index soon; resolves when an index as new as this call is stored. */
-export function rebuildBadgeIndex(): Promise<void> {
-  if (building) {
-    again = true;
-    return building;
+async function storedMeta(): Promise<StoredBadgeIndexMeta | null> {
+  const stored = await browser.storage.local.get(BADGE_INDEX_META_KEY);
+  const parsed = StoredBadgeIndexMeta.safeParse(stored[BADGE_INDEX_META_KEY]);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Summaries with the author's not-yet-confirmed reviews merged in (own-overlay.ts). */
+type Overlay = Awaited<ReturnType<typeof overlayFor>>;
+function summaryWithOverlay(summary: RequesterSummary | null, key: RequesterKey, own: Overlay, rules: Rules, now: number): RequesterSummary | null {
+  const changes = own.get(key);
+  return changes ? overlaySummary(summary, changes, rules, now) : summary;
+}
+
+async function buildAll(started: number): Promise<void> {
+  const [settings, rules, meta] = await Promise.all([getSettings(), getRules(), storedMeta()]);
+  const own = await overlayFor(await overlayRequesters());
+  const now = Date.now();
+  const entries: [RequesterKey, IndexEntry][] = [];
+  for await (const rows of allRows()) {
+    for (const row of rows) entries.push([row[0], entryOf(summaryWithOverlay(decodeSummary(row, rules), row[0], own, rules, now), rules)]);
   }
-  building = (async () => {
-    try {
-      do {
-        again = false;
-        try {
-          await build();
-        } catch (error) {
-          // Without an index pages still get badges, from lookups; say why in the console.
-          console.warn('Lantern: badge index not rebuilt', error);
-        }
-      } while (again);
-    } finally {
-      building = null;
+  const inReplica = new Set(entries.map(([key]) => key));
+  for (const key of own.keys()) {
+    const summary = inReplica.has(key) ? null : summaryWithOverlay(null, key, own, rules, now);
+    if (summary) entries.push([key, entryOf(summary, rules)]);
+  }
+  const shards = encodeShards(entries);
+  // Every shard is written, empty ones as '': a tab tells "empty" from "not stored yet".
+  const items: Record<string, unknown> = {};
+  for (let shard = 0; shard < SHARD_COUNT; shard++) items[shardKey(shard)] = shards.get(shard) ?? '';
+  const size = new Set(entries.map(([key]) => fnv1a32(key))).size;
+  items[BADGE_INDEX_META_KEY] = metaOf(settings, (meta?.version ?? 0) + 1, size);
+  await browser.storage.local.set(items);
+  await browser.storage.local.remove(LEGACY_BADGE_INDEX_KEY);
+  lastBuild = { kind: 'full', rows: size, computed: entries.length, shards: SHARD_COUNT, ms: performance.now() - started };
+}
+
+/**
+ * Every replica row whose key hashes like one of `hashes`. Keys that hash alike share a
+ * replica bucket too, so the changed keys' buckets hold them all: only their key lists
+ * are read here (of either bucket layout, db.ts), the rows through the replica.
+ */
+async function rowsHashedLike(hashes: ReadonlySet<number>): Promise<Map<RequesterKey, EncodedSummary>> {
+  const buckets = [...new Set([...hashes].map((hash) => hash % REPLICA_BUCKETS))];
+  const { active } = await readMeta();
+  const tx = (await db()).transaction(active);
+  const records = await Promise.all(buckets.map((bucket) => tx.store.get(bucket)));
+  await tx.done;
+  const keysOf = (record: unknown) => {
+    const stored = record as { keys?: RequesterKey[]; rows?: Record<RequesterKey, unknown> } | undefined;
+    return stored?.keys ?? (Object.keys(stored?.rows ?? {}) as RequesterKey[]);
+  };
+  const keys = records.flatMap(keysOf).filter((key) => hashes.has(fnv1a32(key)));
+  return getRows(keys);
+}
+
+/** Mends the shards of `keys`; false when there is no index to mend (build it whole). */
+async function update(keys: ReadonlySet<RequesterKey>, started: number): Promise<boolean> {
+  const [settings, rules, meta] = await Promise.all([getSettings(), getRules(), storedMeta()]);
+  if (!meta) return false;
+  const hashes = new Set([...keys].map((key) => fnv1a32(key)));
+  const shardNumbers = [...new Set([...hashes].map(shardOf))];
+  const [stored, rows, ownKeys] = await Promise.all([browser.storage.local.get(shardNumbers.map(shardKey)), rowsHashedLike(hashes), overlayRequesters()]);
+  const own = await overlayFor(ownKeys.filter((key) => hashes.has(fnv1a32(key))));
+  const now = Date.now();
+  // What each affected hash holds now: every key of the replica or the overlay with that hash.
+  const fresh = new Map<number, [number, IndexEntry][]>();
+  const add = (key: RequesterKey, summary: RequesterSummary | null) => {
+    if (!summary) return;
+    const hash = fnv1a32(key);
+    const shard = shardOf(hash);
+    const list = fresh.get(shard) ?? [];
+    list.push([hash, entryOf(summary, rules)]);
+    fresh.set(shard, list);
+  };
+  for (const [key, row] of rows) add(key, summaryWithOverlay(decodeSummary(row, rules), key, own, rules, now));
+  for (const key of own.keys()) if (!rows.has(key)) add(key, summaryWithOverlay(null, key, own, rules, now));
+
+  const items: Record<string, unknown> = {};
+  let requesters = meta.requesters;
+  for (const shard of shardNumbers) {
+    const text = stored[shardKey(shard)];
+    if (typeof text !== 'string') return false;
+    const kept: [number, IndexEntry][] = [];
+    let before = 0;
+    const ambiguous: number[] = [];
+    for (const [hash, entry] of Shard.decode(text, shard).entries()) {
+      before += 1;
+      if (hashes.has(hash)) continue;
+      if (entry) kept.push([hash, entry]);
+      else ambiguous.push(hash);
     }
-  })();
-  return building;
+    const next = [...kept, ...(fresh.get(shard) ?? [])];
+    // An untouched ambiguous hash stays ambiguous: listed twice, it encodes as such.
+    for (const hash of ambiguous) next.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
+    items[shardKey(shard)] = encodeShard(next);
+    requesters += new Set(next.map(([hash]) => hash)).size - before;
+  }
+  items[BADGE_INDEX_META_KEY] = metaOf(settings, meta.version + 1, requesters);
+  await browser.storage.local.set(items);
+  lastBuild = { kind: 'update', rows: requesters, computed: rows.size + own.size, shards: shardNumbers.length, ms: performance.now() - started };
+  return true;
+}
+const AMBIGUOUS_PLACEHOLDER: IndexEntry = { brief: 0, ratingMin: Number.NaN, payCents: -1 };
+
+/** Writes the meta alone (a settings change); false when there is no index yet. */
+async function writeMetaOnly(started: number): Promise<boolean> {
+  const [settings, meta] = await Promise.all([getSettings(), storedMeta()]);
+  if (!meta) return false;
+  await browser.storage.local.set({ [BADGE_INDEX_META_KEY]: metaOf(settings, meta.version + 1, meta.requesters) });
+  lastBuild = { kind: 'meta', rows: meta.requesters, computed: 0, shards: 0, ms: performance.now() - started };
+  return true;
 }
 
-/** How the last build went, for the developer console and the benchmarks. */
-export function badgeIndexStatus(): { building: boolean; last: { rows: number; ms: number } | null } {
-  return { building: building !== null, last: lastBuild };
+const hasPending = () => pending.full || pending.meta || pending.keys.size > 0;
+
+/** Runs until nothing is pending; `running` is cleared in the same step that finds nothing left. */
+async function runPending(): Promise<void> {
+  for (;;) {
+    if (!hasPending()) {
+      running = null;
+      return;
+    }
+    const started = performance.now();
+    const full = pending.full;
+    const keys = new Set(pending.keys);
+    const meta = pending.meta;
+    pending.full = false;
+    pending.meta = false;
+    pending.keys.clear();
+    try {
+      // A full build writes the meta too; an update writes it with its shards.
+      if (full) await buildAll(started);
+      else if (keys.size > 0) {
+        if (!(await update(keys, started))) await buildAll(started);
+      } else if (meta && !(await writeMetaOnly(started))) await buildAll(started);
+    } catch (error) {
+      // Without an index pages still get badges, from lookups; say why in the console.
+      console.warn('Lantern: badge index not written', error);
+    }
+  }
 }
 
-/** Wires the rebuilds: after replica writes, settings or rules changes, and at start if none is stored. */
+/** Starts the writer unless it runs; the promise resolves when nothing is pending. */
+function schedule(): Promise<void> {
+  if (!running && hasPending()) running = runPending();
+  return running ?? Promise.resolve();
+}
+
+/** Builds the whole index again soon; resolves when it is stored. */
+export function rebuildBadgeIndex(): Promise<void> {
+  pending.full = true;
+  pending.keys.clear();
+  return schedule();
+}
+
+/** Mends the entries of `keys` soon (a full build pending covers them); resolves when stored. */
+export function updateBadgeIndex(keys: Iterable<RequesterKey>): Promise<void> {
+  if (!pending.full) for (const key of keys) pending.keys.add(key);
+  return schedule();
+}
+
+function updateBadgeIndexMeta(): Promise<void> {
+  pending.meta = true;
+  return schedule();
+}
+
+/** How the last write went, for the developer console and the benchmarks. */
+export function badgeIndexStatus(): { building: boolean; last: BadgeIndexBuild | null } {
+  return { building: running !== null, last: lastBuild };
+}
+
+/** Wires the writes: replica changes, own reviews, settings and rules; a build at start if none is stored. */
 export function keepBadgeIndex(): void {
-  onReplicaWritten(() => void rebuildBadgeIndex());
-  onOverlayChanged(() => void rebuildBadgeIndex());
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && ('settings' in changes || 'rules' in changes)) void rebuildBadgeIndex();
+  onReplicaWritten((changed) => void (changed === 'all' ? rebuildBadgeIndex() : updateBadgeIndex(changed)));
+  // The overlay's requesters before and after a change: both may show differently now.
+  let ownBefore: Promise<RequesterKey[]> = overlayRequesters().catch(() => []);
+  onOverlayChanged(() => {
+    const before = ownBefore;
+    ownBefore = overlayRequesters().catch(() => []);
+    void Promise.all([before, ownBefore]).then(([a, b]) => updateBadgeIndex([...a, ...b]));
   });
-  // The worker starts often; ask only whether an index is stored, not for its megabyte.
-  void browser.storage.local.getBytesInUse(BADGE_INDEX_STORAGE_KEY).then((bytes) => {
-    if (bytes === 0) void rebuildBadgeIndex();
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local') return;
+    if ('rules' in changes) void rebuildBadgeIndex();
+    else if ('settings' in changes) void updateBadgeIndexMeta();
+  });
+  // The worker starts often; read only the small meta.
+  void storedMeta().then((meta) => {
+    if (!meta) void rebuildBadgeIndex();
   });
 }

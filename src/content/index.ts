@@ -34,7 +34,12 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 
 function start(adapter: PlatformAdapter): void {
   // A new index (replica, settings or rules changed): ask again, showing the old until then.
-  const hints = watchBadgeHints(adapter.platform, () => void watcher.refresh());
+  // Shards a scan asked for came in: draw their briefs (a scan now finds them).
+  const hints = watchBadgeHints(
+    adapter.platform,
+    () => void watcher.refresh(),
+    () => void watcher.scanNow(),
+  );
   const watcher = watchPage(document, {
     adapter,
     hints: hints.current,
@@ -84,7 +89,7 @@ function start(adapter: PlatformAdapter): void {
     },
   });
 
-  // Rows seen before the index was read get their briefs now, if still waiting.
+  // Rows seen before the index's meta was read get their briefs now, if still waiting.
   void hints.ready.then(() => watcher.scanNow());
 
   // The worker changed settings (blocklist, thresholds, filters, platforms) or rules synced.

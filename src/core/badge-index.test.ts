@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { briefOf, filterReason, MAX_PACKED_COUNT, MAX_PACKED_PAY, MAX_SAMPLE_PAY, packBrief, UNKNOWN_BRIEF, unpackBrief, type BadgeBrief } from './badge-brief.js';
-import { BadgeIndex, encodeBadgeIndex } from './badge-index.js';
-
-const build = (entries: Iterable<readonly [RequesterKey, BadgeBrief]>) => BadgeIndex.decode(encodeBadgeIndex(entries).pairs);
+import { BriefReader, encodeShard, encodeShards, NO_THRESHOLDS, Shard, shardKey, shardOf, shardOfKey, withSettings, type BriefSettings, type IndexEntry } from './badge-index.js';
 import { LEVELS } from './assessment.js';
 import { fnv1a32 } from './hash.js';
 import { assess, summarize, type ReviewFacts } from './rating.js';
@@ -89,27 +87,62 @@ describe('badge brief', () => {
 });
 
 describe('badge index', () => {
-  const entries: [RequesterKey, BadgeBrief][] = Array.from({ length: 5000 }, (_, i) => [
+  const settings: BriefSettings = { thresholds: NO_THRESHOLDS, blocked: new Set() };
+  const entryFor = (brief: BadgeBrief, ratingMin = Number.NaN, payCents = -1): IndexEntry => ({ brief: packBrief(brief), ratingMin, payCents });
+  const briefs: [RequesterKey, BadgeBrief][] = Array.from({ length: 5000 }, (_, i) => [
     key(i),
-    { ...UNKNOWN_BRIEF, level: LEVELS[i % 4]!, blocked: i % 7 === 0, pay: i % 3 ? { centsPerHour: i * 3, currency: 'USD' } : null },
+    { ...UNKNOWN_BRIEF, level: LEVELS[i % 4]!, held: i % 7 === 0, pay: i % 3 ? { centsPerHour: i * 3, currency: 'USD' } : null },
   ]);
+  /** Encodes, stores as text and reads back every shard: a map of shard number → Shard. */
+  const roundTrip = (entries: Iterable<readonly [RequesterKey, IndexEntry]>) => new Map([...encodeShards(entries)].map(([n, text]) => [n, Shard.decode(text, n)]));
+  const lookUp = (shards: Map<number, Shard>, k: RequesterKey, reader = new BriefReader(settings)) => {
+    const hash = fnv1a32(k);
+    return reader.brief(k, hash, shards.get(shardOf(hash)) ?? Shard.EMPTY);
+  };
 
-  it('answers every indexed key with its brief, after a round trip through base64', () => {
-    const index = build(entries);
-    expect(index.size).toBe(entries.length);
-    for (const [k, brief] of entries) expect(index.brief(k)).toEqual(brief);
+  it('answers every indexed key with its brief, after a round trip through stored shards', () => {
+    const shards = roundTrip(briefs.map(([k, brief]) => [k, entryFor(brief)]));
+    expect([...shards.values()].reduce((n, shard) => n + shard.size, 0)).toBe(briefs.length);
+    // 5,000 keys over 4,096 shards: each shard holds only its own hashes.
+    expect(shards.size).toBeGreaterThan(2000);
+    for (const [k, brief] of briefs) expect(lookUp(shards, k)).toEqual(brief);
   });
 
-  it('says "no reviews yet" for keys it does not hold', () => {
-    const index = build(entries);
-    const indexed = new Set(entries.map(([k]) => fnv1a32(k)));
+  it('keeps the figures the minimums are compared with: rating mean (as float32) and pay', () => {
+    const shards = roundTrip([[key(1), entryFor(UNKNOWN_BRIEF, 3.25, 725)], [key(2), entryFor(UNKNOWN_BRIEF)]]);
+    const one = fnv1a32(key(1));
+    expect(shards.get(shardOf(one))!.entry(one)).toEqual({ brief: 0, ratingMin: 3.25, payCents: 725 });
+    const two = fnv1a32(key(2));
+    expect(shards.get(shardOf(two))!.entry(two)).toEqual({ brief: 0, ratingMin: Number.NaN, payCents: -1 });
+  });
+
+  it('says "no reviews yet" for keys it does not hold (blocked ones: blocked)', () => {
+    const shards = roundTrip(briefs.map(([k, brief]) => [k, entryFor(brief)]));
+    const indexed = new Set(briefs.map(([k]) => fnv1a32(k)));
     let checked = 0;
     for (let i = 10_000; i < 11_000; i++) {
       if (indexed.has(fnv1a32(key(i)))) continue;
-      expect(index.brief(key(i))).toEqual(UNKNOWN_BRIEF);
+      expect(lookUp(shards, key(i))).toEqual(UNKNOWN_BRIEF);
       checked += 1;
     }
     expect(checked).toBeGreaterThan(990);
+    const blocked = new BriefReader({ thresholds: NO_THRESHOLDS, blocked: new Set([key(10_001)]) });
+    expect(lookUp(shards, key(10_001), blocked)).toEqual({ ...UNKNOWN_BRIEF, blocked: true });
+  });
+
+  it('finishes briefs with the worker’s settings: minimums make ok or level-less requesters a caution, blocked is said', () => {
+    const ok: BadgeBrief = { ...UNKNOWN_BRIEF, level: 'ok', pay: { centsPerHour: 700, currency: 'USD' } };
+    const small: BadgeBrief = { ...ok, level: 'unknown', sample: 2 };
+    const danger: BadgeBrief = { ...ok, level: 'danger' };
+    const usd = { minHourlyCents: { USD: 725 }, minRating: null };
+    expect(withSettings(ok, Number.NaN, 700, usd, false)).toEqual({ ...ok, level: 'caution', belowMinimums: true });
+    expect(withSettings(ok, Number.NaN, 700, NO_THRESHOLDS, false)).toBe(ok);
+    // Pay on too few tasks is not compared (payCents -1); GBP minimum does not apply to USD pay.
+    expect(withSettings(ok, Number.NaN, -1, usd, false)).toBe(ok);
+    expect(withSettings(ok, Number.NaN, 700, { minHourlyCents: { GBP: 900 }, minRating: null }, false)).toBe(ok);
+    const { sample: _, ...smallWithoutSample } = small;
+    expect(withSettings(small, 2.5, -1, { minHourlyCents: {}, minRating: 3 }, false)).toEqual({ ...smallWithoutSample, level: 'caution', belowMinimums: true });
+    expect(withSettings(danger, 2.5, 700, { minHourlyCents: { USD: 725 }, minRating: 3 }, true)).toEqual({ ...danger, belowMinimums: true, blocked: true });
   });
 
   it('gives no brief for keys whose hashes collide (they wait for the full answer)', () => {
@@ -117,19 +150,32 @@ describe('badge index', () => {
     const pair = ['mturk:A0000000317786', 'mturk:A0000001056240'] as [RequesterKey, RequesterKey];
     expect(fnv1a32(pair[0])).toBe(fnv1a32(pair[1]));
     const ok: BadgeBrief = { ...UNKNOWN_BRIEF, level: 'ok' };
-    const index = build([[pair[0], ok], [pair[1], { ...ok, level: 'danger' }], [key(-1), ok]]);
-    expect(index.brief(pair[0])).toBeNull();
-    expect(index.brief(pair[1])).toBeNull();
-    expect(index.size).toBe(2);
+    const shards = roundTrip([[pair[0], entryFor(ok)], [pair[1], entryFor({ ...ok, level: 'danger' })], [key(-1), entryFor(ok)]]);
+    expect(lookUp(shards, pair[0])).toBeNull();
+    expect(lookUp(shards, pair[1])).toBeNull();
+    expect([...shards.values()].reduce((n, shard) => n + shard.size, 0)).toBe(2);
   });
 
-  it('refuses stored data that is not whole, sorted pairs', () => {
-    const good = encodeBadgeIndex(entries.slice(0, 3)).pairs;
-    expect(() => BadgeIndex.decode(btoa('1234567'))).toThrow(/whole pairs/);
-    const bytes = Uint8Array.from(atob(good), (c) => c.charCodeAt(0));
-    const swapped = new Uint8Array([...bytes.slice(8, 16), ...bytes.slice(0, 8), ...bytes.slice(16)]);
-    expect(() => BadgeIndex.decode(btoa(String.fromCharCode(...swapped)))).toThrow(/sorted/);
-    expect(BadgeIndex.decode('').size).toBe(0);
+  it('refuses a stored shard that is not whole, sorted entries of its own shard', () => {
+    const [n, good] = [...encodeShards(briefs.slice(0, 1).map(([k, brief]) => [k, entryFor(brief)]))][0]!;
+    expect(() => Shard.decode(btoa('1234567'), n!)).toThrow(/whole entries/);
+    expect(() => Shard.decode(good, (n! + 1) % 4096)).toThrow(/wrong shard/);
+    expect(() => Shard.decode(42, n!)).toThrow(/not text/);
+    // Two hashes of shard 5, written in the wrong order.
+    const text = encodeShard([(5 << 20) | 1, (5 << 20) | 2].map((hash) => [hash >>> 0, entryFor(UNKNOWN_BRIEF)] as const));
+    expect(Shard.decode(text, 5).size).toBe(2);
+    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    const swapped = new Uint8Array([...bytes.slice(16, 32), ...bytes.slice(0, 16)]);
+    expect(() => Shard.decode(btoa(String.fromCharCode(...swapped)), 5)).toThrow(/sorted/);
+    expect(Shard.decode('', 0).size).toBe(0);
+  });
+
+  it('names shards by storage key and back', () => {
+    expect(shardKey(0)).toBe('badgeIndex.000');
+    expect(shardKey(4095)).toBe('badgeIndex.fff');
+    expect(shardOfKey('badgeIndex.abc')).toBe(0xabc);
+    expect(shardOfKey('badgeIndex.meta')).toBeNull();
+    expect(shardOfKey('badgeIndex')).toBeNull();
   });
 });
 
