@@ -42,7 +42,7 @@ export interface ServerOptions {
   moderationPageDir?: string;
   /** How often the periodic jobs run (default: windows hourly, idempotency pruning daily); tests shorten them. */
   jobPeriods?: { ageWindowsMs?: number; pruneIdempotencyMs?: number };
-  /** PostgreSQL: how often a follower tries to become leader (default 2 s), and polls while its listen connection is down (1 s). */
+  /** PostgreSQL: how often a follower tries to become leader (default 2 s), and polls while its listen connection is down (0.5 s). */
   cluster?: { leaderRetryMs?: number; pollMs?: number };
   /** Tests: where log lines go, and the clock. */
   logDestination?: DestinationStream;

@@ -11,7 +11,7 @@ import { localBus, postgresBus, type BusLog, type ChangeBus } from './notify.js'
 export interface ClusterOptions {
   /** How often a follower tries to take the leader's lock (default 2 s): the failover time. */
   leaderRetryMs?: number;
-  /** How often to poll while the listen connection is down (default 1 s). */
+  /** How often to poll while the listen connection is down (default 0.5 s). */
   pollMs?: number;
   log?: BusLog;
 }

@@ -98,7 +98,7 @@ export class JobScheduler {
     if (!claimed && !(unfinished && (await unfinished()))) return;
     const started = now();
     const result = await work();
-    if (claimed) await claims.finishJobRun(job, slot, now());
     log.info({ job, slot, runner, resumed: !claimed, ms: now() - started, ...(result ?? {}) }, 'job ran');
+    if (claimed) await claims.finishJobRun(job, slot, now());
   }
 }

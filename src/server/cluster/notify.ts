@@ -5,7 +5,7 @@
  * LISTEN/NOTIFY on a dedicated connection carries it in milliseconds, to the sender too.
  *
  * If the listen connection drops, notifications sent meanwhile are lost: the bus then polls
- * the database's rules state every `pollMs` (default 1 s) until it listens again, and on
+ * the database's rules state every `pollMs` (default 0.5 s) until it listens again, and on
  * reconnecting emits a `resync` so nothing missed in the gap stays stale.
  * On SQLite (one process) events go straight to the listeners.
  */
@@ -72,7 +72,7 @@ const parseEvent = (payload: string | undefined): ClusterEvent | null => {
 export function postgresBus(databaseUrl: string, options: PostgresBusOptions): ChangeBus {
   const { url, schema } = splitSchema(databaseUrl);
   const channel = channelFor(schema);
-  const pollMs = options.pollMs ?? 1_000;
+  const pollMs = options.pollMs ?? 500;
   const reconnectMs = options.reconnectMs ?? 2_000;
   const listeners: ((event: ClusterEvent) => void)[] = [];
   const emit = (event: ClusterEvent) => listeners.forEach((listener) => listener(event));
