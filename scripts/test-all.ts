@@ -1,5 +1,5 @@
 /**
- * `npm test`: every check, in order of speed — types, unit and server tests (vitest),
+ * `npm test`: every check, in order of speed — types, dead code (knip), unit and server tests (vitest),
  * the Firefox lint of the built extension, then end-to-end tests in real Chromium.
  * Ends with one line "N passed, N failed" counting every test and check.
  */
@@ -42,6 +42,8 @@ function countJson(label: string, file: string, read: (report: any) => { passed:
 }
 
 check('typecheck', run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']));
+// Dead code: unused files, exports and dependencies (knip.json says where the code starts).
+check('dead code (knip)', run('dead code', bin('knip'), ['--no-progress']));
 
 const vitestJson = join(RESULTS, 'vitest.json');
 const vitestOk = run('unit and server tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
