@@ -19,11 +19,14 @@ export const REPLICA_STORES: readonly ReplicaStore[] = ['rowsA', 'rowsB'];
 
 export const REPLICA_BUCKETS = 4096;
 
-/** One bucket of the replica: each requester's encoded row and its checksum digest. */
-export interface ReplicaBucket {
-  bucket: number;
-  rows: Record<RequesterKey, [row: EncodedSummary, digest: number]>;
-}
+/**
+ * One bucket of the replica: each requester's row as its canonical text (one per line,
+ * in `keys` order) and its checksum digest. Buckets written before issue 15 hold the rows
+ * as tuples; replica.ts reads both and writes only the first.
+ */
+export type ReplicaBucket =
+  | { bucket: number; keys: RequesterKey[]; texts: string; digests: number[] }
+  | { bucket: number; rows: Record<RequesterKey, [row: EncodedSummary, digest: number]> };
 
 /** What sync knows about the replica; one record, changed only in whole transactions. */
 export interface SyncMeta {

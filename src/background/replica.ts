@@ -1,30 +1,66 @@
 /**
  * The local replica of the shared reputation database. Every badge is answered from
- * here, so looking at a task page tells no one anything. Rows are stored in the
- * server's compact encoding with their checksum digest, grouped in buckets (see db.ts),
- * and decoded on lookup.
+ * here, so looking at a task page tells no one anything. Rows are stored as their
+ * canonical text (core/summary-text.ts: the server's own bytes, checked by the row
+ * grammar before they are stored) with their checksum digests, grouped in buckets (see
+ * db.ts), and parsed on lookup.
+ *
+ * Why text: IndexedDB copies what it stores with the structured clone algorithm, per
+ * value; a bucket of ~25 rows as nested arrays is ~1,000 values to copy in and out, as
+ * one string it is one. A 100k-row snapshot's writes and every lookup's reads cost a
+ * fraction of what they did (issue 15).
  */
 import type { RequesterKey } from '../core/requester-key.js';
 import type { Rules } from '../core/rules.js';
 import { RequesterSummary } from '../core/schemas.js';
-import {
-  checksumOf,
-  decodeSummary,
-  encodeSummary,
-  rowDigest,
-  updateChecksum,
-  type Checksum,
-  type EncodedSummary,
-} from '../core/sync-protocol.js';
+import { decodeSummary, encodeSummary, updateChecksum, type Checksum, type EncodedSummary } from '../core/sync-protocol.js';
+import { keyOfSummaryText, readSummaryText, summaryText, summaryTextHasSuspects, type EncodedSummaryText } from '../core/summary-text.js';
 import { fnv1a32 } from '../core/hash.js';
 import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
 
 const BUCKETS_PER_TRANSACTION = 512;
+/**
+ * Nothing is lost if the browser crashes before a relaxed transaction reaches the disk:
+ * the replica is a copy of the server's, and the sync record commits with the rows it
+ * describes (all or nothing either way), so a lost write is taken again at the next sync.
+ */
+const WRITE = { durability: 'relaxed' } as const;
 
 export function bucketOf(key: RequesterKey): number {
   return fnv1a32(key) % REPLICA_BUCKETS;
+}
+
+/** A bucket's rows in memory: each key's row text and its digest. */
+type BucketRows = Map<RequesterKey, [text: EncodedSummaryText, digest: number]>;
+
+/** The rows of a stored bucket, of either layout (buckets written before issue 15 held tuples). */
+function rowsOf(record: ReplicaBucket | undefined): BucketRows {
+  const rows: BucketRows = new Map();
+  if (!record) return rows;
+  if ('texts' in record) {
+    const texts = record.texts.split('\n');
+    record.keys.forEach((key, i) => rows.set(key, [texts[i]!, record.digests[i]!]));
+  } else {
+    for (const [key, [row, digest]] of Object.entries(record.rows)) rows.set(key as RequesterKey, [summaryText(row), digest]);
+  }
+  return rows;
+}
+
+type TextBucket = Extract<ReplicaBucket, { texts: string }>;
+
+/** A bucket as stored: keys, row texts one per line (canonical JSON holds no raw newline), digests. */
+function recordOf(bucket: number, rows: BucketRows): TextBucket {
+  const keys: RequesterKey[] = [];
+  const texts: EncodedSummaryText[] = [];
+  const digests: number[] = [];
+  for (const [key, [text, digest]] of rows) {
+    keys.push(key);
+    texts.push(text);
+    digests.push(digest);
+  }
+  return { bucket, keys, texts: texts.join('\n'), digests };
 }
 
 function groupByBucket<T>(items: readonly T[], keyOf: (item: T) => RequesterKey): Map<number, T[]> {
@@ -44,12 +80,12 @@ export async function getSummaries(keys: readonly RequesterKey[], rules: Rules):
 }
 
 /**
- * Bucket records read recently, kept in memory while the background lives: a worker's
- * task lists show the same requesters again and again, and IndexedDB costs about 0.1 ms
- * per record read. Any write to the replica empties it. Bounded (least recently used out).
+ * Buckets read recently, kept in memory while the background lives: a worker's task
+ * lists show the same requesters again and again. Any write to the replica empties it.
+ * Bounded (least recently used out). Only a cache: the worker may be stopped any time.
  */
 const BUCKET_CACHE_SIZE = 1024;
-const bucketCache = new Map<number, ReplicaBucket | null>();
+const bucketCache = new Map<number, BucketRows>();
 /** Bumped by every write: a read that overlapped a write doesn't fill the cache. */
 let replicaGeneration = 0;
 
@@ -76,45 +112,55 @@ function replicaWritten(changed: ReplicaChange): void {
  * between reads).
  */
 export async function* allRows(): AsyncGenerator<EncodedSummary[]> {
+  for await (const texts of allRowTexts()) yield texts.map(readSummaryText);
+}
+
+/** Every row's text, a few hundred buckets at a time. */
+export async function* allRowTexts(): AsyncGenerator<EncodedSummaryText[]> {
   const { active } = await readMeta();
   for (let start = 0; start < REPLICA_BUCKETS; start += BUCKETS_PER_TRANSACTION) {
     const records = await (await db()).getAll(active, IDBKeyRange.bound(start, start + BUCKETS_PER_TRANSACTION - 1));
-    yield records.flatMap((record) => Object.values(record.rows).map(([row]) => row));
+    yield records.flatMap((record) => [...rowsOf(record).values()].map(([text]) => text));
   }
 }
 
-/** The replica's encoded rows for these keys; a key without a row maps to nothing. */
-export async function getRows(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummary>> {
+/**
+ * The replica's row texts for these keys (a key without a row maps to nothing): one
+ * readonly transaction for every bucket not in the cache.
+ */
+export async function getRowTexts(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummaryText>> {
   const groups = groupByBucket(keys, (key) => key);
   const missing = [...groups.keys()].filter((bucket) => !bucketCache.has(bucket));
-  const fresh = new Map<number, ReplicaBucket | null>();
+  const fresh = new Map<number, BucketRows>();
   if (missing.length > 0) {
     const generation = replicaGeneration;
     const { active } = await readMeta();
     const tx = (await db()).transaction(active);
     const read = await Promise.all(missing.map((bucket) => tx.store.get(bucket)));
     await tx.done;
-    missing.forEach((bucket, i) => fresh.set(bucket, read[i] ?? null));
-    if (generation === replicaGeneration) for (const [bucket, record] of fresh) bucketCache.set(bucket, record);
+    missing.forEach((bucket, i) => fresh.set(bucket, rowsOf(read[i])));
+    if (generation === replicaGeneration) for (const [bucket, rows] of fresh) bucketCache.set(bucket, rows);
   }
-  const buckets = [...groups.keys()].map((bucket) => {
-    const record = fresh.has(bucket) ? fresh.get(bucket)! : (bucketCache.get(bucket) ?? null);
-    if (bucketCache.has(bucket)) {
+  const found = new Map<RequesterKey, EncodedSummaryText>();
+  for (const [bucket, bucketKeys] of groups) {
+    const rows = fresh.get(bucket) ?? bucketCache.get(bucket);
+    if (!fresh.has(bucket) && rows) {
       bucketCache.delete(bucket); // re-insert: most recently used last
-      bucketCache.set(bucket, record);
+      bucketCache.set(bucket, rows);
     }
-    return record;
-  });
-  while (bucketCache.size > BUCKET_CACHE_SIZE) bucketCache.delete(bucketCache.keys().next().value!);
-  const found = new Map<RequesterKey, EncodedSummary>();
-  for (const record of buckets) {
-    if (!record) continue;
-    for (const key of groups.get(record.bucket) ?? []) {
-      const stored = record.rows[key];
+    for (const key of bucketKeys) {
+      const stored = rows?.get(key);
       if (stored) found.set(key, stored[0]);
     }
   }
+  while (bucketCache.size > BUCKET_CACHE_SIZE) bucketCache.delete(bucketCache.keys().next().value!);
   return found;
+}
+
+/** The replica's encoded rows for these keys; a key without a row maps to nothing. */
+export async function getRows(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummary>> {
+  const texts = await getRowTexts(keys);
+  return new Map([...texts].map(([key, text]) => [key, readSummaryText(text)]));
 }
 
 /** How many requesters the replica holds (the checksum counts them). */
@@ -129,23 +175,35 @@ export class ChecksumMismatch extends Error {
 }
 
 /**
- * Writes a whole snapshot into the store not in use, in chunks (progress saved after
- * each), then switches to it in one transaction. Until that switch, lookups keep using
- * the previous replica, whole; a run cut off halfway is simply started again.
+ * Writes a whole snapshot (its rows' texts, already checked against the row grammar)
+ * into the store not in use, in chunks (progress saved after each), then switches to it
+ * in one transaction. Until that switch, lookups keep using the previous replica, whole;
+ * a run cut off halfway is simply started again.
  */
-export async function replaceAll(
-  rows: readonly EncodedSummary[],
+export async function replaceAllTexts(
+  texts: readonly EncodedSummaryText[],
   expected: Checksum,
   complete: Partial<SyncMeta>,
   onProgress: (done: number, total: number) => Promise<void>,
 ): Promise<void> {
-  const actual = checksumOf(rows);
-  if (actual.rows !== expected.rows || actual.sum !== expected.sum) throw new ChecksumMismatch(expected, actual);
-  const records: ReplicaBucket[] = [...groupByBucket(rows, (row) => row[0])].map(([bucket, group]) => {
-    const record: ReplicaBucket = { bucket, rows: {} };
-    for (const row of group) record.rows[row[0]] = [row, rowDigest(row)];
-    return record;
-  });
+  const groups = new Map<number, BucketRows>();
+  let sum = 0;
+  for (const text of texts) {
+    const digest = fnv1a32(text);
+    sum = (sum + digest) >>> 0;
+    const key = keyOfSummaryText(text);
+    const bucket = bucketOf(key);
+    let rows = groups.get(bucket);
+    if (!rows) groups.set(bucket, (rows = new Map()));
+    rows.set(key, [text, digest]);
+  }
+  // Counted after grouping: a key twice in a snapshot is one row, and mismatches.
+  let rowCount = 0;
+  for (const rows of groups.values()) rowCount += rows.size;
+  if (rowCount !== texts.length || rowCount !== expected.rows || sum !== expected.sum) {
+    throw new ChecksumMismatch(expected, { rows: rowCount, sum });
+  }
+  const records = [...groups].map(([bucket, rows]) => recordOf(bucket, rows));
   const database = await db();
   const { active } = await readMeta();
   const staging: ReplicaStore = REPLICA_STORES.find((s) => s !== active)!;
@@ -154,16 +212,19 @@ export async function replaceAll(
   let done = 0;
   for (let start = 0; start < records.length; start += BUCKETS_PER_TRANSACTION) {
     const chunk = records.slice(start, start + BUCKETS_PER_TRANSACTION);
-    const tx = database.transaction(staging, 'readwrite');
+    const tx = database.transaction(staging, 'readwrite', WRITE);
+    // Every put is queued at once (none waits for the one before).
     await Promise.all([...chunk.map((record) => tx.store.put(record)), tx.done]);
-    done += chunk.reduce((n, record) => n + Object.keys(record.rows).length, 0);
-    await onProgress(done, rows.length);
+    done += chunk.reduce((n, record) => n + record.keys.length, 0);
+    await onProgress(done, texts.length);
   }
-  const tx = database.transaction('meta', 'readwrite');
+  const tx = database.transaction('meta', 'readwrite', WRITE);
   const meta = (await tx.store.get('sync')) ?? INITIAL_META;
   const next: SyncMeta = { ...meta, ...complete, active: staging, checksum: expected, snapshotProgress: null };
-  // The suspect index switches with the replica, in the same transaction.
-  await Promise.all([writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, rows, next)]);
+  // The suspect index switches with the replica, in the same transaction; only the few
+  // rows with suspect tasks are parsed for it.
+  const suspects = texts.filter(summaryTextHasSuspects).map(readSummaryText);
+  await Promise.all([writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, suspects, next)]);
   await tx.done;
   metaCommitted(next);
   forgetCachedBuckets();
@@ -173,54 +234,57 @@ export async function replaceAll(
 }
 
 /**
- * Applies changed rows (and removals) to the replica in one transaction, with the sync
- * record. If the resulting checksum differs from `expected`, the transaction is aborted:
- * the replica stays exactly as it was.
+ * Applies changed rows' texts (checked against the row grammar) and removals to the
+ * replica in one transaction, with the sync record. If the resulting checksum differs
+ * from `expected`, the transaction is aborted: the replica stays exactly as it was.
  */
-export async function applyChanges(
-  rows: readonly EncodedSummary[],
+export async function applyChangedTexts(
+  texts: readonly EncodedSummaryText[],
   removed: readonly RequesterKey[],
   expected: Checksum | null,
   complete: Partial<SyncMeta>,
 ): Promise<void> {
   // A requester changed twice across delta pages: its last row is its state.
-  const latest = new Map<RequesterKey, EncodedSummary | null>(rows.map((row) => [row[0], row]));
+  const latest = new Map<RequesterKey, EncodedSummaryText | null>(texts.map((text) => [keyOfSummaryText(text), text]));
   for (const key of removed) latest.set(key, null);
   const database = await db();
   const { active } = await readMeta();
   forgetCachedBuckets();
-  const tx = database.transaction([active, 'meta'], 'readwrite');
+  const tx = database.transaction([active, 'meta'], 'readwrite', WRITE);
   const store = tx.objectStore(active);
   try {
-    const meta = (await tx.objectStore('meta').get('sync')) ?? INITIAL_META;
-    let checksum = meta.checksum;
     const groups = groupByBucket([...latest.keys()], (key) => key);
-    const records = await Promise.all([...groups.keys()].map(async (bucket) => (await store.get(bucket)) ?? { bucket, rows: {} }));
-    for (const record of records) {
-      for (const key of groups.get(record.bucket)!) {
-        const before = record.rows[key]?.[1] ?? null;
-        const row = latest.get(key)!;
-        if (row) {
-          const digest = rowDigest(row);
-          checksum = updateChecksum(checksum, before, digest);
-          record.rows[key] = [row, digest];
-        } else if (before !== null) {
-          checksum = updateChecksum(checksum, before, null);
-          delete record.rows[key];
+    const [meta, ...records] = await Promise.all([tx.objectStore('meta').get('sync'), ...[...groups.keys()].map((bucket) => store.get(bucket))]);
+    const before = meta ?? INITIAL_META;
+    let checksum = before.checksum;
+    const changedBuckets = [...groups].map(([bucket, keys], i) => {
+      const rows = rowsOf(records[i]);
+      for (const key of keys) {
+        const old = rows.get(key)?.[1] ?? null;
+        const text = latest.get(key)!;
+        if (text) {
+          const digest = fnv1a32(text);
+          checksum = updateChecksum(checksum, old, digest);
+          rows.set(key, [text, digest]);
+        } else if (old !== null) {
+          checksum = updateChecksum(checksum, old, null);
+          rows.delete(key);
         }
       }
-    }
+      return recordOf(bucket, rows);
+    });
     if (expected && (expected.rows !== checksum.rows || expected.sum !== checksum.sum)) {
       throw new ChecksumMismatch(expected, checksum);
     }
-    const next: SyncMeta = { ...meta, ...complete, checksum };
+    const next: SyncMeta = { ...before, ...complete, checksum };
     // An idle poll (no row changed) moves only the version: the suspect index stays true,
     // and nothing that follows replica writes (badge index, matching) has anything to do.
     const changed = latest.size > 0;
+    const parsed = changed ? new Map([...latest].map(([key, text]) => [key, text === null ? null : readSummaryText(text)])) : null;
     await Promise.all([
-      ...records.map((record) => store.put(record)),
+      ...changedBuckets.map((record) => store.put(record)),
       writeMeta(tx, next),
-      ...(changed ? [updateSuspectIndexForChanges(tx, latest, meta, next)] : []),
+      ...(parsed ? [updateSuspectIndexForChanges(tx, parsed, before, next)] : []),
     ]);
     await tx.done;
     metaCommitted(next);
@@ -242,11 +306,21 @@ export async function applyChanges(
  * For the developer console and tests; all or nothing.
  */
 export async function putSummaries(summaries: readonly unknown[]): Promise<number> {
-  const rows = summaries.map((candidate, i) => {
+  const texts = summaries.map((candidate, i) => {
     const parsed = RequesterSummary.safeParse(candidate);
     if (!parsed.success) throw new Error(`summaries.${i}: ${describeIssues(parsed.error)}`);
-    return encodeSummary(parsed.data);
+    return summaryText(encodeSummary(parsed.data));
   });
-  await applyChanges(rows, [], null, {});
-  return rows.length;
+  await applyChangedTexts(texts, [], null, {});
+  return texts.length;
+}
+
+/** `replaceAllTexts` for rows as tuples (tests, tools): their canonical texts are written. */
+export function replaceAll(rows: readonly EncodedSummary[], expected: Checksum, complete: Partial<SyncMeta>, onProgress: (done: number, total: number) => Promise<void>): Promise<void> {
+  return replaceAllTexts(rows.map(summaryText), expected, complete, onProgress);
+}
+
+/** `applyChangedTexts` for rows as tuples (tests, tools). */
+export function applyChanges(rows: readonly EncodedSummary[], removed: readonly RequesterKey[], expected: Checksum | null, complete: Partial<SyncMeta>): Promise<void> {
+  return applyChangedTexts(rows.map(summaryText), removed, expected, complete);
 }

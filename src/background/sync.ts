@@ -8,10 +8,12 @@
 import browser from 'webextension-polyfill';
 import type { SyncStatus } from '../core/extension-state.js';
 import { Rules } from '../core/rules.js';
-import { DeltaBody, SnapshotBody, type EncodedSummary } from '../core/sync-protocol.js';
+import { DeltaHead, readSyncBody, SnapshotHead } from '../core/sync-protocol.js';
+import type { RequesterKey } from '../core/requester-key.js';
+import { keyOfSummaryText, type EncodedSummaryText } from '../core/summary-text.js';
 import { describeIssues } from '../core/validation.js';
 import { patchMeta, readMeta, type SyncMeta } from './db.js';
-import { applyChanges, ChecksumMismatch, countRows, replaceAll } from './replica.js';
+import { applyChangedTexts, ChecksumMismatch, countRows, replaceAllTexts } from './replica.js';
 import { dropConfirmed } from './own-overlay.js';
 import { forgetAllReviewTexts, forgetReviewTexts } from './reviews-cache.js';
 import { callServer, readJson, ServerError } from './server-api.js';
@@ -50,10 +52,20 @@ async function schedule(seconds: number): Promise<number> {
 
 class BadBody extends Error {}
 
-async function fetchSnapshot(): Promise<SnapshotBody> {
-  const body = SnapshotBody.safeParse(await readJson(await callServer('/v1/sync/snapshot')));
-  if (!body.success) throw new BadBody(`The server sent a snapshot Lantern can't read (${describeIssues(body.error)}); nothing was changed.`);
-  return body.data;
+/** A body as text: sync bodies are read row by row from it (see `readSyncBody`). */
+async function readText(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch {
+    throw new ServerError('The server’s answer was cut off.', response.status, null, 'malformed');
+  }
+}
+
+/** A snapshot's fields and its rows' texts, checked (see `readSyncBody`). */
+async function fetchSnapshot(): Promise<{ head: SnapshotHead; rows: EncodedSummaryText[] }> {
+  const body = readSyncBody(await readText(await callServer('/v1/sync/snapshot')), SnapshotHead);
+  if ('error' in body) throw new BadBody(`The server sent a snapshot Lantern can't read (${body.error}); nothing was changed.`);
+  return body;
 }
 
 /**
@@ -63,10 +75,10 @@ async function fetchSnapshot(): Promise<SnapshotBody> {
  */
 async function takeSnapshot(): Promise<DeltaOutcome> {
   await patchMeta({ snapshotProgress: { done: 0, total: 0 } });
-  const snapshot = await fetchSnapshot();
-  await patchMeta({ snapshotProgress: { done: 0, total: snapshot.rows.length } });
-  await replaceAll(
-    snapshot.rows,
+  const { head: snapshot, rows } = await fetchSnapshot();
+  await patchMeta({ snapshotProgress: { done: 0, total: rows.length } });
+  await replaceAllTexts(
+    rows,
     snapshot.checksum,
     { version: snapshot.version, rulesVersion: snapshot.rulesVersion, bucketPrefixLength: snapshot.bucketPrefixLength },
     async (done, total) => {
@@ -85,25 +97,25 @@ interface DeltaOutcome {
 
 /** Fetches every page of changes since `version`, then applies them in one transaction. */
 async function takeChanges(version: string): Promise<DeltaOutcome> {
-  const rows: EncodedSummary[] = [];
-  const removed = new Set<string>();
+  const rows: EncodedSummaryText[] = [];
+  const removed = new Set<RequesterKey>();
   let since = version;
   for (let page = 0; page < 1000; page += 1) {
-    const body = DeltaBody.safeParse(await readJson(await callServer(`/v1/sync/changes?since=${encodeURIComponent(since)}`)));
-    if (!body.success) throw new BadBody(`The server sent changes Lantern can't read (${describeIssues(body.error)}); nothing was changed.`);
-    const delta = body.data;
+    const body = readSyncBody(await readText(await callServer(`/v1/sync/changes?since=${encodeURIComponent(since)}`)), DeltaHead);
+    if ('error' in body) throw new BadBody(`The server sent changes Lantern can't read (${body.error}); nothing was changed.`);
+    const delta = body.head;
     if (delta.since !== since) throw new BadBody('The server answered for another version; nothing was changed.');
-    rows.push(...delta.rows);
+    rows.push(...body.rows);
     for (const key of delta.removed) removed.add(key);
     since = delta.version;
     if (!delta.more) {
-      await applyChanges(rows, [...removed] as EncodedSummary[0][], delta.checksum, {
+      await applyChangedTexts(rows, [...removed], delta.checksum, {
         version: delta.version,
         rulesVersion: delta.rulesVersion,
         bucketPrefixLength: delta.bucketPrefixLength,
       });
       // Review texts cached for a changed requester would contradict its new counts.
-      await forgetReviewTexts([...rows.map((row) => row[0]), ...removed] as EncodedSummary[0][]);
+      if (rows.length > 0 || removed.size > 0) await forgetReviewTexts([...rows.map(keyOfSummaryText), ...removed]);
       return { rulesVersion: delta.rulesVersion, waitSeconds: delta.retryAfterSeconds };
     }
   }

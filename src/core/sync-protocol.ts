@@ -9,6 +9,8 @@ import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { int } from './rules.js';
 import { fnv1a32 } from './hash.js';
+import { describeIssues } from './validation.js';
+import { EncodedSummaryText, splitSyncBody, summaryText } from './summary-text.js';
 
 /** Bump when a body below changes shape; old clients then see a 400 and update. */
 export const SYNC_FORMAT = 1;
@@ -121,6 +123,43 @@ export const DeltaBody = z.object({
   retryAfterSeconds: int(0),
 });
 export type DeltaBody = z.infer<typeof DeltaBody>;
+
+/** A snapshot's fields but its rows, which are read as checked texts (`readSyncBody`). */
+export const SnapshotHead = z.object({ ...SnapshotBody.shape, rows: z.tuple([]) });
+export type SnapshotHead = z.infer<typeof SnapshotHead>;
+/** A page of changes' fields but its rows. */
+export const DeltaHead = z.object({ ...DeltaBody.shape, rows: z.tuple([]) });
+export type DeltaHead = z.infer<typeof DeltaHead>;
+
+/**
+ * Reads a sync body (snapshot or page of changes) as the extension applies it: every
+ * row as its canonical text, checked against the row grammar (summary-text.ts), and the
+ * other fields checked by `head`. The texts are cut straight out of the body — no parse
+ * of 100k tuples, no re-serialising them for the checksum. A body laid out otherwise
+ * (valid JSON all the same) is parsed whole and each row checked as a tuple: slower,
+ * same answer.
+ */
+export function readSyncBody<H>(text: string, head: z.ZodMiniType<H>): { head: H; rows: EncodedSummaryText[] } | { error: string } {
+  const split = splitSyncBody(text);
+  if (split) {
+    const parsed = head.safeParse(split.rest);
+    return parsed.success ? { head: parsed.data, rows: split.rows } : { error: describeIssues(parsed.error) };
+  }
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    return { error: '(body): not JSON' };
+  }
+  const rows = z.object({ rows: z.array(EncodedSummary) }).safeParse(whole);
+  if (!rows.success) return { error: describeIssues(rows.error) };
+  const parsed = head.safeParse({ ...(whole as object), rows: [] });
+  if (!parsed.success) return { error: describeIssues(parsed.error) };
+  const texts = rows.data.rows.map(summaryText);
+  const outside = texts.findIndex((t) => !EncodedSummaryText.safeParse(t).success);
+  if (outside >= 0) return { error: `rows.${outside}: a number too large for a summary row` };
+  return { head: parsed.data, rows: texts };
+}
 
 export const DELTA_DEFAULT_LIMIT = 1000;
 export const DELTA_MAX_LIMIT = 5000;
