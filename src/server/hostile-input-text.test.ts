@@ -14,6 +14,7 @@ import { runModeratorCommand } from './moderation/roles-cli.js';
 import { KEY_A, KEY_B, review } from './testing/builders.js';
 import { testBackends } from './testing/databases.js';
 import { startTestServer, type TestServer } from './testing/harness.js';
+import { dataTables } from './testing/hostile.js';
 
 /** What is refused, by the sentence the refusal carries. */
 const REFUSED: [label: string, text: string, says: string][] = [
@@ -84,7 +85,7 @@ for (const { backend, skip } of testBackends()) {
       await runModeratorCommand(['grant', '--role', 'admin', '--account', sha256Hex(admin), '--database', database], { out: () => undefined, err: () => undefined });
       reviewId = (await t.request('POST', '/v1/reviews', { secret, body: review({ taskId: 'KEEP' }) })).json.review.id;
       reportId = (await t.request('POST', '/v1/suspension-reports', { secret, body: report('first note') })).json.id;
-      before = await t.db.dumpTables();
+      before = await dataTables(t.db);
     });
     afterAll(() => t?.close());
 
@@ -119,7 +120,7 @@ for (const { backend, skip } of testBackends()) {
         }
       }
       expect(answers).toHaveLength(REFUSED.length * fields('').length);
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('one-line fields refuse line breaks and tabs; free text keeps them', async () => {
@@ -127,7 +128,7 @@ for (const { backend, skip } of testBackends()) {
         const res = await t.request(method, path(), { secret: who === 'admin' ? admin : secret, body });
         expect({ status: res.status, field: res.json?.field }).toEqual({ status: 400, field });
       }
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('normalises the same way on both databases: what is read back is the NFC text without bidi controls', async () => {

@@ -14,6 +14,7 @@ import { runModeratorCommand } from './moderation/roles-cli.js';
 import { KEY_A, review } from './testing/builders.js';
 import { testBackends } from './testing/databases.js';
 import { startTestServer, type Response, type TestServer } from './testing/harness.js';
+import { dataTables } from './testing/hostile.js';
 
 /** The status, header block and body of a raw HTTP exchange (for what Node's own client will not send). */
 async function rawRequest(url: string, text: string | Buffer): Promise<{ status: number; head: string; json: any }> {
@@ -53,7 +54,7 @@ for (const { backend, skip } of testBackends()) {
       const quiet = { out: () => undefined, err: () => undefined };
       await runModeratorCommand(['grant', '--role', 'admin', '--account', sha256Hex(admin), '--database', databaseOf(t)], quiet);
       reviewId = (await t.request('POST', '/v1/reviews', { secret, body: review({ taskId: 'KEEP' }) })).json.review.id;
-      before = await t.db.dumpTables();
+      before = await dataTables(t.db);
     });
     afterAll(() => t?.close());
 
@@ -71,7 +72,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post('['.repeat(100_000) + ']'.repeat(100_000)), 413, '(body)', 'body_too_large');
       // Shallow enough: refused by the schema, naming the field.
       expectRefusal(await post(withText('[[[[1]]]]')), 400, 'text', 'invalid_request');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('numbers: huge literals, 1e400 and NaN-like text are refused by field', async () => {
@@ -79,7 +80,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post(valid().replace('"minutes":6', '"minutes":1e400')), 400, 'minutes');
       expectRefusal(await post(valid().replace('"minutes":6', '"minutes":NaN')), 400, '(body)', 'invalid_json');
       expectRefusal(await post(valid().replace('"cents":100', '"cents":100.0000000000001')), 400, 'reward.cents');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('keys: __proto__, constructor and prototype refused by path; duplicates refused, however escaped', async () => {
@@ -89,7 +90,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post(valid().replace('{', '{"text":"an earlier text, long enough",')), 400, 'text', 'invalid_json');
       expectRefusal(await post(valid().replace('{', '{"t\\u0065xt":"escaped the same key",')), 400, 'text', 'invalid_json');
       expectRefusal(await post(valid().replace('"reward":{', '"reward":{"cents":1,')), 400, 'reward.cents', 'invalid_json');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('bodies that are not a JSON object: empty, bare string/number/null/true/list, broken, not UTF-8, too large', async () => {
@@ -101,7 +102,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post(withText(JSON.stringify('x'.repeat(40_000)))), 413, '(body)', 'body_too_large');
       // Account creation takes nothing or `{}`: null is not nothing.
       expectRefusal(await t.request('POST', '/v1/accounts', { body: 'null' }), 400, '(body)');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('media types and encodings: 415 naming Content-Type or Content-Encoding', async () => {
@@ -117,11 +118,11 @@ for (const { backend, skip } of testBackends()) {
       const hide = `/v1/moderation/reviews/${reviewId}/hide`;
       expectRefusal(await t.request('POST', hide, { secret: admin, body: Buffer.from('{"reason":"a reason"}'), headers: { 'content-type': 'text/plain' } }), 415, 'Content-Type');
       expectRefusal(await t.request('POST', hide, { secret: admin, body: gzipSync('{"reason":"a reason"}'), headers: { 'content-encoding': 'gzip' } }), 415, 'Content-Encoding');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
       // Still fine: utf-8 spelled either way, and a byte-order mark.
       expect((await post(valid().replace('"NEW"', '"U1"'), { 'content-type': 'application/json; charset=UTF-8' })).status).toBe(201);
       expect((await post('\ufeff' + valid().replace('"NEW"', '"U2"'), { 'content-type': 'application/json;charset="utf8"' })).status).toBe(201);
-      before = await t.db.dumpTables();
+      before = await dataTables(t.db);
     });
 
     it('malformed %-encoding in path parameters: 400 naming (url), not Fastify\'s FST_ERR_BAD_URL', async () => {
@@ -134,7 +135,7 @@ for (const { backend, skip } of testBackends()) {
       // Well-formed but not an id: the route's own schema names the parameter.
       expectRefusal(await t.request('PUT', '/v1/reviews/%F0%9F%98%80', { secret, body: review() }), 400, 'id');
       expectRefusal(await t.request('GET', '/v1/moderation/requesters/%00/reports', { secret: admin }), 400, 'key');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it('long path parameters reach the route (a 164-character requester key was a 414); absurd ones are a 414 in our shape', async () => {
@@ -186,7 +187,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await rawRequest(t.url, 'GET /v1/he alth HTTP/1.1\r\nHost: x\r\n\r\n'), 400, '(request)');
       expectRefusal(await rawRequest(t.url, 'GET /v1/\u0000 HTTP/1.1\r\nHost: x\r\n\r\n'), 400, '(url)');
       expectRefusal(await rawRequest(t.url, 'GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 404, '(url)');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
 
     it("what Node's HTTP parser refuses is answered in our shape, naming the header", async () => {
@@ -196,7 +197,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post('Content-Length: 2\r\nTransfer-Encoding: chunked', '0\r\n\r\n'), 400, 'Transfer-Encoding');
       expectRefusal(await post('Bad Header: x'), 400, '(headers)');
       expectRefusal(await rawRequest(t.url, `GET /v1/health HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`), 431, '(headers)');
-      expect(await t.db.dumpTables()).toEqual(before);
+      expect(await dataTables(t.db)).toEqual(before);
     });
   });
 }
