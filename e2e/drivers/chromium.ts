@@ -1,5 +1,5 @@
 /** The driver over Playwright's Chromium, with e2e/browser.ts's launch (Debian's Chromium, loopback only). */
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { BrowserContext, CDPSession, Page, Worker } from '@playwright/test';
 import { backgroundOf, extensionIdOf, launchWithExtension } from '../browser.js';
 import { centreOf, focusOn } from './dom.js';
 import { callSource, fixtureResponse, waitFor } from './shared.js';
@@ -24,12 +24,22 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Exten
 class ChromiumDriver implements ExtensionDriver {
   readonly browserName = 'chromium' as const;
   readonly extensionOrigin: string;
+  /**
+   * The service worker. Playwright keeps one Worker object across a stop and a restart
+   * (checked: it evaluates in the new instance), so only a wake is needed after a stop.
+   */
+  private worker: Worker;
+  private stopped = false;
 
   constructor(
     private readonly context: BrowserContext,
-    private worker: Worker,
+    worker: Worker,
   ) {
+    this.worker = worker;
     this.extensionOrigin = `chrome-extension://${extensionIdOf(worker)}`;
+    context.on('serviceworker', (started) => {
+      if (started.url().startsWith(this.extensionOrigin)) this.worker = started;
+    });
   }
 
   serve(urlPrefix: string, response: Served): void {
@@ -55,14 +65,46 @@ class ChromiumDriver implements ExtensionDriver {
   }
 
   async background<T, A>(fn: (bg: any, arg: A) => T | Promise<T>, arg?: A): Promise<T> {
-    // The service worker may have been replaced (stopped and started again): ask for the live one.
-    const [live] = this.context.serviceWorkers();
-    this.worker = live ?? (await backgroundOf(this.context));
+    if (this.stopped) {
+      // A message from an extension page is an event that starts a stopped worker again.
+      if (!(await this.backgroundRunning())) await this.wake();
+      this.stopped = false;
+    }
     return (await this.worker.evaluate(callSource(fn, 'globalThis', arg))) as T;
   }
 
-  async backgroundRunning(): Promise<boolean> {
-    return this.context.serviceWorkers().length > 0;
+  private async wake(): Promise<void> {
+    const page = await this.context.newPage();
+    await page.goto(`${this.extensionOrigin}/rules.html`);
+    await page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'ui/status', payload: {} }));
+    await page.close();
+  }
+
+  /** Runs a DevTools command on a page's session (Playwright's own Worker objects outlive a stopped worker). */
+  private async devtools<T>(command: (cdp: CDPSession) => Promise<T>): Promise<T> {
+    const page = this.context.pages()[0] ?? (await this.context.newPage());
+    const cdp = await this.context.newCDPSession(page);
+    try {
+      return await command(cdp);
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  }
+
+  backgroundRunning(): Promise<boolean> {
+    return this.devtools(async (cdp) => {
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      return targetInfos.some((t) => t.type === 'service_worker' && t.url.startsWith(this.extensionOrigin));
+    });
+  }
+
+  async suspendBackground(): Promise<void> {
+    this.stopped = true;
+    await this.devtools(async (cdp) => {
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+    });
+    await waitFor('the service worker to stop', async () => ((await this.backgroundRunning()) ? null : true));
   }
 
   close(): Promise<void> {

@@ -140,6 +140,11 @@ class FirefoxDriver implements ExtensionDriver {
     return (await page.evaluateSource('browser.extension.getBackgroundPage() !== null')) as boolean;
   }
 
+  async suspendBackground(): Promise<void> {
+    // Firefox suspends the event page after `extensions.background.idle.timeout` without events.
+    await waitFor('the event page to be suspended', async () => ((await this.backgroundRunning()) ? null : true), 60_000);
+  }
+
   close(): Promise<void> {
     return this.browser.close();
   }

@@ -57,7 +57,14 @@ export interface ExtensionDriver {
    * event page — woken if it was suspended). `arg` and the result travel as JSON.
    */
   background<T, A = undefined>(fn: (bg: any, arg: A) => T | Promise<T>, arg?: A): Promise<T>;
-  /** Firefox: whether the event page is running now, asked without waking it. Chromium: always true. */
+  /** Whether the background is running now, asked without waking it. */
   backgroundRunning(): Promise<boolean>;
+  /**
+   * Resolves once the background has been suspended, its in-memory state gone. Firefox: the
+   * event page's own idle suspension (launch with a short `backgroundIdleMs`). Chromium does
+   * not idle a service worker out while a test drives it, so it is stopped as the browser
+   * would (DevTools' ServiceWorker.stopAllWorkers).
+   */
+  suspendBackground(): Promise<void>;
   close(): Promise<void>;
 }

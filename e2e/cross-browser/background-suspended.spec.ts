@@ -1,0 +1,45 @@
+/**
+ * A background that was suspended between two page visits: Firefox runs it as an event
+ * page that is suspended when idle (its in-memory state lost), Chrome as a service worker
+ * stopped the same way. The second visit must still get every badge right, and the full
+ * answers (the danger banners come only from the background's lookup, not from the badge
+ * index in storage) — from a background rebuilt from what it stored.
+ *
+ * Suspension is proven, not assumed: a marker put on the background's global before is
+ * gone after (a new instance), and the driver saw the background not running in between
+ * (Firefox: `extension.getBackgroundPage()` is null, asked without waking it).
+ */
+import { expect, test, type ExtensionDriver } from '../drivers/index.js';
+import { summaryFor } from '../summaries.js';
+import { badges, badgesPerRow, distinctRequesters, fixture, seedReplica, serveSite } from './fixtures.js';
+
+const HOME = 'mturk-home.html';
+const [DANGER, CAUTION] = distinctRequesters(HOME);
+const dangerRows = fixture(HOME).rows!.filter((r) => r.requesterId === DANGER![0]).length;
+
+async function visit(driver: ExtensionDriver) {
+  const page = await driver.open(serveSite(driver, HOME));
+  await expect.poll(() => page.evaluate(() => document.querySelectorAll('lantern-banner').length)).toBe(dangerRows);
+  const seen = await badges(page);
+  expect(seen.filter((b) => b.requester === `mturk:${DANGER![0]}`).map((b) => b.level)).toEqual(Array(dangerRows).fill('danger'));
+  expect(seen.find((b) => b.requester === `mturk:${CAUTION![0]}`)?.level).toBe('caution');
+  expect(await badgesPerRow(page, 'li.hit-set-table-row')).toEqual(fixture(HOME).rows!.map(() => 1));
+  expect(page.errors).toEqual([]);
+  await page.close();
+}
+
+test('after the background was suspended, a page visit wakes it and every badge and banner is right', async ({ launch }) => {
+  const driver = await launch({ backgroundIdleMs: 1_500 });
+  expect(await seedReplica(driver, [summaryFor(`mturk:${DANGER![0]}`, DANGER![1], 'danger'), summaryFor(`mturk:${CAUTION![0]}`, CAUTION![1], 'caution')])).toBe(2);
+  await visit(driver);
+
+  await driver.background((bg) => {
+    bg.__lanternTestMarker = 'before suspension';
+  });
+  await driver.suspendBackground();
+  expect(await driver.backgroundRunning()).toBe(false);
+
+  await visit(driver);
+  expect(await driver.backgroundRunning()).toBe(true);
+  expect(await driver.background((bg) => bg.__lanternTestMarker ?? null)).toBeNull();
+});
