@@ -167,7 +167,7 @@ export const DELTA_MAX_LIMIT = 5000;
 // ---------------------------------------------------------------- review buckets
 
 /** Buckets must average at least this many requesters, so a fetch reveals little. */
-export const MIN_BUCKET_AVERAGE = 20;
+const MIN_BUCKET_AVERAGE = 20;
 
 /** The longest prefix (hex chars) whose buckets still average ≥ MIN_BUCKET_AVERAGE requesters. */
 export function prefixLengthFor(requesterCount: number): number {
@@ -207,7 +207,7 @@ export type BucketBody = z.infer<typeof BucketBody>;
 export const AccountCreated = z.object({ accountSecret: z.string().check(z.minLength(43)), createdAt: z.iso.datetime() });
 export type AccountCreated = z.infer<typeof AccountCreated>;
 
-export const REVIEW_STATUSES = ['visible', 'hidden', 'held'] as const;
+const REVIEW_STATUSES = ['visible', 'hidden', 'held'] as const;
 /** The author's own view of a review: its status and, when hidden or held, why. */
 export const OwnReview = z.object({
   ...PublicReview.shape,
@@ -221,15 +221,12 @@ export type OwnReview = z.infer<typeof OwnReview>;
 
 /** POST/PUT /v1/reviews → { review }; DELETE → { deleted: id }. */
 export const ReviewWritten = z.object({ review: OwnReview });
-export const ReviewDeleted = z.object({ deleted: z.string() });
-/** Suspension reports, requester flags and review flags answer with an id and whether it was new. */
-export const Recorded = z.object({ id: z.string(), created: z.boolean() });
-export type Recorded = z.infer<typeof Recorded>;
 
 /**
  * GET /v1/suspension-reports/mine → { reports }: the account's own suspension reports
- * (issue 11), newest first. POST answers `Recorded` (id = the report's id); PUT
- * /v1/suspension-reports/:id replaces one (200, `Recorded`); DELETE withdraws it
+ * (issue 11), newest first. POST answers { id, created } (id = the report's id; requester
+ * and review flags answer the same); PUT /v1/suspension-reports/:id replaces one (200,
+ * { id, created }); DELETE withdraws it
  * (200, { withdrawn: id }): it leaves every count, the moderators keep no note of it.
  */
 export const OwnSuspensionReport = z.object({
@@ -248,7 +245,6 @@ export const OwnSuspensionReport = z.object({
 });
 export type OwnSuspensionReport = z.infer<typeof OwnSuspensionReport>;
 export const OwnSuspensionReports = z.object({ reports: z.array(OwnSuspensionReport) });
-export const SuspensionWithdrawn = z.object({ withdrawn: z.string() });
 
 /** Every 4xx/5xx body. `field` names the offending input ("ratings.pay", "since", "(body)"). */
 export const ApiError = z.object({ error: z.string(), message: z.string(), field: z.optional(z.string()) });
