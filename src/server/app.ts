@@ -9,7 +9,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandling, sendError } from './http/errors.js';
-import { MAX_PARAM_LENGTH, RouteMethods, clientErrorHandler, frameworkError, installNotFound } from './http/framework-errors.js';
+import { MAX_PARAM_LENGTH, RouteMethods, clientErrorHandler, frameworkError, installHostCheck, installNotFound } from './http/framework-errors.js';
 import { installJsonBody } from './http/json-body.js';
 import { Guards, originMatcher } from './http/guards.js';
 import type { RateLimits } from './http/rate-limit.js';
@@ -122,6 +122,8 @@ export async function buildApp(
     frameworkErrors: frameworkError,
     clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Node's own Host check answers with an empty body; installHostCheck makes it in our shape.
+    http: { requireHostHeader: false },
   });
   const { storage, now } = options;
   const unused = new UnusedConnections();
@@ -133,6 +135,7 @@ export async function buildApp(
   const routeMethods = new RouteMethods();
   routeMethods.watch(app);
   installNotFound(app, routeMethods);
+  installHostCheck(app);
   const inFlight = new InFlight();
   app.addHook('onRoute', (route) => {
     const handler = route.handler;

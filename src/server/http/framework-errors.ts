@@ -100,6 +100,18 @@ export class RouteMethods {
   }
 }
 
+/**
+ * HTTP/1.1 requires a Host header; Node checks it itself (`requireHostHeader`) but answers
+ * with an empty 400, so that check is turned off in app.ts and made here, in our shape.
+ */
+export function installHostCheck(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      return sendError(reply, 400, 'invalid_request', 'HTTP/1.1 needs a Host header', 'Host');
+    }
+  });
+}
+
 export function installNotFound(app: FastifyInstance, routes: RouteMethods): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
