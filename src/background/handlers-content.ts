@@ -2,43 +2,47 @@
 import browser from 'webextension-polyfill';
 import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { Handlers } from '../core/messaging.js';
-import { assess } from '../core/rating.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import { DETAIL_CARD_SCRIPT } from '../core/messages.js';
 import { countProblem } from './diagnostics.js';
 import { workLogContentHandlers } from './handlers-work-log.js';
 import { guideContentHandlers } from './handlers-guide.js';
 import { rememberTask } from './recent-tasks.js';
-import { getRows } from './replica.js';
+import { getRowTexts } from './replica.js';
 import { decodeSummary, encodeSummary } from '../core/summary-codec.js';
+import { readSummaryText, summaryText } from '../core/summary-text.js';
 import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
 import { overlayFor } from './own-overlay.js';
 import { reviewsFor } from './reviews-cache.js';
 import { getRules, getSettings, updateSettings } from './settings.js';
 
-/** Answers a page scan from the local replica, with the worker's own thresholds applied. */
+/**
+ * Answers a page scan from the local replica: each requester's row text as stored (no
+ * decoding here; the content script decodes and assesses the few it shows), the author's
+ * own not-yet-synced reviews merged in (own-overlay.ts), and the worker's blocklist.
+ */
 async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKey[]) {
   const unique = [...new Set(keys)];
   const [settings, rules] = await Promise.all([getSettings(), getRules()]);
   const { thresholds, filterMode } = settings;
-  if (!settings.platforms[platform]) return { enabled: false, filterMode, rules, results: [] };
-  const [rows, own] = await Promise.all([getRows(unique), overlayFor(unique)]);
+  if (!settings.platforms[platform]) return { enabled: false, filterMode, rules, thresholds, results: [] };
+  const [rows, own] = await Promise.all([getRowTexts(unique), overlayFor(unique)]);
   const blocked = new Set(settings.blocklist.map((entry) => entry.key));
   const now = Date.now();
   return {
     enabled: true,
     filterMode,
     rules,
+    thresholds,
     results: unique.map((key) => {
       let row = rows.get(key) ?? null;
       const changes = own.get(key);
       if (changes) {
         // The author's own reviews not yet confirmed by a sync count at once (own-overlay.ts).
-        const summary = overlaySummary(row && decodeSummary(row, rules), changes, rules, now);
-        row = summary && encodeSummary(summary);
+        const summary = overlaySummary(row === null ? null : decodeSummary(readSummaryText(row), rules), changes, rules, now);
+        row = summary && summaryText(encodeSummary(summary));
       }
-      const assessment = assess(row && decodeSummary(row, rules), thresholds, rules);
-      return { key, row, assessment, blocked: blocked.has(key) };
+      return { key, row, blocked: blocked.has(key) };
     }),
   };
 }

@@ -6,11 +6,11 @@
 import { ext, onMessage, portTransport } from '../ui/extension-api.js';
 import { CONTENT_MESSAGES, CONTENT_PORT, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type PageInfo } from '../core/messages.js';
 import { makeReceiver, makeSender } from '../core/messaging.js';
-import { decodeSummary } from '../core/summary-codec.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
 import { watchBadgeHints } from './badge-hints.js';
 import { watchPage } from './page-watcher.js';
+import { lookupResults } from './lookup-answer.js';
 
 const sendMessage = makeSender(CONTENT_MESSAGES, portTransport(CONTENT_PORT));
 
@@ -45,13 +45,7 @@ function start(adapter: PlatformAdapter): void {
     hints: hints.current,
     lookup: async (keys) => {
       const answer = await sendMessage('content/lookup', { platform: adapter.platform, keys });
-      const results = answer.results.map(({ key, row, assessment, blocked }) => ({
-        key,
-        summary: row && decodeSummary(row, answer.rules),
-        assessment,
-        blocked,
-      }));
-      return { enabled: answer.enabled, filterMode: answer.filterMode, results };
+      return { enabled: answer.enabled, filterMode: answer.filterMode, results: lookupResults(answer) };
     },
     actions: {
       loadReviews: (key) => sendMessage('content/requester-reviews', { key }),

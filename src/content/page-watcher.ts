@@ -110,8 +110,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
 
   /**
    * One lookup at a time, for everything wanted; each answer is drawn when it comes.
-   * Asked after drawing, so briefs never wait for the asking (the answer comes after the
-   * page's next frame as a rule: the frame that shows the new rows goes first).
+   * Asked after drawing, so briefs never wait for the asking.
    */
   function ask(): Promise<void> {
     if (asking) return asking;
@@ -159,18 +158,6 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
     console.debug('Lantern: scan failed', error);
   }
 
-  /** A fresh task soon after this one (a timer would be throttled in background tabs). */
-  function nextTask(): Promise<void> {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-
   // Layout decisions the adapter remembered are checked once the page has drawn (its
   // styles are computed then, so the check costs little); if one no longer holds, rescan.
   let layoutCheck = false;
@@ -194,9 +181,11 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
       fail(error);
       return Promise.resolve();
     }
-    // Asked in the next task: validating and posting a thousand keys would otherwise hold
-    // up, in the task that drew them, the frame that shows the badges.
-    return nextTask().then(ask);
+    // Asked at once, in the task that drew the briefs: posting the keys costs well under
+    // a millisecond per hundred, and the background then answers while the page renders
+    // the new rows. Asked in the next task instead, the question waited for that render
+    // (tens of milliseconds on a long list) before the background even began.
+    return ask();
   }
 
   const hasForeign = (nodes: NodeList) => {

@@ -10,23 +10,25 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { RecentTask } from './recent-task.js';
-import { Rules } from './rules.js';
+import { Rules, Thresholds } from './rules.js';
 import { Assessment } from './assessment.js';
 import { Money, TaskId } from './fields.js';
 import type { RequesterSummary } from './summary.js';
-import { EncodedSummary } from './summary-codec.js';
+import { EncodedSummaryText } from './summary-text.js';
 import { PublicReview } from './public-review.js';
 import { WorkObservation } from './work-log.js';
 
 /**
- * One requester in a lookup answer. The summary travels in its compact encoded row (a
- * tenth of the decoded object's size: a page of 1,000 requesters is one small message),
- * and the content script decodes it under the rules sent along.
+ * One requester in a lookup answer: its replicated row as canonical text (checked by the
+ * row grammar in well under a microsecond, where the tuple schema took ~20 µs: a page of
+ * 1,000 requesters answered in one small message) or null when the replica has none.
+ * The content script decodes it under the rules sent along and assesses it against the
+ * worker's thresholds itself — the same `assess` the background runs — so the answer
+ * carries no assessments to copy and check.
  */
 const LookupRow = z.object({
   key: RequesterKey,
-  row: z.nullable(EncodedSummary),
-  assessment: Assessment,
+  row: z.nullable(EncodedSummaryText),
   /** On the worker's blocklist. */
   blocked: z.boolean(),
 });
@@ -90,6 +92,7 @@ export const CONTENT_MESSAGES = {
       enabled: z.boolean(),
       filterMode: z.enum(['hide', 'dim', 'off']),
       rules: Rules,
+      thresholds: Thresholds,
       results: z.array(LookupRow),
     }),
   },

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EncodedSummary } from './summary-codec.js';
-import { EncodedSummaryText, keyOfSummaryText, readSummaryText, splitSyncBody, summaryText, summaryTextHasSuspects } from './summary-text.js';
+import * as z from 'zod/mini';
+import { DATE_SOURCE, EncodedSummaryText, keyOfSummaryText, readSummaryText, splitSyncBody, summaryText, summaryTextHasSuspects } from './summary-text.js';
 
 const int0 = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 999_999_999_999_999 }));
 const int1 = fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 999_999_999_999_999 }));
@@ -89,6 +90,10 @@ describe('the summary row text grammar', () => {
     ]) {
       expect(EncodedSummaryText.safeParse(bad).success, bad).toBe(false);
     }
+  });
+
+  it('checks dates with z.iso.date()’s own pattern', () => {
+    expect(`^${DATE_SOURCE}$`).toBe(z.regexes.date.source);
   });
 
   it('reads a row text’s key and whether it has suspect tasks without parsing it', () => {

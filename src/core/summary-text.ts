@@ -24,8 +24,14 @@ import type { EncodedSummary } from './summary-codec.js';
 const INT0 = '(?:0|[1-9][0-9]{0,14})';
 const INT1 = '[1-9][0-9]{0,14}';
 const BIT = '[01]';
-/** A calendar date, as `z.iso.date()` checks it (leap years included). */
-const DATE = `"${z.regexes.date.source.slice(1, -1)}"`;
+/**
+ * A calendar date, leap years included: `z.iso.date()`'s own pattern (the test checks they
+ * are the same), written out because `z.regexes` would bring every zod pattern into the
+ * content script.
+ */
+export const DATE_SOURCE =
+  '(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))';
+const DATE = `"${DATE_SOURCE}"`;
 /**
  * One UTF-16 code unit of a string as `JSON.stringify` writes it: a plain character, a
  * short escape, `\u00XX` for the other control characters; a surrogate raw when it is
