@@ -93,6 +93,11 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(await post(valid().replace('{', '{"text":"an earlier text, long enough",')), 400, 'text', 'invalid_json');
       expectRefusal(await post(valid().replace('{', '{"t\\u0065xt":"escaped the same key",')), 400, 'text', 'invalid_json');
       expectRefusal(await post(valid().replace('"reward":{', '"reward":{"cents":1,')), 400, 'reward.cents', 'invalid_json');
+      // A 20,000-character unknown key is not echoed back whole.
+      const long = await post(valid().replace('{', `{"${'\u{1F600}'.repeat(5000)}":1,`));
+      expectRefusal(long, 400, '(body)', 'invalid_request');
+      expect(long.json.message.length).toBeLessThanOrEqual(301);
+      expect(long.json.message.isWellFormed()).toBe(true);
       expect(await dataTables(t.db)).toEqual(before);
     });
 

@@ -56,11 +56,20 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { error: string; message: string; fi
   FST_ERR_CTP_INVALID_TYPE: { error: 'invalid_request', message: 'malformed Content-Type', field: 'Content-Type' },
 };
 
+/** Messages and fields can carry the client's own key names: kept short, cut between code points. */
+const MAX_ERROR_TEXT = 300;
+function short(text: string): string {
+  if (text.length <= MAX_ERROR_TEXT) return text;
+  const cut = text.slice(0, MAX_ERROR_TEXT);
+  // Not between the halves of a surrogate pair.
+  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
 export function sendError(reply: FastifyReply, status: number, error: string, message: string, field?: string) {
   return reply
     .code(status)
     .header('cache-control', 'no-store')
-    .send(field === undefined ? { error, message } : { error, field, message });
+    .send(field === undefined ? { error, message: short(message) } : { error, field: short(field), message: short(message) });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
