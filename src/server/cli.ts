@@ -6,7 +6,7 @@
  *   --webhook-url, --webhook-secret (LANTERN_WEBHOOK_URL, LANTERN_WEBHOOK_SECRET): where incident
  *     notifications are POSTed, signed with the secret (docs/moderation.md); the environment is the
  *     better place for the secret (a flag shows in the process list)
- *   --job-periods age-windows=MS,prune-idempotency=MS (LANTERN_JOB_PERIODS): how often the periodic
+ *   --job-periods age-windows=MS,prune-retry-keys=MS (LANTERN_JOB_PERIODS): how often the periodic
  *     jobs run (default hourly and daily); for staging and tests
  *   --leader-retry-ms (LANTERN_LEADER_RETRY_MS): PostgreSQL, several processes: how often a follower
  *     tries to become the leader that runs the jobs (default 2000), i.e. the failover time
@@ -47,10 +47,10 @@ if (webhookProblem) {
   process.exit(2);
 }
 
-/** `age-windows=3600000,prune-idempotency=86400000`: each a whole number of milliseconds ≥ 100. */
+/** `age-windows=3600000,prune-retry-keys=86400000`: each a whole number of milliseconds ≥ 100. */
 function parseJobPeriods(text: string | undefined): { ageWindowsMs?: number; pruneIdempotencyMs?: number } | null {
   if (text === undefined) return {};
-  const names = { 'age-windows': 'ageWindowsMs', 'prune-idempotency': 'pruneIdempotencyMs' } as const;
+  const names = { 'age-windows': 'ageWindowsMs', 'prune-retry-keys': 'pruneIdempotencyMs' } as const;
   const periods: { ageWindowsMs?: number; pruneIdempotencyMs?: number } = {};
   for (const part of text.split(',')) {
     const [name, ms] = part.split('=');
@@ -63,7 +63,7 @@ function parseJobPeriods(text: string | undefined): { ageWindowsMs?: number; pru
 const jobPeriodsText = values['job-periods'] ?? env.LANTERN_JOB_PERIODS;
 const jobPeriods = parseJobPeriods(jobPeriodsText);
 if (!jobPeriods) {
-  console.error(`invalid job periods: ${jobPeriodsText} (expected age-windows=MS,prune-idempotency=MS, MS ≥ 100)`);
+  console.error(`invalid job periods: ${jobPeriodsText} (expected age-windows=MS,prune-retry-keys=MS, MS ≥ 100)`);
   process.exit(2);
 }
 const leaderRetryText = values['leader-retry-ms'] ?? env.LANTERN_LEADER_RETRY_MS;

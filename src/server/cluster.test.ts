@@ -48,7 +48,7 @@ function startProcess(database: string): Promise<Proc> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/server/cli.ts', '--port', '0', '--no-rate-limits', '--log-level', 'info',
-      '--job-periods', `age-windows=${AGE_WINDOWS_MS},prune-idempotency=${PRUNE_MS}`, '--leader-retry-ms', '300'],
+      '--job-periods', `age-windows=${AGE_WINDOWS_MS},prune-retry-keys=${PRUNE_MS}`, '--leader-retry-ms', '300'],
     { env: { ...process.env, LANTERN_DATABASE: database, LANTERN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -352,7 +352,7 @@ describe.skipIf(skip)('three API processes on one PostgreSQL', () => {
       }
       const perJob = (job: string) => rows.filter((r) => r.job === job);
       expect(perJob('age-windows').length).toBeGreaterThanOrEqual(4);
-      expect(perJob('prune-idempotency').length).toBeGreaterThanOrEqual(3);
+      expect(perJob('prune-retry-keys').length).toBeGreaterThanOrEqual(3);
       expect(perJob('rules-recompute').map((r) => Number(r.slot))).toEqual(expect.arrayContaining([publishedMid, quietVersion, lastVersion]));
       const leaders = [...procs, ...retired].filter((p) => leaderOf([p]).length > 0);
       expect(leaders).toHaveLength(2); // the first, then one successor
@@ -379,7 +379,7 @@ describe.skipIf(skip)('three API processes on one PostgreSQL', () => {
             invalidationMsViaNotify: { max: Math.max(...notifyLatency), median: median(notifyLatency), each: notifyLatency },
             invalidationMsListenCut: { max: Math.max(...fallbackLatency), median: median(fallbackLatency), each: fallbackLatency },
             failoverMs,
-            jobRuns: Object.fromEntries(['age-windows', 'prune-idempotency', 'rules-recompute'].map((j) => [j, perJob(j).length])),
+            jobRuns: Object.fromEntries(['age-windows', 'prune-retry-keys', 'rules-recompute'].map((j) => [j, perJob(j).length])),
             jobRunsByRunner: Object.fromEntries(leaders.map((p) => [p.runner, rows.filter((r) => r.runner === p.runner).length])),
           },
         }),
