@@ -69,6 +69,8 @@ const RULES_VERSION = '(SELECT MAX(version) FROM rules_versions) AS rules_versio
 
 class SqlStorage implements Storage {
   private readonly writes: Writes;
+  /** One reload at a time when sync reads find newer rules in the database (the hot path must not start one each). */
+  private refreshing: Promise<boolean> | null = null;
   readonly moderation: ModerationStore;
 
   private constructor(
@@ -174,7 +176,7 @@ class SqlStorage implements Storage {
     const rulesVersion = Number(row.rules_version);
     // Newer rules than this process holds: published by another process a moment ago (its
     // notification is on its way); load them now rather than serve the old ones meanwhile.
-    if (rulesVersion > this.currentRules.version) void this.refreshRules().catch(() => undefined);
+    if (rulesVersion > this.currentRules.version) this.refreshing ??= this.refreshRules().catch(() => false).finally(() => (this.refreshing = null));
     return { epoch: this.epoch, seq: row.seq, checksum: { rows: row.row_count, sum: row.checksum_sum }, rulesVersion };
   }
 
