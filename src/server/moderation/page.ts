@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { sendError } from '../http/errors.js';
 
 const DEFAULT_MODERATION_PAGE_DIR = process.env.LANTERN_DIST
   ? resolve(process.env.LANTERN_DIST, 'moderation')
@@ -41,7 +42,7 @@ export function moderationPage(app: FastifyInstance, dir: string = DEFAULT_MODER
     const file = (request.params as { file: string }).file;
     const type = FILES[file];
     const body = type ? read(file) : null;
-    if (!type || !body) return reply.code(404).header('cache-control', 'no-store').send({ error: 'not_found', message: 'no such file' });
+    if (!type || !body) return sendError(reply, 404, 'not_found', 'no such file', 'file');
     return reply.headers(SECURITY_HEADERS).type(type).send(body);
   });
 }
