@@ -227,8 +227,13 @@ test('one unknown and one broken settings field from another release: every othe
     // The options page says what was repaired, among its diagnostics.
     const options = await context.newPage();
     await options.goto(ui.url().replace('popup.html', 'options.html'));
-    await expect(options.locator('tr[data-diagnostic="storage/settings.platforms.upwork/unknown"]')).toContainText('settings.platforms.upwork');
-    await expect(options.locator('tr[data-diagnostic="storage/settings.thresholds.minRating/invalid"]')).toContainText('settings.thresholds.minRating');
+    const unknown = options.locator('tr[data-diagnostic="storage/settings.platforms.upwork/unknown"]');
+    await expect(unknown).toContainText('Saved data');
+    await expect(unknown).toContainText('settings.platforms.upwork');
+    await expect(unknown).toContainText('Unknown here: left out');
+    const invalid = options.locator('tr[data-diagnostic="storage/settings.thresholds.minRating/invalid"]');
+    await expect(invalid).toContainText('settings.thresholds.minRating');
+    await expect(invalid).toContainText('Unreadable: its default is used');
   } finally {
     await context.close();
   }

@@ -1,8 +1,7 @@
 /**
  * The steps that bring extension storage written by an older release up to
- * STORED_STATE_VERSION, one version at a time. Each step takes every key of
- * `browser.storage.local` as found and returns them as the next version stores them; it
- * must keep what it does not change. Fields are checked after the last step (records.ts),
+ * STORED_STATE_VERSION, one version at a time. Each step takes the records as found and
+ * returns them as the next version stores them; it must keep what it does not change. Fields are checked after the last step (records.ts),
  * so a step only moves and renames.
  *
  * IndexedDB's stores and indexes are added by db.ts's upgrade (IndexedDB's own version);
@@ -17,9 +16,21 @@ import { STORED_STATE_VERSION } from '../../core/extension-state.js';
 
 export type StoredLocal = Record<string, unknown>;
 
+/** The extension-storage key holding the stored state's version (absent: version 1). */
+export const VERSION_KEY = 'storedState';
+
+/**
+ * The extension-storage keys an upgrade reads (and the steps may change). Not all of
+ * storage: the badge index alone is about 1 MB for 100k requesters, read by every tab
+ * and rebuilt by the background — an upgrade has no business loading it at each start.
+ * A step that moves another key adds it here.
+ */
+export const UPGRADED_KEYS: readonly string[] = [VERSION_KEY, 'settings', 'account', 'rules'];
+
 interface Step {
   from: number;
   why: string;
+  /** Gets the UPGRADED_KEYS found (absent ones absent); returns them as the next version stores them. */
   migrate(local: StoredLocal): StoredLocal;
 }
 

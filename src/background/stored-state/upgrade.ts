@@ -16,11 +16,10 @@ import { db, INITIAL_META, metaCommitted, writeMeta } from '../db.js';
 import { countStoredProblems } from '../diagnostics.js';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import type { StoredProblem } from './fields.js';
-import { migrateLocal, type StoredLocal } from './migrations.js';
+import { migrateLocal, UPGRADED_KEYS, VERSION_KEY, type StoredLocal } from './migrations.js';
 import { readAccount, readOutboxItem, readSettings, readSyncMeta } from './records.js';
 
-/** The extension-storage key holding the stored state's version. */
-export const VERSION_KEY = 'storedState';
+export { VERSION_KEY };
 export const StoredStateMarker = z.object({
   version: int(1),
   /** The version found before the last upgrade (1 for release 0.1.0's state). */
@@ -51,7 +50,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** Brings extension storage to the current version, repairing records field by field. */
 export async function upgradeLocalState(): Promise<UpgradeReport> {
-  const found: StoredLocal = await browser.storage.local.get(null);
+  const found: StoredLocal = await browser.storage.local.get([...UPGRADED_KEYS]);
   const problems: StoredProblem[] = [];
   const marker = StoredStateMarker.safeParse(found[VERSION_KEY]);
   if (found[VERSION_KEY] !== undefined && !marker.success) problems.push({ field: `${VERSION_KEY}.version`, problem: 'invalid' });
