@@ -60,7 +60,14 @@ export function postgresLeadership(databaseUrl: string, options: { retryMs?: num
 
   async function connect(): Promise<pg.Client> {
     // application_name lets an operator see (and the cluster test end) the lock's connection.
-    const fresh = new pg.Client({ connectionString: url, application_name: `lantern-leader:${schema ?? ''}`.slice(0, 63) });
+    // Keepalive and a query timeout: a connection that died without a word (a network cut)
+    // makes this process step down rather than believe itself leader indefinitely.
+    const fresh = new pg.Client({
+      connectionString: url,
+      application_name: `lantern-leader:${schema ?? ''}`.slice(0, 63),
+      keepAlive: true,
+      query_timeout: Math.max(5_000, retryMs * 2),
+    });
     const lost = () => {
       if (client === fresh) client = null;
       setLeader(false);
