@@ -190,6 +190,7 @@ for (const { backend, skip } of testBackends()) {
       expectRefusal(propfind, 405, '(method)');
       expect(propfind.headers.allow).toBe('GET, HEAD');
       expectRefusal(await t.request('GET', '/v1/nothing'), 404, '(url)', 'not_found');
+      expectRefusal(await t.request('GET', '/moderate/x.js'), 404, 'file', 'not_found');
       expectRefusal(await t.request('POST', '/v1/reviews/x/y', { secret, body: review() }), 404, '(url)');
       expectRefusal(await rawRequest(t.url, 'FOO /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 400, '(method)');
       expectRefusal(await rawRequest(t.url, 'GET /v1/he alth HTTP/1.1\r\nHost: x\r\n\r\n'), 400, '(request)');
