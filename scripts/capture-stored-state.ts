@@ -32,7 +32,7 @@ import { build } from './build.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The address the captured settings name; the upgrade test starts its server here again. */
-export const CAPTURE_PORT = 47813;
+const CAPTURE_PORT = 47813;
 
 /** One IndexedDB store as dumped: enough to recreate it exactly, with every record. */
 export interface DumpedStore {
@@ -54,7 +54,7 @@ export interface StoredStateFixture {
 }
 
 /** Reads everything the extension stores, from inside its own background. */
-export function dumpStoredState(background: Worker): Promise<Pick<StoredStateFixture, 'storageLocal' | 'indexedDB'>> {
+function dumpStoredState(background: Worker): Promise<Pick<StoredStateFixture, 'storageLocal' | 'indexedDB'>> {
   return background.evaluate(async () => {
     const chromeApi = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome;
     const storageLocal = await chromeApi.storage.local.get(null);

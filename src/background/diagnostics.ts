@@ -10,7 +10,7 @@ import type { StoredProblem } from './stored-state/fields.js';
 type Counts = Record<string, number>;
 
 /** Where stored-state repairs are counted (the options page's "platform" column). */
-export const STORAGE_DIAGNOSTICS = 'storage';
+const STORAGE_DIAGNOSTICS = 'storage';
 
 // One change at a time: two counts read and written at once would lose one of them.
 let writing: Promise<unknown> = Promise.resolve();

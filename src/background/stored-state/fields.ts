@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 
 /** invalid: fell back to its default; unknown: dropped; too_many: the extra entries dropped; newer: written by a newer release. */
-export type ProblemKind = 'invalid' | 'unknown' | 'too_many' | 'newer';
+type ProblemKind = 'invalid' | 'unknown' | 'too_many' | 'newer';
 
 /** One repair made while reading: `field` is a path such as `settings.thresholds.minRating`. */
 export interface StoredProblem {
@@ -19,7 +19,7 @@ export interface StoredProblem {
 }
 
 /** Reads `raw` (anything found in storage) as T; `fallback` is what a bad field becomes. */
-export type Reader<T> = (raw: unknown, fallback: T, path: string, problems: StoredProblem[]) => T;
+type Reader<T> = (raw: unknown, fallback: T, path: string, problems: StoredProblem[]) => T;
 
 const isPlainObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 

@@ -53,8 +53,8 @@ const { getDiagnostics } = await import('../diagnostics.js');
 const { getSecret } = await import('../account.js');
 const { getSettings } = await import('../settings.js');
 const { listOutbox } = await import('../outbox.js');
-const { STEPS, migrateLocal } = await import('./migrations.js');
-const { resetUpgradeForTests, storedStateReady, VERSION_KEY } = await import('./upgrade.js');
+const { STEPS, migrateLocal, VERSION_KEY } = await import('./migrations.js');
+const { resetUpgradeForTests, storedStateReady } = await import('./upgrade.js');
 
 interface Dump {
   storageLocal: Record<string, unknown> & { settings: Settings; account: { secret: string } };

@@ -19,8 +19,7 @@ import type { StoredProblem } from './fields.js';
 import { migrateLocal, UPGRADED_KEYS, VERSION_KEY, type StoredLocal } from './migrations.js';
 import { readAccount, readOutboxItem, readSettings, readSyncMeta } from './records.js';
 
-export { VERSION_KEY };
-export const StoredStateMarker = z.object({
+const StoredStateMarker = z.object({
   version: int(1),
   /** The version found before the last upgrade (1 for release 0.1.0's state). */
   from: z.optional(int(1)),
@@ -39,7 +38,7 @@ export interface UpgradeReport {
 }
 
 /** Equal as stored values, whatever the order of object keys. */
-export function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -49,7 +48,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Brings extension storage to the current version, repairing records field by field. */
-export async function upgradeLocalState(): Promise<UpgradeReport> {
+async function upgradeLocalState(): Promise<UpgradeReport> {
   const found: StoredLocal = await browser.storage.local.get([...UPGRADED_KEYS]);
   const problems: StoredProblem[] = [];
   const marker = StoredStateMarker.safeParse(found[VERSION_KEY]);
@@ -102,7 +101,7 @@ export async function upgradeLocalState(): Promise<UpgradeReport> {
  * has already added any store this version brought). An outbox item whose submission can't
  * be read is left as it is, never deleted: the outbox skips it and the diagnostics name it.
  */
-export async function repairDatabase(): Promise<StoredProblem[]> {
+async function repairDatabase(): Promise<StoredProblem[]> {
   const database = await db();
   const tx = database.transaction(['meta', 'outbox'], 'readwrite');
   const problems: StoredProblem[] = [];
