@@ -13,8 +13,7 @@
  * records. The browser is closed, the folder's contents replaced by this build (with a
  * later version), and the browser started again on the same profile: Chromium loads the
  * changed extension in place as an update (same id, data kept, the new service worker
- * registered and started at once, onInstalled says "update"), and this build's background starts on
- * the release's state — IndexedDB's onupgradeneeded runs from the release's version if this
+ * registered and started at once), and this build's background starts on the release's state — IndexedDB's onupgradeneeded runs from the release's version if this
  * build raised it, and the stored-state upgrade runs from version 1 (no version stored).
  * Writing the fixture from this build's own running background instead would have let it
  * initialise first (open IndexedDB at its own version, write its defaults), which is not
