@@ -115,8 +115,6 @@ export async function buildApp(
     trustProxy: options.trustProxy,
     // Request ids are counters made here, never taken from a client header.
     requestIdHeader: false,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     return503OnClosing: true,
     // Refusals before a route runs, in our error shape (http/framework-errors.ts).
     frameworkErrors: frameworkError,
@@ -145,6 +143,7 @@ export async function buildApp(
   });
   // JSON only: a text/plain body is what a web page can send without a CORS preflight.
   app.removeContentTypeParser('text/plain');
+  // Our JSON parser replaces Fastify's (and its proto-poisoning options): checks before parsing.
   installJsonBody(app);
   // A web page's origin is refused outright, not only denied CORS headers: its "simple"
   // requests would otherwise still reach the handlers.
