@@ -5,18 +5,20 @@ import { centreOf, focusOn } from './dom.js';
 import { callSource, fixtureResponse, waitFor } from './shared.js';
 import type { DriverPage, ExtensionDriver, LaunchOptions, Served } from './types.js';
 
-/** The host permissions the manifest asks for at install (withheld with `hostPermissions: false`). */
-const HOSTS = ['https://worker.mturk.com/*', 'https://app.prolific.com/*'];
-
 export async function launchChromium(options: LaunchOptions = {}): Promise<ExtensionDriver> {
   const context = await launchWithExtension();
   const worker = await backgroundOf(context);
   const driver = new ChromiumDriver(context, worker);
   if (options.hostPermissions === false) {
-    // Chromium lets an extension give up even required host permissions at runtime — the
-    // state a user leaves by choosing "on click" / withholding site access.
-    const removed = await driver.background((bg, origins) => bg.chrome.permissions.remove({ origins }), HOSTS);
-    if (!removed) throw new Error('Chromium refused to remove the host permissions');
+    // Site access "on click", set where a user sets it: chrome://extensions (its private API).
+    // `permissions.remove` can't do it: Chromium refuses to remove required permissions.
+    const page = await context.newPage();
+    await page.goto('chrome://extensions/');
+    await page.evaluate(
+      (extensionId) => (globalThis as unknown as { chrome: { developerPrivate: { updateExtensionConfiguration(c: object): Promise<void> } } }).chrome.developerPrivate.updateExtensionConfiguration({ extensionId, hostAccess: 'ON_CLICK' }),
+      extensionIdOf(worker),
+    );
+    await page.close();
   }
   return driver;
 }

@@ -14,6 +14,7 @@ import { useStatus } from '../ui/components/use-status.js';
 import { t } from '../ui/i18n.js';
 import { AlertsSection } from './AlertsSection.js';
 import { BlocklistSection } from './BlocklistSection.js';
+import { PermissionsSection } from './PermissionsSection.js';
 import { WorkLogSection } from './WorkLogSection.js';
 import { AccountSection, DataSection, DiagnosticsSection, PlatformsSection, ServerSection, ThresholdsSection } from './sections.js';
 
@@ -57,6 +58,7 @@ export function Options() {
           {t('settingsUnavailable', settingsError)}
         </p>
       )}
+      <PermissionsSection />
       {settings && (
         // Keyed by generation: after clearing data, every form starts from the fresh settings.
         <div key={generation}>
