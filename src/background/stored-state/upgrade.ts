@@ -76,24 +76,26 @@ async function upgradeLocalState(): Promise<UpgradeReport> {
   if (local.account !== undefined) {
     const account = readAccount(local.account);
     problems.push(...account.problems);
-    if (!account.value) removals.push('account');
-    else if (!sameValue(account.value, found.account)) writes.account = account.value;
+    if (!account.value) {
+      removals.push('account');
+      delete writes.account;
+    } else if (!sameValue(account.value, found.account)) writes.account = account.value;
   }
   // The server's published rules: unreadable ones go (defaults apply); the next sync
   // compares their version with the server's and fetches them again.
   if (local.rules !== undefined && !Rules.safeParse(local.rules).success) {
     problems.push({ field: 'rules', problem: 'invalid' });
     removals.push('rules');
+    delete writes.rules;
   }
   if (from !== STORED_STATE_VERSION || !marker.success) writes[VERSION_KEY] = { version: STORED_STATE_VERSION, from, at: Date.now() };
 
   // Counted before the repaired records are written: a start cut off in between repairs
   // again next time (and counts again) rather than repairing without telling.
   await countStoredProblems(problems);
-  const removed = removals.filter((key) => !(key in writes));
-  if (removed.length > 0) await browser.storage.local.remove(removed);
+  if (removals.length > 0) await browser.storage.local.remove(removals);
   if (Object.keys(writes).length > 0) await browser.storage.local.set(writes);
-  return { from, to: STORED_STATE_VERSION, problems, rewritten: [...Object.keys(writes), ...removed] };
+  return { from, to: STORED_STATE_VERSION, problems, rewritten: [...Object.keys(writes), ...removals] };
 }
 
 /**
