@@ -1,6 +1,7 @@
 /**
  * `npm test`: every check, in order of speed — types, dead code (knip), unit and server tests (vitest),
- * the Firefox lint of the built extension, then end-to-end tests in real Chromium.
+ * the Firefox lint of the built extension, then end-to-end tests in real Chromium and (the
+ * shared specs in e2e/cross-browser/) real Firefox, each browser's count printed apart.
  * Ends with one line "N passed, N failed" counting every test and check.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,6 +42,25 @@ function countJson(label: string, file: string, read: (report: any) => { passed:
   if (counts.failed > 0) failures.push(`${label}: ${counts.failed} failed`);
 }
 
+/** The end-to-end counts per Playwright project (browser): Firefox's apart from Chromium's. */
+function printPerBrowser(report: any): void {
+  const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
+  const walk = (suite: any): void => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        const c = counts.get(test.projectName) ?? { passed: 0, failed: 0, skipped: 0 };
+        if (test.status === 'expected' || test.status === 'flaky') c.passed += 1;
+        else if (test.status === 'skipped') c.skipped += 1;
+        else c.failed += 1;
+        counts.set(test.projectName, c);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  for (const [browser, c] of counts) console.log(`end-to-end in ${browser}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+}
+
 check('typecheck', run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']));
 // Dead code: unused files, exports and dependencies (knip.json says where the code starts).
 check('dead code (knip)', run('dead code', bin('knip'), ['--no-progress']));
@@ -55,8 +75,9 @@ check('build', run('build', 'npx', ['tsx', 'scripts/build.ts']));
 check('web-ext lint (0 errors)', run('Firefox lint', bin('web-ext'), ['lint', '--source-dir', 'dist/extension', '--output', 'text']));
 
 const playwrightJson = join(RESULTS, 'playwright.json');
-const e2eOk = run('end-to-end tests', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+const e2eOk = run('end-to-end tests (Chromium, and the shared specs in Firefox)', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
 countJson('playwright', playwrightJson, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected }));
+if (existsSync(playwrightJson)) printPerBrowser(JSON.parse(readFileSync(playwrightJson, 'utf8')));
 if (!e2eOk && !failures.some((f) => f.startsWith('playwright'))) check('playwright (failed outside a test)', false);
 
 console.log('');
