@@ -249,8 +249,13 @@ describe.skipIf(skip)('three API processes on one PostgreSQL', () => {
         }),
       );
       await new Promise((r) => setTimeout(r, TRAFFIC_MS / 3));
-      // A rules publication in the middle of the traffic, through a random process.
+      // A rules publication in the middle of the traffic, through a random process (rules 1 were the seed).
+      let midSentAt = 0;
+      const viaTraffic = seenBy([...procs], 2, () => midSentAt);
+      midSentAt = Date.now();
       publishedMid = await publish(anyUrl(), 6);
+      expect(publishedMid).toBe(2);
+      const trafficLatency = await viaTraffic;
       await new Promise((r) => setTimeout(r, TRAFFIC_MS / 3));
       // The leader dies; a supervisor starts a replacement.
       const [oldLeader] = leaderOf(procs);
@@ -376,6 +381,7 @@ describe.skipIf(skip)('three API processes on one PostgreSQL', () => {
             requests,
             reviewWrites: writes,
             requesters: truth.rows.length,
+            invalidationMsUnderTraffic: { max: Math.max(...trafficLatency), median: median(trafficLatency), each: trafficLatency },
             invalidationMsViaNotify: { max: Math.max(...notifyLatency), median: median(notifyLatency), each: notifyLatency },
             invalidationMsListenCut: { max: Math.max(...fallbackLatency), median: median(fallbackLatency), each: fallbackLatency },
             failoverMs,
