@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { checksumOf, DeltaHead, readSyncBody, SnapshotHead, type EncodedSummary } from '../core/sync-protocol.js';
 import { summaryText } from '../core/summary-text.js';
 import { db, deleteDatabase, readMeta } from './db.js';
-import { applyChangedTexts, bucketOf, ChecksumMismatch, countRows, getRows, onReplicaWritten, replaceAllTexts, type ReplicaChange } from './replica.js';
+import { applyChangedTexts, batchWriteNotices, bucketOf, ChecksumMismatch, countRows, getRows, onReplicaWritten, replaceAllTexts, type ReplicaChange } from './replica.js';
 import { requesterKey, row } from './suspect-rows.testing.js';
 
 const noProgress = async () => undefined;
@@ -98,6 +98,30 @@ describe('the replica, written as row texts', () => {
     await applyChangedTexts(texts([rated(1, 7)]), [], checksumOf(final), { version: 'test.1' });
     expect(await getRows([requesterKey(1), requesterKey(2)])).toEqual(new Map(final.map((r) => [r[0], r])));
     expect(await database.get(active, bucketOf(requesterKey(1)))).toHaveProperty('texts');
+  });
+});
+
+describe('write notices during a sync', () => {
+  it('are told once when the sync ends, merged ("all" wins), and also when it fails after writing', async () => {
+    const base = [rated(1, 1), rated(2, 1)];
+    const told: ReplicaChange[] = [];
+    onReplicaWritten((c) => told.push(c));
+    await batchWriteNotices(async () => {
+      await replaceAllTexts(texts(base), checksumOf(base), { version: 'test.1' }, noProgress);
+      await applyChangedTexts(texts([rated(1, 2)]), [], null, { version: 'test.2' });
+      expect(told).toEqual([]); // nothing yet: the badge index waits for the sync's end
+    });
+    expect(told).toEqual(['all']);
+    told.length = 0;
+    await expect(
+      batchWriteNotices(async () => {
+        await applyChangedTexts(texts([rated(1, 3)]), [], null, { version: 'test.3' });
+        await applyChangedTexts(texts([rated(2, 3)]), [requesterKey(5)], null, { version: 'test.4' });
+        throw new Error('the rules could not be read');
+      }),
+    ).rejects.toThrow(/rules/);
+    expect(told).toHaveLength(1);
+    expect([...(told[0] as string[])].sort()).toEqual([requesterKey(1), requesterKey(2), requesterKey(5)].sort());
   });
 });
 

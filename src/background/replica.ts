@@ -20,7 +20,7 @@ import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
 
-const BUCKETS_PER_TRANSACTION = 512;
+const BUCKETS_PER_TRANSACTION = 1024;
 /**
  * Nothing is lost if the browser crashes before a relaxed transaction reaches the disk:
  * the replica is a copy of the server's, and the sync record commits with the rows it
@@ -103,8 +103,34 @@ const writeListeners: ((changed: ReplicaChange) => void)[] = [];
 export function onReplicaWritten(listener: (changed: ReplicaChange) => void): void {
   writeListeners.push(listener);
 }
+/** While a sync runs, what it changed so far: told once, when it ends (see `batchWriteNotices`). */
+let held: { all: boolean; keys: Set<RequesterKey> } | null = null;
+
 function replicaWritten(changed: ReplicaChange): void {
+  if (held) {
+    if (changed === 'all') held.all = true;
+    else for (const key of changed) held.keys.add(key);
+    return;
+  }
   for (const listener of writeListeners) listener(changed);
+}
+
+/**
+ * Runs `work` (one sync: a snapshot and its catch-up delta, or several delta pages) and
+ * tells the write listeners once, after it — whether it succeeded or not — what its
+ * committed writes changed. The badge index is then mended once per sync instead of once
+ * per write, and its work doesn't compete with the sync's own for the worker's thread.
+ */
+export async function batchWriteNotices<T>(work: () => Promise<T>): Promise<T> {
+  if (held) return work();
+  const batch = (held = { all: false, keys: new Set<RequesterKey>() });
+  try {
+    return await work();
+  } finally {
+    held = null;
+    if (batch.all) replicaWritten('all');
+    else if (batch.keys.size > 0) replicaWritten([...batch.keys]);
+  }
 }
 
 /**
@@ -186,24 +212,28 @@ export async function replaceAllTexts(
   complete: Partial<SyncMeta>,
   onProgress: (done: number, total: number) => Promise<void>,
 ): Promise<void> {
-  const groups = new Map<number, BucketRows>();
+  // Buckets by number (sparse arrays: 4,096 slots), each bucket's texts in its keys' order.
+  const groups: TextBucket[] = [];
+  const lines: EncodedSummaryText[][] = [];
+  const seen = new Set<RequesterKey>();
   let sum = 0;
   for (const text of texts) {
     const digest = fnv1a32(text);
     sum = (sum + digest) >>> 0;
     const key = keyOfSummaryText(text);
+    seen.add(key);
     const bucket = bucketOf(key);
-    let rows = groups.get(bucket);
-    if (!rows) groups.set(bucket, (rows = new Map()));
-    rows.set(key, [text, digest]);
+    const record = (groups[bucket] ??= { bucket, keys: [], texts: '', digests: [] });
+    record.keys.push(key);
+    record.digests.push(digest);
+    (lines[bucket] ??= []).push(text);
   }
-  // Counted after grouping: a key twice in a snapshot is one row, and mismatches.
-  let rowCount = 0;
-  for (const rows of groups.values()) rowCount += rows.size;
-  if (rowCount !== texts.length || rowCount !== expected.rows || sum !== expected.sum) {
-    throw new ChecksumMismatch(expected, { rows: rowCount, sum });
+  // A key twice in a snapshot would be one row: the count then mismatches.
+  if (seen.size !== texts.length || seen.size !== expected.rows || sum !== expected.sum) {
+    throw new ChecksumMismatch(expected, { rows: seen.size, sum });
   }
-  const records = [...groups].map(([bucket, rows]) => recordOf(bucket, rows));
+  const records = groups.filter(Boolean);
+  for (const record of records) record.texts = lines[record.bucket]!.join('\n'); // one per line
   const database = await db();
   const { active } = await readMeta();
   const staging: ReplicaStore = REPLICA_STORES.find((s) => s !== active)!;

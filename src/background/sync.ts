@@ -13,7 +13,7 @@ import type { RequesterKey } from '../core/requester-key.js';
 import { keyOfSummaryText, type EncodedSummaryText } from '../core/summary-text.js';
 import { describeIssues } from '../core/validation.js';
 import { patchMeta, readMeta, type SyncMeta } from './db.js';
-import { applyChangedTexts, ChecksumMismatch, countRows, replaceAllTexts } from './replica.js';
+import { applyChangedTexts, batchWriteNotices, ChecksumMismatch, countRows, replaceAllTexts } from './replica.js';
 import { dropConfirmed } from './own-overlay.js';
 import { forgetAllReviewTexts, forgetReviewTexts } from './reviews-cache.js';
 import { callServer, readJson, ServerError } from './server-api.js';
@@ -52,6 +52,21 @@ async function schedule(seconds: number): Promise<number> {
 
 class BadBody extends Error {}
 
+/**
+ * Each sync's phases as performance measures named `lantern-sync:<phase>` (the last
+ * sync's only: a new sync clears them), so a profiler or bench:sync can see where the
+ * time goes without a debug build.
+ */
+const PHASES = ['fetch', 'read', 'write', 'reviews', 'rules', 'overlay', 'finish'] as const;
+async function phase<T>(name: (typeof PHASES)[number], work: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    performance.measure(`lantern-sync:${name}`, { start });
+  }
+}
+
 /** A body as text: sync bodies are read row by row from it (see `readSyncBody`). */
 async function readText(response: Response): Promise<string> {
   try {
@@ -63,7 +78,8 @@ async function readText(response: Response): Promise<string> {
 
 /** A snapshot's fields and its rows' texts, checked (see `readSyncBody`). */
 async function fetchSnapshot(): Promise<{ head: SnapshotHead; rows: EncodedSummaryText[] }> {
-  const body = readSyncBody(await readText(await callServer('/v1/sync/snapshot')), SnapshotHead);
+  const text = await phase('fetch', async () => readText(await callServer('/v1/sync/snapshot')));
+  const body = await phase('read', () => readSyncBody(text, SnapshotHead));
   if ('error' in body) throw new BadBody(`The server sent a snapshot Lantern can't read (${body.error}); nothing was changed.`);
   return body;
 }
@@ -77,16 +93,16 @@ async function takeSnapshot(): Promise<DeltaOutcome> {
   await patchMeta({ snapshotProgress: { done: 0, total: 0 } });
   const { head: snapshot, rows } = await fetchSnapshot();
   await patchMeta({ snapshotProgress: { done: 0, total: rows.length } });
-  await replaceAllTexts(
+  await phase('write', () => replaceAllTexts(
     rows,
     snapshot.checksum,
     { version: snapshot.version, rulesVersion: snapshot.rulesVersion, bucketPrefixLength: snapshot.bucketPrefixLength },
     async (done, total) => {
       await patchMeta({ snapshotProgress: { done, total } });
     },
-  );
+  ));
   // Any requester may have changed since review texts were cached.
-  await forgetAllReviewTexts();
+  await phase('reviews', forgetAllReviewTexts);
   return takeChanges(snapshot.version);
 }
 
@@ -101,7 +117,8 @@ async function takeChanges(version: string): Promise<DeltaOutcome> {
   const removed = new Set<RequesterKey>();
   let since = version;
   for (let page = 0; page < 1000; page += 1) {
-    const body = readSyncBody(await readText(await callServer(`/v1/sync/changes?since=${encodeURIComponent(since)}`)), DeltaHead);
+    const text = await phase('fetch', async () => readText(await callServer(`/v1/sync/changes?since=${encodeURIComponent(since)}`)));
+    const body = await phase('read', () => readSyncBody(text, DeltaHead));
     if ('error' in body) throw new BadBody(`The server sent changes Lantern can't read (${body.error}); nothing was changed.`);
     const delta = body.head;
     if (delta.since !== since) throw new BadBody('The server answered for another version; nothing was changed.');
@@ -109,13 +126,15 @@ async function takeChanges(version: string): Promise<DeltaOutcome> {
     for (const key of delta.removed) removed.add(key);
     since = delta.version;
     if (!delta.more) {
-      await applyChangedTexts(rows, [...removed], delta.checksum, {
-        version: delta.version,
-        rulesVersion: delta.rulesVersion,
-        bucketPrefixLength: delta.bucketPrefixLength,
-      });
+      await phase('write', () =>
+        applyChangedTexts(rows, [...removed], delta.checksum, {
+          version: delta.version,
+          rulesVersion: delta.rulesVersion,
+          bucketPrefixLength: delta.bucketPrefixLength,
+        }),
+      );
       // Review texts cached for a changed requester would contradict its new counts.
-      if (rows.length > 0 || removed.size > 0) await forgetReviewTexts([...rows.map(keyOfSummaryText), ...removed]);
+      if (rows.length > 0 || removed.size > 0) await phase('reviews', () => forgetReviewTexts([...rows.map(keyOfSummaryText), ...removed]));
       return { rulesVersion: delta.rulesVersion, waitSeconds: delta.retryAfterSeconds };
     }
   }
@@ -132,6 +151,7 @@ async function refreshRules(version: number): Promise<void> {
 async function runSync(): Promise<void> {
   if (!(await getSettings()).serverUrl) return;
   const startedAt = Date.now();
+  for (const name of PHASES) performance.clearMeasures(`lantern-sync:${name}`);
   const meta = await readMeta();
   try {
     let outcome: DeltaOutcome;
@@ -146,11 +166,13 @@ async function runSync(): Promise<void> {
         outcome = await takeSnapshot();
       }
     }
-    await refreshRules(outcome.rulesVersion);
+    await phase('rules', () => refreshRules(outcome.rulesVersion));
     // The rows now hold every review the author delivered before this sync began.
-    await dropConfirmed(startedAt, (await readMeta()).version);
-    const nextSyncAt = await schedule(withJitter(advised(outcome.waitSeconds)));
-    await patchMeta({ lastSyncAt: Date.now(), nextSyncAt, lastError: null, failures: 0, snapshotProgress: null });
+    await phase('overlay', async () => dropConfirmed(startedAt, (await readMeta()).version));
+    await phase('finish', async () => {
+      const nextSyncAt = await schedule(withJitter(advised(outcome.waitSeconds)));
+      await patchMeta({ lastSyncAt: Date.now(), nextSyncAt, lastError: null, failures: 0, snapshotProgress: null });
+    });
   } catch (error) {
     const failures = meta.failures + 1;
     const nextSyncAt = await schedule(withJitter(backoffSeconds(failures)));
@@ -161,7 +183,8 @@ async function runSync(): Promise<void> {
 
 /** One sync at a time; a second caller waits for the one running. */
 export function syncNow(): Promise<void> {
-  running ??= runSync().finally(() => {
+  // What the sync wrote is told to the badge index once, when it ends (replica.ts).
+  running ??= batchWriteNotices(runSync).finally(() => {
     running = null;
   });
   return running;
