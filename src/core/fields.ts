@@ -39,7 +39,14 @@ export const TaskId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(
  * Every plane is accepted otherwise (emoji, CJK extensions, plane 14 tags, private use).
  */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-const NONCHARACTERS = /[\ufdd0-\ufdef\ufffe\uffff\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/u;
+/** U+FDD0–U+FDEF, and the last two code points of every plane (U+xFFFE, U+xFFFF). */
+function hasNoncharacter(s: string): boolean {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) return true;
+  }
+  return false;
+}
 const CONTROLS_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROLS_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
@@ -58,7 +65,7 @@ export const cleanTextChecks = (max: number, multiLine: boolean) =>
   [
     z.refine<string>((s) => isWellFormed(s), { message: TEXT_NOT_UNICODE, abort: true }),
     z.refine<string>((s) => !(multiLine ? CONTROLS_MULTI_LINE : CONTROLS_ONE_LINE).test(s), { message: TEXT_CONTROL, abort: true }),
-    z.refine<string>((s) => !NONCHARACTERS.test(s), { message: TEXT_NONCHARACTER, abort: true }),
+    z.refine<string>((s) => !hasNoncharacter(s), { message: TEXT_NONCHARACTER, abort: true }),
     z.overwrite<string>((s) => s.replace(BIDI_CONTROLS, '').normalize('NFC').trim()),
     z.maxLength(max),
   ] as const;
