@@ -23,7 +23,7 @@ export function fixture(name: string): Fixture {
 }
 
 export const MTURK_WORKER_ID = MTURK.workerId!;
-export const PROLIFIC_API = { url: PAGES.prolificApi!.url, body: readFileSync(join(FIXTURES_DIR, PAGES.prolificApi!.file), 'utf8') };
+const PROLIFIC_API = { url: PAGES.prolificApi!.url, body: readFileSync(join(FIXTURES_DIR, PAGES.prolificApi!.file), 'utf8') };
 
 /** Distinct requesters of a task list, in row order. */
 export function distinctRequesters(name: string): [id: string, name: string][] {

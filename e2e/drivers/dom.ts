@@ -51,13 +51,3 @@ export function focusOn(selector: string): boolean {
   el?.focus();
   return el !== null;
 }
-
-/** Text of every element matching `selector`, through shadow roots. */
-export function deepTexts(selector: string): string[] {
-  const all = (root: Document | ShadowRoot): Element[] => {
-    const out = [...root.querySelectorAll(selector)];
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...all(el.shadowRoot));
-    return out;
-  };
-  return all(document).map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
-}

@@ -20,7 +20,7 @@ import { centreOf, focusOn } from './dom.js';
 import { callSource, fixtureResponse, waitFor } from './shared.js';
 import type { DriverPage, ExtensionDriver, LaunchOptions, Served } from './types.js';
 
-export function firefoxPath(): string {
+function firefoxPath(): string {
   const path = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
   if (!existsSync(path)) throw new Error(`Firefox not found at ${path}: run "apt-get install -y firefox-esr" or set FIREFOX_PATH.`);
   return path;

@@ -14,7 +14,6 @@ import { launchFirefox } from './firefox.js';
 import type { BrowserName, ExtensionDriver, LaunchOptions } from './types.js';
 
 export * from './types.js';
-export { deepTexts } from './dom.js';
 
 export function launchDriver(browserName: BrowserName, options: LaunchOptions = {}): Promise<ExtensionDriver> {
   return browserName === 'firefox' ? launchFirefox(options) : launchChromium(options);
