@@ -115,7 +115,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const periods = options.jobPeriods ?? {};
   jobs.every('age-windows', periods.ageWindowsMs ?? HOUR_MS, async () => ({ recomputed: await storage.ageWindows(now()) }));
   // Named without the word the privacy test keeps out of logs (idempotency keys never appear there).
-  jobs.every('prune-retry-keys', periods.pruneIdempotencyMs ?? DAY_MS, async () => ({ pruned: await storage.pruneIdempotency(now() - 7 * DAY_MS) }));
+  jobs.every('prune-retry-keys', periods.pruneIdempotencyMs ?? DAY_MS, async () => ({
+    pruned: await storage.pruneIdempotency(now() - 7 * DAY_MS),
+    prunedJobRuns: await storage.pruneJobRuns(now() - 30 * DAY_MS),
+  }));
   // The rate limits' memory is each process's own: these run in every process.
   const every = (ms: number, job: () => void) => {
     const timer = setInterval(job, ms);

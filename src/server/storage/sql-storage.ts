@@ -295,6 +295,10 @@ class SqlStorage implements Storage {
     await this.driver.write((tx) => tx.run('UPDATE job_runs SET finished_at = ? WHERE job = ? AND slot = ?', [now, job, slot]));
   }
 
+  pruneJobRuns(before: number): Promise<number> {
+    return this.driver.write((tx) => tx.run('DELETE FROM job_runs WHERE started_at < ?', [before]));
+  }
+
   async ageWindows(now: number): Promise<number> {
     await this.refreshRules();
     const rules = this.currentRules;

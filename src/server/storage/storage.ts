@@ -129,5 +129,7 @@ export interface Storage {
    */
   claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean>;
   finishJobRun(job: string, slot: number, now: number): Promise<void>;
+  /** Forget job runs that started before `before` (their claims are long settled). */
+  pruneJobRuns(before: number): Promise<number>;
   close(): Promise<void>;
 }
