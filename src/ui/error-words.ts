@@ -38,6 +38,8 @@ const RULES: Rule[] = [
   [/^must be less than (-?[\d.]+)$/, (m) => t('pluralErrLessThan', m[1]!)],
   [/^must be one of: /, () => t('pluralErrChoice')],
   [/^must be a web address$/, () => t('pluralErrUrl')],
+  // core/fields.ts: what a text may not hold (TEXT_CONTROL, TEXT_NOT_UNICODE, TEXT_NONCHARACTER).
+  [/^(?:control characters are not allowed|must be Unicode text \(it has a lone surrogate\)|has a Unicode noncharacter)$/, () => t('pluralErrOddCharacters')],
   [/^(?:is not in the expected form|is not valid|is missing or not .*|has fields it should not: .*|Invalid input.*)$/, () => t('pluralErrInvalid')],
 ];
 
