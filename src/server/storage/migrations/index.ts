@@ -9,6 +9,7 @@ import { migration003 } from './003_review_status_index.js';
 import { migration004 } from './004_incidents.js';
 import { migration005 } from './005_report_backfill.js';
 import { migration007 } from './007_job_runs.js';
+import { migration008 } from './008_muted_accounts_index.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,4 @@ export interface Migration {
   statements: (dialect: Dialect) => string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007, migration008];
