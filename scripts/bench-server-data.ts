@@ -16,7 +16,8 @@
  *   while the next batch is generated.
  * - Cached: SQLite in `/tmp/lantern-bench-<key>.sqlite`, PostgreSQL in a database
  *   `lantern_bench_<size>` (e.g. `lantern_bench_5m`) tagged with the key; the key names
- *   the sizes, this generator's version and the schema version. Each run works on a copy
+ *   the sizes and this generator's version, and newer migrations are applied to the cached
+ *   dataset by the server's own `migrate` before it is copied. Each run works on a copy
  *   (file copy; `CREATE DATABASE … TEMPLATE`), so its POSTs never drift the cached data.
  *   Builds go to a temporary name and are renamed when complete.
  */
@@ -31,7 +32,6 @@ import { canonicalRow, encodeSummary, updateChecksum, EMPTY_CHECKSUM } from '../
 import { bucketOf, establishedWhenWritten, recomputeRequester } from '../src/server/storage/aggregate.js';
 import type { SqlDriver } from '../src/server/storage/driver.js';
 import { migrate } from '../src/server/storage/migrate.js';
-import { MIGRATIONS } from '../src/server/storage/migrations/index.js';
 import { openPostgresDriver } from '../src/server/storage/postgres-driver.js';
 import { openSqliteDriver } from '../src/server/storage/sqlite-driver.js';
 import { pseudonym } from '../src/server/storage/views.js';
@@ -71,10 +71,13 @@ export interface PreparedDataset {
   dispose: () => Promise<void>;
 }
 
-/** A cached dataset is reused only under the same key. */
+/**
+ * A cached dataset is reused only under the same key. The schema version is not in it: a
+ * cached dataset is brought to the current schema by the server's own migrations, as a
+ * production database would be.
+ */
 export function datasetKey(spec: DatasetSpec): string {
-  const schema = MIGRATIONS.at(-1)?.version ?? 0;
-  return `${spec.requesters}r-${spec.reviews}v-${spec.accounts}a-g${GENERATOR_VERSION}-s${schema}`;
+  return `${spec.requesters}r-${spec.reviews}v-${spec.accounts}a-g${GENERATOR_VERSION}`;
 }
 
 /** 5,000,000 → "5m", 50,000 → "50k". */
@@ -359,6 +362,8 @@ export async function prepareSqlite(spec: DatasetSpec, options: { now: number; o
     built = true;
     buildSeconds = (performance.now() - start) / 1000;
   }
+  const migrated = openSqliteDriver(cached);
+  await migrate(migrated, undefined, options.now).finally(() => migrated.close());
   const database = `/tmp/lantern-bench-run-${options.runId}.sqlite`;
   const copyStart = performance.now();
   // A copy-on-write clone where the file system offers one, a plain copy elsewhere.
@@ -529,6 +534,8 @@ export async function preparePostgres(
     built = true;
     buildSeconds = (performance.now() - start) / 1000;
   }
+  const migrated = openPostgresDriver(withDatabase(pgUrl, cachedName));
+  await migrate(migrated, undefined, options.now).finally(() => migrated.close());
   const runName = `lantern_bench_run_${options.runId}`;
   const copyStart = performance.now();
   await admin(pgUrl, async (client) => {
