@@ -107,6 +107,16 @@ test('dashboard: nothing badged, the worker id neither touched nor kept', async 
   await page.close();
 });
 
+test('a changed MTurk layout (garbled props, renamed classes, links without a valid id): no badge and no error', async () => {
+  const page = await driver.open(serveSite(driver, 'mturk-changed.html'));
+  // The content script runs here (the URL is the home page's, badged in full above); it
+  // finds nothing it can trust. Checked once the page has drawn (two frames after load).
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(await badges(page)).toEqual([]);
+  expect(page.errors).toEqual([]);
+  await page.close();
+});
+
 test('Prolific studies: researcher ids from the main-world script, one badge per study through a refresh; the study page', async () => {
   const page = await driver.open(serveSite(driver, 'prolific-studies.html'));
   const items = fixture('prolific-studies.html').items!;
