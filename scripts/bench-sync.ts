@@ -93,10 +93,11 @@ async function main(): Promise<void> {
     bytesBy.clear();
 
     // First snapshot, through the options page's path (settings-set starts the sync).
-    let start = Date.now();
+    const start = Date.now();
     await sendUi(page, 'ui/settings-set', { serverUrl: server.url });
     let status = await waitIdle(null);
-    const snapshotMs = Date.now() - start;
+    /** Seen from outside: from the options page's "server set" to the status saying idle (20 ms polls). */
+    const snapshotWallMs = Date.now() - start;
     if (status.sync.rows !== REQUESTERS) throw new Error(`replica has ${status.sync.rows} rows, expected ${REQUESTERS}`);
     await page.waitForTimeout(200); // let the size callbacks settle
     const snapshotBytes = bytesBy.get('/v1/sync/snapshot') ?? 0;
@@ -113,7 +114,10 @@ async function main(): Promise<void> {
         return sums;
       });
     const phaseTable: Array<Record<string, string | number | null>> = [];
-    phaseTable.push({ sync: 'first snapshot (+ its catch-up delta)', ...(await phases()) });
+    const snapshotPhases = await phases();
+    phaseTable.push({ sync: 'first snapshot (+ its catch-up delta)', ...snapshotPhases });
+    /** The sync itself, in the worker, from its start to its end (as delta and idle poll are timed). */
+    const snapshotMs = snapshotPhases.total ?? snapshotWallMs;
 
     /** One sync, timed in the worker from its start to its end. */
     const timedSync = async () => {
@@ -157,7 +161,8 @@ async function main(): Promise<void> {
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     const rows = [
       ['baseline: fetch + parse snapshot only', `${baselineMs.toFixed(0)} ms`, '', ''],
-      [`first snapshot, ${REQUESTERS.toLocaleString()} requesters`, `${snapshotMs} ms`, kb(snapshotBytes), `${(snapshotMs / baselineMs).toFixed(2)}× baseline`],
+      [`first snapshot, ${REQUESTERS.toLocaleString()} requesters`, `${snapshotMs.toFixed(0)} ms`, kb(snapshotBytes), `${(snapshotMs / baselineMs).toFixed(2)}× baseline`],
+      ['  the same, from "server set" to status idle', `${snapshotWallMs} ms`, '', `${(snapshotWallMs / baselineMs).toFixed(2)}× baseline`],
       [`delta, ${CHANGES.toLocaleString()} changed requesters`, `${deltaMs.toFixed(0)} ms`, kb(deltaBytes), `${(deltaMs / baselineMs).toFixed(2)}× baseline`],
       [`idle poll (no changes), median of ${RUNS}`, `${idleMs.toFixed(1)} ms`, `${idleBytes.toFixed(0)} B`, ''],
     ];
@@ -168,7 +173,8 @@ async function main(): Promise<void> {
 
     const results = new BenchResults('sync', { quick: values.quick, extra: { requesters: REQUESTERS, reviews: REVIEWS, changes: CHANGES, runs: RUNS } });
     results.figure('baseline: fetch + JSON.parse of the snapshot (median)', baselineMs, 'ms');
-    results.figure('first snapshot', snapshotMs, 'ms');
+    results.figure('first snapshot (the sync in the worker)', snapshotMs, 'ms');
+    results.figure('first snapshot, from "server set" to status idle', snapshotWallMs, 'ms');
     results.figure('first snapshot bytes', snapshotBytes, 'B');
     results.figure(`delta of ${CHANGES}`, deltaMs, 'ms');
     results.figure(`delta of ${CHANGES} bytes`, deltaBytes, 'B');

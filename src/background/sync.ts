@@ -57,7 +57,7 @@ class BadBody extends Error {}
  * sync's only: a new sync clears them), so a profiler or bench:sync can see where the
  * time goes without a debug build.
  */
-const PHASES = ['fetch', 'read', 'write', 'reviews', 'rules', 'overlay', 'finish'] as const;
+const PHASES = ['fetch', 'read', 'write', 'reviews', 'rules', 'overlay', 'finish', 'total'] as const;
 async function phase<T>(name: (typeof PHASES)[number], work: () => Promise<T> | T): Promise<T> {
   const start = performance.now();
   try {
@@ -184,7 +184,7 @@ async function runSync(): Promise<void> {
 /** One sync at a time; a second caller waits for the one running. */
 export function syncNow(): Promise<void> {
   // What the sync wrote is told to the badge index once, when it ends (replica.ts).
-  running ??= batchWriteNotices(runSync).finally(() => {
+  running ??= batchWriteNotices(() => phase('total', runSync)).finally(() => {
     running = null;
   });
   return running;
