@@ -18,7 +18,7 @@ import { createTestDatabase, testBackends, type TestDatabase } from './testing/d
 import { openStorage } from './storage/sql-storage.js';
 import type { Storage } from './storage/storage.js';
 import { seedDelivery, seedIncident, withSql } from './moderation/incident-fixtures.js';
-import { CLAIM_MS, MAX_ATTEMPTS, retryDelay } from './moderation/webhook-outbox.js';
+import { CLAIM_MS, MAX_ATTEMPTS, retryDelay } from './storage/moderation-webhooks.js';
 import { WebhookSender, checkWebhookConfig, signature } from './webhook.js';
 
 const SECRET = 'test-webhook-secret-0123456789';

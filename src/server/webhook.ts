@@ -2,7 +2,7 @@
  * The webhook sender: POSTs each queued delivery (`webhook_deliveries`, written when an
  * incident opens or a moderator decides one) to the maintainers' URL, signed with their
  * secret, so that someone is woken. Every server process may run one: a delivery is sent
- * by whichever claims it (see moderation/webhook-outbox.ts), once.
+ * by whichever claims it (see storage/moderation-webhooks.ts), once.
  *
  * Headers: `X-Lantern-Event`, `X-Lantern-Delivery` (its id, for the receiver to drop a
  * repeat), `X-Lantern-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. A 2xx answer
@@ -11,7 +11,7 @@
  * and deliveries wait in the table.
  */
 import { createHmac } from 'node:crypto';
-import type { WebhookOutbox } from './moderation/webhook-outbox.js';
+import type { WebhookOutbox } from './storage/moderation-webhooks.js';
 
 export interface WebhookConfig {
   url: string;

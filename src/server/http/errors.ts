@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type * as z from 'zod/mini';
 import { describeIssues, firstField } from '../../core/validation.js';
-import { DomainError } from '../storage/storage.js';
+import { DomainError } from '../storage/errors.js';
 
 export class HttpError extends Error {
   constructor(

@@ -10,7 +10,7 @@ import { DAY, KEY_A, KEY_B, KEY_P, T0, ctx, makeAccount, review, summaryOf } fro
 import { createTestDatabase, testBackends, type TestDatabase } from '../testing/databases.js';
 import { openStorage } from '../storage/sql-storage.js';
 import type { AccountRecord, Storage } from '../storage/storage.js';
-import type { Moderator } from './store.js';
+import type { Moderator } from '../storage/moderation-queues.js';
 
 const MOD: Moderator = { accountId: 'x', pseudonym: 'mod-test', role: 'moderator' };
 

@@ -34,7 +34,7 @@ import { Rules } from '../../core/rules.js';
 import { HttpError, parseOr400, parseParams, parseQuery } from '../http/errors.js';
 import type { Guards } from '../http/guards.js';
 import type { Storage } from '../storage/storage.js';
-import type { ActionOutcome, Moderator } from './store.js';
+import type { ActionOutcome, Moderator } from '../storage/moderation-queues.js';
 
 const ReviewParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'not a review id')) });
 const KeyParams = z.strictObject({ key: RequesterKey });

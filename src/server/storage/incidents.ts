@@ -17,7 +17,7 @@ import type { Rules } from '../../core/rules.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './driver.js';
 import { recomputeRequester, touchRequester } from './aggregate.js';
 import { requesterCounts, taskCounts } from './correlation.js';
-import { DomainError } from './storage.js';
+import { DomainError } from './errors.js';
 
 export { correlation } from './correlation.js';
 

@@ -14,7 +14,8 @@ import type { OwnSuspensionReport } from '../../core/sync-protocol.js';
 import type { SqlExecutor } from './driver.js';
 import { touchRequester } from './aggregate.js';
 import { detectIncidents } from './incidents.js';
-import { DomainError, type WriteContext } from './storage.js';
+import { DomainError } from './errors.js';
+import type { WriteContext } from './storage.js';
 
 const newId = () => randomBytes(12).toString('base64url');
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');

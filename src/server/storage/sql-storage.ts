@@ -27,9 +27,9 @@ import type {
   SyncHead,
   WriteContext,
 } from './storage.js';
-import { REVIEW_COLUMNS, ownReview, publicReview, type ReviewRecord } from './views.js';
+import { REVIEW_COLUMNS, bucketReviews, ownReview, publicReview, type ReviewRecord } from './views.js';
 import { Writes } from './writes.js';
-import { ModerationStore } from '../moderation/store.js';
+import { ModerationStore } from './moderation.js';
 
 export const DEFAULT_SQLITE_PATH = join('data', 'lantern.sqlite');
 
@@ -228,12 +228,7 @@ class SqlStorage implements Storage {
          FROM requesters q WHERE q.key IN (${inBucket}) ORDER BY q.key`,
         range,
       );
-      const reviews = await tx.all<ReviewRecord & { rn: number }>(
-        `SELECT * FROM (SELECT ${REVIEW_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY requester_key ORDER BY created_at DESC, id) AS rn
-           FROM reviews WHERE requester_key IN (${inBucket}) AND ${visible}) AS ranked
-         WHERE rn <= ? ORDER BY requester_key, rn`,
-        [...range, perRequester],
-      );
+      const reviews = await bucketReviews(tx, prefix, perRequester);
       const byRequester = new Map<string, BucketRequester>();
       for (const r of requesters) byRequester.set(r.key, { key: r.key, name: r.name, totalVisible: Number(r.n), reviews: [] });
       for (const row of reviews) byRequester.get(row.requester_key)?.reviews.push(publicReview(row));

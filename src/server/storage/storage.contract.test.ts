@@ -10,7 +10,8 @@ import { migrate } from './migrate.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { openStorage } from './sql-storage.js';
 import { openSqliteDriver } from './sqlite-driver.js';
-import { DomainError, type Storage } from './storage.js';
+import { DomainError } from './errors.js';
+import type { Storage } from './storage.js';
 
 async function checksumFromRows(storage: Storage) {
   const { head, rows } = await storage.snapshot();

@@ -6,7 +6,7 @@ import type { Rules } from '../../core/rules.js';
 import type { Review, ReviewFlagInput, RequesterFlagInput, SuspensionReportInput } from '../../core/schemas.js';
 import type { Checksum, OwnReview, OwnSuspensionReport, PublicReview } from '../../core/sync-protocol.js';
 import type { Dialect } from './driver.js';
-import type { ModerationStore } from '../moderation/store.js';
+import type { ModerationStore } from './moderation.js';
 
 /** A suspension report as sent (new shape or the legacy one-requester shape); the storage normalises it. */
 export type ParsedSuspensionReport = SuspensionReportInput;
@@ -34,18 +34,6 @@ export interface StoredResponse {
   status: number;
   body: unknown;
   replayed: boolean;
-}
-
-/** A refusal the client caused (404, 409, 422…): the transaction rolls back, nothing is stored. */
-export class DomainError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface SyncHead {
@@ -80,7 +68,7 @@ export interface ExportChunk {
 
 export interface Storage {
   readonly dialect: Dialect;
-  /** Queues, actions, audit log and roles (src/server/moderation/store.ts). */
+  /** Queues, actions, audit log and roles (moderation.ts, moderation-queues.ts). */
   readonly moderation: ModerationStore;
   /** The rules in force (the latest published version this process has loaded). */
   rules(): Rules;

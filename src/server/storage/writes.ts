@@ -9,7 +9,8 @@ import { SuspensionReportInput, normalizeSuspensionReport, type Review } from '.
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, touchRequester } from './aggregate.js';
 import { fileReport, withdrawReport } from './reports.js';
-import { DomainError, type ParsedRequesterFlag, type ParsedReviewFlag, type ParsedSuspensionReport, type StoredResponse, type WriteContext } from './storage.js';
+import { DomainError } from './errors.js';
+import type { ParsedRequesterFlag, ParsedReviewFlag, ParsedSuspensionReport, StoredResponse, WriteContext } from './storage.js';
 import { REVIEW_COLUMNS, ownReview, pseudonym, type ReviewRecord } from './views.js';
 
 const DAY_MS = 86_400_000;

@@ -9,7 +9,7 @@
  * where `claimed_until` is then in the future — so it changes nothing. A claim lasts 60 s
  * (longer than the send's timeout); a process that dies mid-send frees it by expiry.
  */
-import type { SqlDriver } from '../storage/driver.js';
+import type { SqlDriver } from './driver.js';
 
 export const CLAIM_MS = 60_000;
 /** After this many failed attempts a delivery is left alone (kept, with its last error). */
