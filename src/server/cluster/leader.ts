@@ -66,10 +66,13 @@ export function postgresLeadership(databaseUrl: string, options: { retryMs?: num
       connectionString: url,
       application_name: `lantern-leader:${schema ?? ''}`.slice(0, 63),
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       query_timeout: Math.max(5_000, retryMs * 2),
     });
     const lost = () => {
-      if (client === fresh) client = null;
+      // Only the connection in use counts: an old one ending late must not unseat a new leader.
+      if (client !== fresh) return;
+      client = null;
       setLeader(false);
       schedule(retryMs);
     };

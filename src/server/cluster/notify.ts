@@ -83,7 +83,7 @@ export function postgresBus(databaseUrl: string, options: PostgresBusOptions): C
   let lastState: string | null = null;
 
   const newClient = (purpose: string) =>
-    new pg.Client({ connectionString: url, application_name: `lantern-${purpose}:${schema ?? ''}`.slice(0, 63), keepAlive: true });
+    new pg.Client({ connectionString: url, application_name: `lantern-${purpose}:${schema ?? ''}`.slice(0, 63), keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
 
   /** While not listening: compare the rules state each `pollMs`; a change is told as a resync. */
   function startPolling(): void {
