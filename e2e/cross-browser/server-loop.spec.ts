@@ -2,7 +2,7 @@
  * The worker's loop with the real server, in both browsers: the options page connects
  * (typed, saved with a real click) and the first sync fills the replica; the popup's review
  * form is delivered through the outbox; another worker's review arrives in a delta; the
- * task list shows each. The server is reached through a logging proxy, because Firefox
+ * task list shows each, and the detail card reads reviews from a bucket. The server is reached through a logging proxy, because Firefox
  * shows a test no request of the background's (e2e/cross-browser/logging-proxy.ts).
  * One browser and one server for the file; the tests run in order, each building on the last.
  */
@@ -108,5 +108,21 @@ test('a review another worker writes arrives in a delta, not a snapshot, and the
   const list = await driver.open(serveSite(driver, HOME));
   await expect.poll(() => badgeText(list, LATER!.key)).toBe('1 review');
   await expect.poll(() => badgeText(list, BEFORE!.key)).toBe('1 review');
+  await list.close();
+});
+
+test("the detail card reads the requester's recent reviews from one hash-prefix bucket, whose address names no requester", async () => {
+  const list = await driver.open(serveSite(driver, HOME));
+  await expect.poll(() => badgeText(list, LATER!.key)).toBe('1 review');
+  const mark = proxy.seen.length;
+  await list.click(`lantern-badge[data-lantern-requester="${LATER!.key}"] >>> button`);
+  const cardText = () => list.evaluate(() => document.querySelector('lantern-card')?.shadowRoot?.querySelector('[role="dialog"]')?.textContent ?? '');
+  await expect.poll(cardText).toContain(review(LATER!.key, LATER!.name).text);
+  expect(await cardText()).toContain(LATER!.name);
+  const sent = proxy.seen.slice(mark);
+  expect(sent).toHaveLength(1);
+  // The prefix's length follows the server's size (empty for a handful of requesters).
+  expect(sent[0]).toMatch(/^GET \/v1\/buckets\?prefix=[0-9a-f]*$/);
+  expect(list.errors).toEqual([]);
   await list.close();
 });
