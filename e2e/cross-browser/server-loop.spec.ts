@@ -2,8 +2,9 @@
  * The worker's loop with the real server, in both browsers: the options page connects
  * (typed, saved with a real click) and the first sync fills the replica; the popup's review
  * form is delivered through the outbox; another worker's review arrives in a delta; the
- * task list shows each, and the detail card reads reviews from a bucket. The server is reached through a logging proxy, because Firefox
- * shows a test no request of the background's (e2e/cross-browser/logging-proxy.ts).
+ * task list shows each, and the detail card reads reviews from a bucket. The server is
+ * reached through a logging proxy, because Firefox shows a test no request of the
+ * background's (e2e/cross-browser/logging-proxy.ts).
  * One browser and one server for the file; the tests run in order, each building on the last.
  */
 import Database from 'better-sqlite3';
