@@ -12,11 +12,16 @@ import { errorText, send } from '../ui/components/send.js';
 import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
 import { t } from '../ui/i18n.js';
-import { AlertsSection } from './AlertsSection.js';
-import { BlocklistSection } from './BlocklistSection.js';
-import { PermissionsSection } from './PermissionsSection.js';
-import { WorkLogSection } from './WorkLogSection.js';
-import { AccountSection, DataSection, DiagnosticsSection, PlatformsSection, ServerSection, ThresholdsSection } from './sections.js';
+import { AccountSection } from './sections/AccountSection.js';
+import { AlertsSection } from './sections/AlertsSection.js';
+import { BlocklistSection } from './sections/BlocklistSection.js';
+import { DataSection } from './sections/DataSection.js';
+import { DiagnosticsSection } from './sections/DiagnosticsSection.js';
+import { PermissionsSection } from './sections/PermissionsSection.js';
+import { PlatformsSection } from './sections/PlatformsSection.js';
+import { ServerSection } from './sections/ServerSection.js';
+import { ThresholdsSection } from './sections/ThresholdsSection.js';
+import { WorkLogSection } from './sections/WorkLogSection.js';
 
 export function Options() {
   const [settings, setSettings] = useState<Settings | null>(null);

@@ -9,9 +9,9 @@
  */
 import { useEffect, useId, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { StatusLine } from '../ui/components/fields.js';
-import { t } from '../ui/i18n.js';
-import type { Message } from './sections.js';
+import { StatusLine } from '../../ui/components/fields.js';
+import type { SaveStatus } from '../../ui/components/use-save-status.js';
+import { t } from '../../ui/i18n.js';
 
 /** The sites Lantern reads, as the manifest names them (`https://worker.mturk.com/*`, …). */
 function siteOrigins(): string[] {
@@ -30,7 +30,7 @@ async function missingOrigins(): Promise<string[]> {
 export function PermissionsSection() {
   const id = useId();
   const [missing, setMissing] = useState<string[]>([]);
-  const [message, setMessage] = useState<Message>(null);
+  const [message, setMessage] = useState<SaveStatus>(null);
 
   useEffect(() => {
     const refresh = () => void missingOrigins().then(setMissing, () => setMissing([]));

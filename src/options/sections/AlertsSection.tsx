@@ -3,17 +3,19 @@
  * when the worker wants it and the browser allows it. Turning it on asks for the
  * (optional) notifications permission in the same click.
  */
-import { useId, useState } from 'preact/hooks';
-import type { Settings } from '../core/extension-state.js';
-import { StatusLine } from '../ui/components/fields.js';
-import { useNotificationPermission } from '../ui/components/notification-permission.js';
-import { errorText } from '../ui/components/send.js';
-import { t } from '../ui/i18n.js';
-import type { Message, Update } from './sections.js';
+import { useId } from 'preact/hooks';
+import { StatusLine } from '../../ui/components/fields.js';
+import { useNotificationPermission } from '../../ui/components/notification-permission.js';
+import { useSaveStatus, type SaveStatus } from '../../ui/components/use-save-status.js';
+import { t } from '../../ui/i18n.js';
+import type { SettingsProps } from './types.js';
 
-export function AlertsSection({ settings, update }: { settings: Settings; update: Update }) {
+/** What to say once notifications were asked for: on, or refused by the browser. */
+const permissionWords = (allowed: boolean): SaveStatus => (allowed ? { text: t('suspectNotifyOn'), kind: 'ok' } : { text: t('suspectNotifyRefused'), kind: 'info' });
+
+export function AlertsSection({ settings, update }: SettingsProps) {
   const id = useId();
-  const [message, setMessage] = useState<Message>(null);
+  const save = useSaveStatus();
   const [granted, requestPermission] = useNotificationPermission();
 
   function toggle(on: boolean) {
@@ -21,10 +23,7 @@ export function AlertsSection({ settings, update }: { settings: Settings; update
     const asked = on && granted !== true ? requestPermission() : Promise.resolve(granted === true);
     // Saved at once, not after the browser's question is answered.
     const saved = update({ alerts: { ...settings.alerts, notify: on } });
-    void Promise.all([saved, asked]).then(
-      ([, allowed]) => setMessage({ text: !on ? t('saved') : allowed ? t('suspectNotifyOn') : t('suspectNotifyRefused'), kind: on && !allowed ? 'info' : 'ok' }),
-      (error) => setMessage({ text: errorText(error), kind: 'error' }),
-    );
+    void save.run(Promise.all([saved, asked]).then(([, allowed]) => (on ? permissionWords(allowed) : t('saved'))));
   }
 
   return (
@@ -37,12 +36,12 @@ export function AlertsSection({ settings, update }: { settings: Settings; update
       {settings.alerts.notify && granted === false && (
         <p class="small">
           {t('suspectAlertsNotGranted')}{' '}
-          <button type="button" onClick={() => void requestPermission().then((ok) => setMessage(ok ? { text: t('suspectNotifyOn'), kind: 'ok' } : { text: t('suspectNotifyRefused'), kind: 'info' }))}>
+          <button type="button" onClick={() => void save.run(requestPermission().then(permissionWords))}>
             {t('suspectTurnOnNotifications')}
           </button>
         </p>
       )}
-      <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+      <StatusLine {...save.line} />
     </section>
   );
 }

@@ -4,14 +4,14 @@
  * never sent anywhere), and clearing it.
  */
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Settings } from '../core/extension-state.js';
-import type { WorkLogEntry } from '../core/work-log.js';
-import { ConfirmButton, Field, StatusLine, describedBy } from '../ui/components/fields.js';
-import { formatDateTime, formatNumber } from '../ui/components/format.js';
-import { errorText, send } from '../ui/components/send.js';
-import { formatMoney, t, tPlural, uiLocale } from '../ui/i18n.js';
-import type { Message, Update } from './sections.js';
-import { saveFile } from '../ui/components/save-file.js';
+import type { WorkLogEntry } from '../../core/work-log.js';
+import { ConfirmButton, Field, StatusLine, describedBy } from '../../ui/components/fields.js';
+import { formatDateTime, formatNumber } from '../../ui/components/format.js';
+import { saveFile } from '../../ui/components/save-file.js';
+import { errorText, send } from '../../ui/components/send.js';
+import { useSaveStatus } from '../../ui/components/use-save-status.js';
+import { formatMoney, t, tPlural, uiLocale } from '../../ui/i18n.js';
+import type { SettingsProps } from './types.js';
 
 const PAGE = 50;
 const RETENTION_MIN = 1;
@@ -83,7 +83,7 @@ function LogTable({ entries, label }: { entries: WorkLogEntry[]; label: string }
   );
 }
 
-export function WorkLogSection({ settings, update }: { settings: Settings; update: Update }) {
+export function WorkLogSection({ settings, update }: SettingsProps) {
   const id = useId();
   const [days, setDays] = useState(String(settings.workLog.retentionDays));
   const [daysError, setDaysError] = useState<string | null>(null);
@@ -92,7 +92,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
   const [page, setPage] = useState<{ entries: WorkLogEntry[]; total: number } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [message, setMessage] = useState<Message>(null);
+  const save = useSaveStatus();
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -110,16 +110,8 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
     };
   }, [search, limit, generation]);
 
-  async function run(action: () => Promise<string>) {
-    try {
-      setMessage({ text: await action(), kind: 'ok' });
-    } catch (error) {
-      setMessage({ text: errorText(error), kind: 'error' });
-    }
-  }
-
   const toggle = (enabled: boolean) =>
-    run(async () => {
+    save.run(async () => {
       await update({ workLog: { ...settings.workLog, enabled } });
       return enabled ? t('workLogTurnedOn') : t('workLogTurnedOff');
     });
@@ -132,7 +124,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
       return;
     }
     setDaysError(null);
-    void run(async () => {
+    void save.run(async () => {
       await update({ workLog: { ...settings.workLog, retentionDays } });
       setGeneration((g) => g + 1); // a shorter retention drops tasks: show what is left
       return t('saved');
@@ -140,14 +132,14 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
   }
 
   const exportAs = (format: 'csv' | 'json') =>
-    run(async () => {
+    save.run(async () => {
       const file = await send('ui/work-log-export', { format });
       saveFile(file.filename, file.mime, file.text);
       return t('workLogExported', file.filename);
     });
 
   const clear = () =>
-    run(async () => {
+    save.run(async () => {
       await send('ui/work-log-clear', {});
       setGeneration((g) => g + 1);
       return t('workLogCleared');
@@ -235,7 +227,7 @@ export function WorkLogSection({ settings, update }: { settings: Settings; updat
           onConfirm={() => void clear()}
         />
       </div>
-      <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+      <StatusLine {...save.line} />
     </section>
   );
 }

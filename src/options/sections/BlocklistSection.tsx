@@ -1,16 +1,17 @@
 /** Blocked requesters: list, remove, add by key, export to and import from a JSON file; filter mode. */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import * as z from 'zod/mini';
-import { BlockEntry, type Settings } from '../core/extension-state.js';
-import { RequesterKey } from '../core/requester-key.js';
-import { describeIssues } from '../core/validation.js';
-import { Field, StatusLine } from '../ui/components/fields.js';
-import { todayIso } from '../ui/components/format.js';
-import { errorText, fieldLabel, send } from '../ui/components/send.js';
-import { t, tPlural } from '../ui/i18n.js';
-import type { Message, Update } from './sections.js';
-import { keyFromInput } from './block-input.js';
-import { saveFile } from '../ui/components/save-file.js';
+import { BlockEntry, type Settings } from '../../core/extension-state.js';
+import { RequesterKey } from '../../core/requester-key.js';
+import { describeIssues } from '../../core/validation.js';
+import { Field, StatusLine } from '../../ui/components/fields.js';
+import { todayIso } from '../../ui/components/format.js';
+import { saveFile } from '../../ui/components/save-file.js';
+import { fieldLabel, send } from '../../ui/components/send.js';
+import { useSaveStatus } from '../../ui/components/use-save-status.js';
+import { t, tPlural } from '../../ui/i18n.js';
+import { keyFromInput } from '../block-input.js';
+import type { SettingsProps } from './types.js';
 
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
 
@@ -32,12 +33,12 @@ function entriesFromFile(text: string): BlockEntry[] {
   return parsed.data;
 }
 
-export function BlocklistSection({ settings, update, onImported }: { settings: Settings; update: Update; onImported: () => void }) {
+export function BlocklistSection({ settings, update, onImported }: SettingsProps & { onImported: () => void }) {
   const id = useId();
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
   const [keyInvalid, setKeyInvalid] = useState(false);
-  const [message, setMessage] = useState<Message>(null);
+  const save = useSaveStatus();
   const fileRef = useRef<HTMLInputElement>(null);
   const list = settings.blocklist;
   // Names the local replica knows, for entries blocked without one (issue 12: not "—").
@@ -49,16 +50,7 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
   }, [unnamed.join('\n')]);
   const nameOf = (entry: { key: string; name: string }) => entry.name || known[entry.key] || '';
 
-  async function apply(patch: Partial<Settings>, text: string): Promise<boolean> {
-    try {
-      await update(patch);
-      setMessage({ text, kind: 'ok' });
-      return true;
-    } catch (error) {
-      setMessage({ text: errorText(error), kind: 'error' });
-      return false;
-    }
-  }
+  const apply = (patch: Partial<Settings>, text: string) => save.run(update(patch).then(() => text));
 
   function add(event: Event) {
     event.preventDefault();
@@ -66,12 +58,12 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
     const parsed = keyFromInput(key);
     if (!parsed) {
       setKeyInvalid(true);
-      setMessage({ text: `${fieldLabel('key')}: ${t('formBlockKeyInvalid')}`, kind: 'error' });
+      save.say({ text: `${fieldLabel('key')}: ${t('formBlockKeyInvalid')}`, kind: 'error' });
       return;
     }
     setKeyInvalid(false);
     if (list.some((entry) => entry.key === parsed)) {
-      setMessage({ text: t('blockAlready'), kind: 'info' });
+      save.say({ text: t('blockAlready'), kind: 'info' });
       return;
     }
     void addEntry(parsed, name.trim().slice(0, 200));
@@ -89,20 +81,21 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
 
   function exportList() {
     saveFile(`lantern-blocklist-${todayIso()}.json`, 'application/json', JSON.stringify(list, null, 2));
-    setMessage({ text: tPlural('pluralBlockExported', list.length), kind: 'ok' });
+    save.say({ text: tPlural('pluralBlockExported', list.length), kind: 'ok' });
   }
 
   async function importFile(file: File) {
-    try {
-      const entries = entriesFromFile(await file.text());
-      const result = await send('ui/blocklist-import', { entries });
-      setMessage({ text: t('blockImported', [String(result.added), String(result.total)]), kind: 'ok' });
-      onImported();
-    } catch (error) {
-      setMessage({ text: t('importFailed', errorText(error)), kind: 'error' });
-    } finally {
-      if (fileRef.current) fileRef.current.value = '';
-    }
+    await save.run(
+      async () => {
+        const entries = entriesFromFile(await file.text());
+        const result = await send('ui/blocklist-import', { entries });
+        onImported();
+        return t('blockImported', [String(result.added), String(result.total)]);
+      },
+      (words) => t('importFailed', words),
+    );
+    // The same file again is a new choice (a fixed file after a refusal).
+    if (fileRef.current) fileRef.current.value = '';
   }
 
   return (
@@ -188,7 +181,7 @@ export function BlocklistSection({ settings, update, onImported }: { settings: S
           />
         </div>
       </div>
-      <StatusLine message={message?.text ?? null} kind={message?.kind ?? 'info'} />
+      <StatusLine {...save.line} />
     </section>
   );
 }
