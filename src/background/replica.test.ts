@@ -8,8 +8,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { checksumOf, DeltaHead, readSyncBody, SnapshotHead, type EncodedSummary } from '../core/sync-protocol.js';
 import { summaryText } from '../core/summary-text.js';
 import { db, deleteDatabase, readMeta } from './db.js';
-import { applyChangedTexts, batchWriteNotices, bucketOf, ChecksumMismatch, countRows, getRows, onReplicaWritten, replaceAllTexts, type ReplicaChange } from './replica.js';
+import { applyChangedTexts, batchWriteNotices, bucketOf, ChecksumMismatch, countRows, getRows, onReplicaWritten, replaceAllTexts, warmCache, type ReplicaChange } from './replica.js';
 import { requesterKey, row } from './suspect-rows.testing.js';
+import { cacheIsWhole, forgetCache } from './replica-cache.js';
 
 const noProgress = async () => undefined;
 const texts = (rows: EncodedSummary[]) => rows.map(summaryText);
@@ -93,11 +94,54 @@ describe('the replica, written as row texts', () => {
     const tx = database.transaction('meta', 'readwrite');
     await tx.store.put({ ...(await readMeta()), checksum: checksumOf(old) }, 'sync');
     await tx.done;
+    forgetCache(); // as after the update that brought text buckets: a new worker, nothing in memory
     expect(await getRows([requesterKey(1), requesterKey(2)])).toEqual(new Map(old.map((r) => [r[0], r])));
     const final = [rated(1, 7), old[1]!];
     await applyChangedTexts(texts([rated(1, 7)]), [], checksumOf(final), { version: 'test.1' });
     expect(await getRows([requesterKey(1), requesterKey(2)])).toEqual(new Map(final.map((r) => [r[0], r])));
     expect(await database.get(active, bucketOf(requesterKey(1)))).toHaveProperty('texts');
+  });
+});
+
+describe('the replica in memory', () => {
+  const base = Array.from({ length: 50 }, (_, i) => rated(i, 1));
+  const storedBuckets = async () => (await db()).count((await readMeta()).active);
+
+  it('answers from memory after a snapshot and a delta, without reading IndexedDB', async () => {
+    await replaceAllTexts(texts(base), checksumOf(base), { version: 'test.1' }, noProgress);
+    await applyChangedTexts(texts([rated(3, 9)]), [requesterKey(4)], null, { version: 'test.2' });
+    expect(cacheIsWhole()).toBe(true);
+    expect(await storedBuckets()).toBeGreaterThan(0);
+    // Were IndexedDB read, a bucket emptied behind the cache's back would show.
+    const database = await db();
+    await database.delete((await readMeta()).active, bucketOf(requesterKey(3)));
+    expect((await getRows([requesterKey(3), requesterKey(4), requesterKey(5)])).get(requesterKey(3))).toEqual(rated(3, 9));
+    expect((await getRows([requesterKey(4)])).size).toBe(0);
+  });
+
+  it('starts cold in a new worker, reads what it lacks, then warms whole; a write meanwhile never leaves it stale', async () => {
+    await replaceAllTexts(texts(base), checksumOf(base), { version: 'test.1' }, noProgress);
+    forgetCache(); // a new worker
+    expect(cacheIsWhole()).toBe(false);
+    expect((await getRows([requesterKey(1)])).get(requesterKey(1))).toEqual(base[1]);
+    await warmCache();
+    expect(cacheIsWhole()).toBe(true);
+    expect(await getRows(keys(50))).toEqual(new Map(base.map((r) => [r[0], r])));
+
+    forgetCache();
+    const warming = warmCache();
+    await applyChangedTexts(texts([rated(2, 5)]), [], null, { version: 'test.2' });
+    await warming;
+    // Whichever finished first, the cache never answers the row as it was before the write.
+    expect((await getRows([requesterKey(2)])).get(requesterKey(2))).toEqual(rated(2, 5));
+    await warmCache();
+    expect(await getRows(keys(50))).toEqual(new Map(base.map((r) => [r[0], r[0] === requesterKey(2) ? rated(2, 5) : r])));
+  });
+
+  it('is dropped when local data is cleared', async () => {
+    await replaceAllTexts(texts(base), checksumOf(base), { version: 'test.1' }, noProgress);
+    await deleteDatabase();
+    expect((await getRows(keys(50))).size).toBe(0);
   });
 });
 

@@ -19,6 +19,7 @@ import { fnv1a32 } from '../core/hash.js';
 import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
 import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
+import { cacheChanges, cachedBucket, cacheFor, cacheGeneration, cacheIsWhole, cacheRead, cacheSnapshot, EMPTY_BUCKET, forgetCache, lineOf, type CachedBucket } from './replica-cache.js';
 
 const BUCKETS_PER_TRANSACTION = 1024;
 /**
@@ -80,21 +81,6 @@ export async function getSummaries(keys: readonly RequesterKey[], rules: Rules):
 }
 
 /**
- * Buckets read recently, kept in memory while the background lives: a worker's task
- * lists show the same requesters again and again. Any write to the replica empties it.
- * Bounded (least recently used out). Only a cache: the worker may be stopped any time.
- */
-const BUCKET_CACHE_SIZE = 1024;
-const bucketCache = new Map<number, BucketRows>();
-/** Bumped by every write: a read that overlapped a write doesn't fill the cache. */
-let replicaGeneration = 0;
-
-function forgetCachedBuckets(): void {
-  replicaGeneration += 1;
-  bucketCache.clear();
-}
-
-/**
  * Told after every committed write to the replica, with the requesters it changed ('all'
  * after a snapshot): the badge index mends just those.
  */
@@ -150,37 +136,82 @@ export async function* allRowTexts(): AsyncGenerator<EncodedSummaryText[]> {
   }
 }
 
+/** A stored bucket (either layout) as the cache holds it. */
+function cachedOf(record: ReplicaBucket | undefined): CachedBucket {
+  if (!record) return EMPTY_BUCKET;
+  if ('texts' in record) return { keys: record.keys, lines: record.texts.split('\n'), digests: record.digests };
+  return cachedOfRows(rowsOf(record));
+}
+
+function cachedOfRows(rows: BucketRows): CachedBucket {
+  const bucket: CachedBucket = { keys: [], lines: [], digests: [] };
+  for (const [key, [text, digest]] of rows) {
+    bucket.keys.push(key);
+    bucket.lines.push(text);
+    bucket.digests.push(digest);
+  }
+  return bucket;
+}
+
 /**
- * The replica's row texts for these keys (a key without a row maps to nothing): one
- * readonly transaction for every bucket not in the cache.
+ * The replica's row texts for these keys (a key without a row maps to nothing): from the
+ * memory cache (replica-cache.ts), else one readonly transaction for the buckets it lacks.
  */
 export async function getRowTexts(keys: readonly RequesterKey[]): Promise<Map<RequesterKey, EncodedSummaryText>> {
   const groups = groupByBucket(keys, (key) => key);
-  const missing = [...groups.keys()].filter((bucket) => !bucketCache.has(bucket));
-  const fresh = new Map<number, BucketRows>();
+  const meta = await readMeta();
+  cacheFor(meta);
+  const whole = cacheIsWhole();
+  const missing = whole ? [] : [...groups.keys()].filter((bucket) => !cachedBucket(bucket));
+  const fresh = new Map<number, CachedBucket>();
   if (missing.length > 0) {
-    const generation = replicaGeneration;
-    const { active } = await readMeta();
-    const tx = (await db()).transaction(active);
+    const readAt = cacheGeneration();
+    const tx = (await db()).transaction(meta.active);
     const read = await Promise.all(missing.map((bucket) => tx.store.get(bucket)));
     await tx.done;
-    missing.forEach((bucket, i) => fresh.set(bucket, rowsOf(read[i])));
-    if (generation === replicaGeneration) for (const [bucket, rows] of fresh) bucketCache.set(bucket, rows);
+    missing.forEach((bucket, i) => fresh.set(bucket, cachedOf(read[i])));
+    cacheRead(fresh, readAt);
   }
   const found = new Map<RequesterKey, EncodedSummaryText>();
   for (const [bucket, bucketKeys] of groups) {
-    const rows = fresh.get(bucket) ?? bucketCache.get(bucket);
-    if (!fresh.has(bucket) && rows) {
-      bucketCache.delete(bucket); // re-insert: most recently used last
-      bucketCache.set(bucket, rows);
-    }
+    const rows = fresh.get(bucket) ?? cachedBucket(bucket) ?? EMPTY_BUCKET;
     for (const key of bucketKeys) {
-      const stored = rows?.get(key);
-      if (stored) found.set(key, stored[0]);
+      const text = lineOf(rows, key);
+      if (text !== undefined) found.set(key, text);
     }
   }
-  while (bucketCache.size > BUCKET_CACHE_SIZE) bucketCache.delete(bucketCache.keys().next().value!);
+  if (!whole) void warmCache();
   return found;
+}
+
+let warming: Promise<void> | null = null;
+
+/**
+ * Reads the whole replica into the memory cache, a few hundred buckets at a time (lookups
+ * get their turn between reads); gives up if a write comes meanwhile (the next lookup
+ * starts it again).
+ */
+export function warmCache(): Promise<void> {
+  warming ??= (async () => {
+    try {
+      const meta = await readMeta();
+      cacheFor(meta);
+      const readAt = cacheGeneration();
+      const { active } = meta;
+      const read: [number, CachedBucket][] = [];
+      for (let start = 0; start < REPLICA_BUCKETS; start += BUCKETS_PER_TRANSACTION) {
+        const records = await (await db()).getAll(active, IDBKeyRange.bound(start, start + BUCKETS_PER_TRANSACTION - 1));
+        if (readAt !== cacheGeneration()) return;
+        for (const record of records) read.push([record.bucket, cachedOf(record)]);
+      }
+      cacheRead(read, readAt, true);
+    } catch (error) {
+      console.debug('Lantern: the replica cache could not be warmed', error);
+    } finally {
+      warming = null;
+    }
+  })();
+  return warming;
 }
 
 /** The replica's encoded rows for these keys; a key without a row maps to nothing. */
@@ -237,7 +268,6 @@ export async function replaceAllTexts(
   const database = await db();
   const { active } = await readMeta();
   const staging: ReplicaStore = REPLICA_STORES.find((s) => s !== active)!;
-  forgetCachedBuckets();
   await database.clear(staging);
   let done = 0;
   for (let start = 0; start < records.length; start += BUCKETS_PER_TRANSACTION) {
@@ -257,7 +287,8 @@ export async function replaceAllTexts(
   await Promise.all([writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, suspects, next)]);
   await tx.done;
   metaCommitted(next);
-  forgetCachedBuckets();
+  // The memory cache becomes the snapshot just written: lookups need no read to warm it.
+  cacheSnapshot(records.map((record) => [record.bucket, { keys: record.keys, lines: lines[record.bucket]!, digests: record.digests }]), next);
   replicaWritten('all');
   // The old generation is no longer read; free its space.
   await database.clear(active);
@@ -279,7 +310,6 @@ export async function applyChangedTexts(
   for (const key of removed) latest.set(key, null);
   const database = await db();
   const { active } = await readMeta();
-  forgetCachedBuckets();
   const tx = database.transaction([active, 'meta'], 'readwrite', WRITE);
   const store = tx.objectStore(active);
   try {
@@ -287,6 +317,7 @@ export async function applyChangedTexts(
     const [meta, ...records] = await Promise.all([tx.objectStore('meta').get('sync'), ...[...groups.keys()].map((bucket) => store.get(bucket))]);
     const before = meta ?? INITIAL_META;
     let checksum = before.checksum;
+    const cached: [number, CachedBucket][] = [];
     const changedBuckets = [...groups].map(([bucket, keys], i) => {
       const rows = rowsOf(records[i]);
       for (const key of keys) {
@@ -301,6 +332,7 @@ export async function applyChangedTexts(
           rows.delete(key);
         }
       }
+      cached.push([bucket, cachedOfRows(rows)]);
       return recordOf(bucket, rows);
     });
     if (expected && (expected.rows !== checksum.rows || expected.sum !== checksum.sum)) {
@@ -318,9 +350,10 @@ export async function applyChangedTexts(
     ]);
     await tx.done;
     metaCommitted(next);
-    forgetCachedBuckets();
+    cacheChanges(cached, next);
     if (changed) replicaWritten([...latest.keys()]);
   } catch (error) {
+    forgetCache(); // whatever happened, the cache is not trusted
     try {
       tx.abort();
     } catch {
