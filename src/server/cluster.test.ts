@@ -358,7 +358,8 @@ describe.skipIf(skip)('three API processes on one PostgreSQL', () => {
       const perJob = (job: string) => rows.filter((r) => r.job === job);
       expect(perJob('age-windows').length).toBeGreaterThanOrEqual(4);
       expect(perJob('prune-retry-keys').length).toBeGreaterThanOrEqual(3);
-      expect(perJob('rules-recompute').map((r) => Number(r.slot))).toEqual(expect.arrayContaining([publishedMid, quietVersion, lastVersion]));
+      // Versions published within the settle time of each other (3 and 4 here) share one recompute, of the newest.
+      expect(perJob('rules-recompute').map((r) => Number(r.slot))).toEqual(expect.arrayContaining([publishedMid, lastVersion]));
       const leaders = [...procs, ...retired].filter((p) => leaderOf([p]).length > 0);
       expect(leaders).toHaveLength(2); // the first, then one successor
 

@@ -102,10 +102,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       async () => (await storage.rulesState()).recomputing,
     );
   }
+  let settling: ReturnType<typeof setTimeout> | null = null;
   async function onClusterEvent(event: ClusterEvent): Promise<void> {
     if (event.kind !== 'recomputed') await storage.refreshRules();
     invalidateCaches(storage);
-    if (event.kind !== 'recomputed') recomputeForRules();
+    if (event.kind === 'recomputed' || !leadership.isLeader()) return;
+    if (cluster.rulesSettleMs === 0) return recomputeForRules();
+    // Several processes: recompute once all of them hold the new rules (see Cluster.rulesSettleMs).
+    if (settling) clearTimeout(settling);
+    settling = setTimeout(() => {
+      settling = null;
+      recomputeForRules();
+    }, cluster.rulesSettleMs);
+    settling.unref();
   }
   bus.onEvent((event) => void onClusterEvent(event).catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'cluster event failed')));
   // A new leader (or a restarted one) finishes a recompute its predecessor left unfinished.
@@ -155,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close() {
       closing ??= (async () => {
         timers.forEach(clearInterval);
+        if (settling) clearTimeout(settling);
         const stopped = jobs.stop();
         const closed = app.close();
         dropUnusedConnections();

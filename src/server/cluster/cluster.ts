@@ -19,12 +19,18 @@ export interface ClusterOptions {
 export interface Cluster {
   leadership: Leadership;
   bus: ChangeBus;
+  /**
+   * How long the leader waits after new rules before recomputing: long enough for every
+   * process to have loaded them (NOTIFY, or the fallback poll), so no write computed under
+   * the old rules can land behind the recompute's cursor. 0 with one process (SQLite).
+   */
+  rulesSettleMs: number;
   close(): Promise<void>;
 }
 
 export function openCluster(database: string, storage: Storage, options: ClusterOptions = {}): Cluster {
   if (!isPostgresUrl(database)) {
-    return { leadership: alwaysLeader(), bus: localBus(), close: async () => undefined };
+    return { leadership: alwaysLeader(), bus: localBus(), rulesSettleMs: 0, close: async () => undefined };
   }
   const leadership = postgresLeadership(database, {
     ...(options.leaderRetryMs ? { retryMs: options.leaderRetryMs } : {}),
@@ -38,6 +44,7 @@ export function openCluster(database: string, storage: Storage, options: Cluster
   return {
     leadership,
     bus,
+    rulesSettleMs: 2 * (options.pollMs ?? 500),
     async close() {
       await bus.close();
       await leadership.close();
