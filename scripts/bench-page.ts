@@ -1,30 +1,47 @@
 /**
- * `npm run bench:page [-- --quick]`
+ * `npm run bench:page [-- --quick] [-- --before <checkout>]`
  *
- * How fast badges appear, in real Chromium with the built extension and a local replica
- * of 100k requesters (synced from the real server): the time from N task rows landing in
- * the DOM to every row's badge rendered (from the badge index, in the scan that found the
- * rows), and to every badge holding the background's full answer, for 20, 100 and 1,000
- * rows. Baseline, in the same run and browser: the way earlier tools worked — one HTTP
- * lookup per page scan to a server on loopback (ids in the query, JSON back), then
- * badges drawn in the page.
+ * How fast badges appear, and what Lantern costs a page, in real Chromium with the built
+ * extension and a local replica of 100k requesters (synced from the real server):
+ *
+ * - **page start**: Lantern's main-thread time per page load of a 20-row task list, by
+ *   CDP `Performance.getMetrics` (TaskDuration and ScriptDuration of the page's renderer
+ *   main thread, from navigation to every full answer drawn) minus the same page without
+ *   Lantern (served from loopback, where the content script doesn't run); and the
+ *   content script's own measures around its synchronous index work (test builds mark
+ *   it 'lantern:index'). From it: page loads a minute before Lantern costs 1 % of a core;
+ * - **badges drawn**: from N task rows landing in the DOM to every row's badge drawn
+ *   from the badge index, and to every badge holding the background's full answer, for
+ *   20, 100 and 1,000 rows; baseline, in the same run and browser: the way earlier tools
+ *   worked — one HTTP lookup per page scan to a server on loopback — drawing with
+ *   Lantern's own badge code (bench-page-baseline.ts), so the ratio measures the lookup;
+ * - **index upkeep**: the background's time to mend the index after a delta of 1,000
+ *   changed requesters, against building it whole, in the same run.
+ *
+ * `--before <dir>`: a checkout of an earlier commit (node_modules linked) is built and
+ * measured by the same instruments in the same run, beside this one.
  */
 import http from 'node:http';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright';
-import { backgroundOf, extensionPage, launchWithExtension, sendUi } from '../e2e/browser.js';
+import * as esbuild from 'esbuild';
+import type { BrowserContext, Page, Worker } from 'playwright';
+import { backgroundOf, EXTENSION_DIR, extensionPage, launchWithExtension, sendUi } from '../e2e/browser.js';
 import { migrate } from '../src/server/storage/migrate.js';
 import { openSqliteDriver } from '../src/server/storage/sqlite-driver.js';
 import { startServer } from '../src/server/index.js';
 import { loadBenchData } from './bench-server-data.js';
+import { BenchResults } from './bench-results.js';
 import { build } from './build.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, before: { type: 'string' } } });
 const REQUESTERS = values.quick ? 10_000 : 100_000;
 const RUNS = Number(values.runs ?? (values.quick ? 5 : 15));
 const SIZES = [20, 100, 1000];
+const PAGE_START_ROWS = 20;
+const DELTA = 1000;
 const PAGE_URL = 'https://worker.mturk.com/';
 
 /**
@@ -53,29 +70,55 @@ function shell(warmupId: string): string {
 <div id="baseline"></div></body></html>`;
 }
 
+/** en/messages.json as `browser.i18n` for the baseline's plain page (Lantern's badge words). */
+function i18nShim(): string {
+  const messages = readFileSync(join('src', '_locales', 'en', 'messages.json'), 'utf8');
+  return `(() => { const m = ${messages};
+  globalThis.browser = { i18n: { getUILanguage: () => 'en', getMessage(key, subs) {
+    const entry = m[key]; if (!entry) return '';
+    const values = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+    return entry.message.replace(/\\$(\\w+)\\$/g, (_, name) => (entry.placeholders?.[name.toLowerCase()]?.content ?? ''))
+      .replace(/\\$(\\d)/g, (_, n) => values[Number(n) - 1] ?? '');
+  } } }; })();`;
+}
+
+/** A baseline brief per requester: levels and pay spread like the replica's. */
+function baselineBrief(key: string): object {
+  const n = key.charCodeAt(key.length - 1) % 4;
+  const level = (['ok', 'caution', 'unknown', 'ok'] as const)[n];
+  return { level, blocked: false, belowMinimums: level === 'caution', held: false, phishing: false, pay: level === 'unknown' ? null : { centsPerHour: 600 + n * 250, currency: 'USD' } };
+}
+
 /**
- * A Turkopticon-style lookup API: GET /lookup?ids=A,B,… → {id: scores}. It also serves the
- * baseline's task page (GET /page), so the page's lookup is same-origin: Chromium blocks a
- * public site's requests to loopback, which would otherwise make the baseline fail.
+ * A Turkopticon-style lookup API: POST /lookup with keys A,B,… → {key: brief}. It also serves
+ * the baseline's task page (GET /page, with Lantern's badge code bundled in) and the
+ * same task list without anything (GET /plain?start=…), so the page's lookup is
+ * same-origin: Chromium blocks a public site's requests to loopback.
  */
-function baselineServer(scores: Map<string, string>, page: string): Promise<{ url: string; close(): Promise<void> }> {
+async function baselineServer(pageHtml: (start: number) => string, warmup: string): Promise<{ url: string; close(): Promise<void> }> {
+  const bundle = await esbuild.build({ entryPoints: ['scripts/bench-page-baseline.ts'], bundle: true, format: 'iife', globalName: 'lanternBaseline', write: false, target: 'chrome120', logLevel: 'silent' });
+  const script = `<script>${i18nShim()}</script><script>${bundle.outputFiles[0]!.text}</script>`;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/page') {
+    if (url.pathname === '/page' || url.pathname === '/plain') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page);
+      res.end(url.pathname === '/page' ? shell(warmup).replace('</head>', `${script}</head>`) : pageHtml(Number(url.searchParams.get('start') ?? 0)));
       return;
     }
-    const ids = url.searchParams.get('ids')?.split(',') ?? [];
-    const body: Record<string, string> = {};
-    for (const id of ids) body[id] = scores.get(id) ?? 'none';
-    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-private-network': 'true' });
-    res.end(JSON.stringify(body));
+    let posted = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (posted += chunk));
+    req.on('end', () => {
+      const body: Record<string, object> = {};
+      for (const key of posted.split(',')) if (key) body[key] = baselineBrief(key);
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(body));
+    });
   });
-  return new Promise((resolve) =>
+  return new Promise((done) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+      done({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
     }),
   );
 }
@@ -91,7 +134,7 @@ interface LanternTimes {
 async function timeLantern(page: Page, ids: string[]): Promise<LanternTimes> {
   return page.evaluate(
     ({ html, count }) =>
-      new Promise<LanternTimes>((resolve) => {
+      new Promise<LanternTimes>((done) => {
         const list = document.querySelector('ol.hit-set-table')!;
         const count$ = (selector: string) => document.querySelectorAll(selector).length;
         const beforeBadges = count$('lantern-badge[data-lantern-level]');
@@ -102,7 +145,7 @@ async function timeLantern(page: Page, ids: string[]): Promise<LanternTimes> {
           if (!badges && count$('lantern-badge[data-lantern-level]') >= beforeBadges + count) badges = now;
           if (badges && count$('lantern-badge[data-lantern-details="full"]') >= beforeFull + count) {
             observer.disconnect();
-            resolve({ badges, details: now });
+            done({ badges, details: now });
           }
         };
         // Resolve at the DOM change that completes the set: no frame-rate rounding.
@@ -118,21 +161,13 @@ async function timeLantern(page: Page, ids: string[]): Promise<LanternTimes> {
   );
 }
 
-/** The earlier tools' way, run in the page: collect ids, one HTTP lookup, draw badges. */
+/** The earlier tools' way, in the page: the rows land in the same list; scan, one HTTP lookup, draw (Lantern's badge code). */
 async function timeBaseline(page: Page, ids: string[], api: string): Promise<number> {
   return page.evaluate(
     async ({ html, api: url }) => {
-      const holder = document.getElementById('baseline')!;
-      holder.innerHTML = `<ol>${html}</ol>`;
+      document.querySelector('ol.hit-set-table')!.insertAdjacentHTML('beforeend', html);
       const start = performance.now();
-      const links = [...holder.querySelectorAll<HTMLAnchorElement>('.requester-column a')];
-      const found = links.map((a) => a.getAttribute('href')!.split('/')[2]!);
-      const scores = (await (await fetch(`${url}/lookup?ids=${[...new Set(found)].join(',')}`)).json()) as Record<string, string>;
-      links.forEach((a, i) => {
-        const badge = document.createElement('span');
-        badge.textContent = scores[found[i]!] ?? '?';
-        a.after(badge);
-      });
+      await (globalThis as unknown as { lanternBaseline: { lookUpAndDraw(api: string): Promise<void> } }).lanternBaseline.lookUpAndDraw(url);
       return performance.now() - start;
     },
     { html: rowsHtml(ids), api },
@@ -151,8 +186,163 @@ async function tabIndexSize(ext: Page): Promise<number | null> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+type IndexStatus = { building: boolean; last: { rows: number; ms: number; kind?: string; phases?: object } | null };
+type Hooks = {
+  lantern: {
+    badgeIndexStatus(): IndexStatus;
+    rebuildBadgeIndex(): Promise<void>;
+    replica: { getRows(keys: string[]): Promise<Map<string, unknown[]>>; applyChanges(rows: unknown[], removed: string[], expected: null, complete: object): Promise<void> };
+  };
+};
+
+/** One build of the extension in its own browser, synced with the server and its index built. */
+interface Subject {
+  name: string;
+  browser: BrowserContext;
+  background: Worker;
+  ext: Page;
+  fullBuildMs: number;
+}
+
+async function prepare(name: string, extensionDir: string, serverUrl: string, page: (start: number) => string, warmup: string): Promise<Subject> {
+  const browser = await launchWithExtension('', extensionDir);
+  const background = await backgroundOf(browser);
+  const ext = await extensionPage(browser, background);
+  await sendUi(ext, 'ui/settings-set', { serverUrl });
+  for (;;) {
+    const status = await sendUi<{ sync: { state: string; rows: number; lastError: string | null } }>(ext, 'ui/status');
+    if (status.sync.lastError) throw new Error(status.sync.lastError);
+    if (status.sync.state === 'idle' && status.sync.rows >= REQUESTERS) break;
+    await ext.waitForTimeout(100);
+  }
+  // The badge index is built after the snapshot; wait for it to be stored.
+  let status: IndexStatus;
+  for (;;) {
+    status = await background.evaluate(() => (globalThis as unknown as Hooks).lantern.badgeIndexStatus());
+    if (!status.building && status.last && status.last.rows >= REQUESTERS) break;
+    await ext.waitForTimeout(100);
+  }
+  // tsx keeps function names with a `__name` helper, which page.evaluate'd code then lacks.
+  await browser.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  await browser.route(`${PAGE_URL}**`, (route) => {
+    const start = new URL(route.request().url()).searchParams.get('start');
+    return route.fulfill({ contentType: 'text/html', body: start === null ? shell(warmup) : page(Number(start)) });
+  });
+  console.log(`${name}: replica and badge index of ${status.last!.rows.toLocaleString()} requesters, built whole in ${status.last!.ms.toFixed(0)} ms`);
+  return { name, browser, background, ext, fullBuildMs: status.last!.ms };
+}
+
+interface PageStart {
+  /** Lantern's renderer main-thread time per page load: TaskDuration, with Lantern − without. */
+  taskMs: number;
+  scriptMs: number;
+  /** The content script's own measures around its synchronous index work (null: none recorded). */
+  indexMs: number | null;
+}
+
+/** Main-thread time of loading `url` until `ready` holds, by CDP's renderer metrics. */
+async function loadCost(browser: BrowserContext, url: string, ready: (page: Page) => Promise<unknown>): Promise<{ task: number; script: number; index: number | null }> {
+  const page = await browser.newPage();
+  const cdp = await browser.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const metric = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const of = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+    return { task: of('TaskDuration') * 1000, script: of('ScriptDuration') * 1000 };
+  };
+  const before = await metric();
+  await page.goto(url);
+  await ready(page).catch(async (error: unknown) => {
+    const seen = await page.evaluate(() => [...document.querySelectorAll('lantern-badge')].map((b) => `${b.getAttribute('data-lantern-level')}/${b.getAttribute('data-lantern-details')}`).join(' '));
+    throw new Error(`${url}: not ready (badges: ${seen || 'none'})`, { cause: error });
+  });
+  const after = await metric();
+  const index = await page.evaluate(() => {
+    const marks = performance.getEntriesByName('lantern:index');
+    return marks.length ? marks.reduce((sum, m) => sum + m.duration, 0) : null;
+  });
+  await page.close();
+  return { task: after.task - before.task, script: after.script - before.script, index };
+}
+
+async function measurePageStart(subject: Subject, baselineUrl: string, offsets: number[]): Promise<PageStart> {
+  const task: number[] = [];
+  const script: number[] = [];
+  const index: number[] = [];
+  for (const start of offsets) {
+    const full = (page: Page) => page.locator('lantern-badge[data-lantern-details="full"]').nth(PAGE_START_ROWS - 1).waitFor();
+    const plainReady = (page: Page) => page.locator('li.hit-set-table-row').nth(PAGE_START_ROWS - 1).waitFor();
+    const withLantern = await loadCost(subject.browser, `${PAGE_URL}?start=${start}`, full);
+    const without = await loadCost(subject.browser, `${baselineUrl}/plain?start=${start}`, plainReady);
+    task.push(withLantern.task - without.task);
+    script.push(withLantern.script - without.script);
+    if (withLantern.index !== null) index.push(withLantern.index);
+  }
+  return { taskMs: median(task), scriptMs: median(script), indexMs: index.length ? median(index) : null };
+}
+
+/** The background's time to take a delta of DELTA changed requesters into the index (the last write's). */
+async function measureDelta(subject: Subject, keys: string[]): Promise<number> {
+  return subject.background.evaluate(async (wanted) => {
+    const { lantern } = globalThis as unknown as Hooks;
+    const rows = [...(await lantern.replica.getRows(wanted)).values()].map((row) => {
+      const changed = [...row];
+      changed[1] = `${String(changed[1]).slice(0, 150)} (renamed)`;
+      return changed;
+    });
+    await lantern.replica.applyChanges(rows, [], null, {});
+    while (lantern.badgeIndexStatus().building) await new Promise((r) => setTimeout(r, 5));
+    return lantern.badgeIndexStatus().last!;
+  }, keys).then((last) => {
+    console.log(`${subject.name}: index after a delta: ${JSON.stringify(last)}`);
+    return last.ms;
+  });
+}
+
+async function measureSizes(subject: Subject, ids: string[], baselineUrl: string | null) {
+  const table: { rows: number; badges: number; details: number; baseline: number | null }[] = [];
+  let offset = 1;
+  for (const size of SIZES) {
+    const badges: number[] = [];
+    const details: number[] = [];
+    const base: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      // Requesters this page has never shown, each run on a fresh page.
+      const slice = ids.slice(offset, offset + size);
+      offset = ((offset + size) % (ids.length - size - 1)) + 1;
+      const page = await subject.browser.newPage();
+      await page.goto(PAGE_URL);
+      await page.locator('lantern-badge[data-lantern-details="full"]').first().waitFor();
+      // The tab reads the index's meta at page start; time new rows on a page that has it.
+      while ((await tabIndexSize(subject.ext)) === null) await subject.ext.waitForTimeout(5);
+      const times = await timeLantern(page, slice);
+      badges.push(times.badges);
+      details.push(times.details);
+      if (baselineUrl) {
+        await page.goto(`${baselineUrl}/page`);
+        base.push(await timeBaseline(page, slice, baselineUrl));
+      }
+      await page.close();
+    }
+    table.push({ rows: size, badges: median(badges), details: median(details), baseline: base.length ? median(base) : null });
+  }
+  return table;
+}
+
+/** Builds the extension of an earlier checkout into its own dist folder; returns the extension's folder. */
+function buildBefore(checkout: string): string {
+  const dist = resolve(`${process.env.LANTERN_DIST ?? 'dist'}-before`);
+  execFileSync('npx', ['tsx', '-e', "import('./scripts/build.ts').then((m) => m.build({ quiet: true, testHooks: true }))"], {
+    cwd: checkout,
+    env: { ...process.env, LANTERN_DIST: dist, LANTERN_TEST_HOOKS: '1' },
+    stdio: 'inherit',
+  });
+  return join(dist, 'extension');
+}
+
 async function main(): Promise<void> {
   await build({ quiet: true, testHooks: true });
+  const beforeDir = values.before ? buildBefore(values.before) : null;
   const dir = join('data', 'bench-page', String(process.pid));
   mkdirSync(dir, { recursive: true });
   const database = join(dir, 'lantern.sqlite');
@@ -161,90 +351,70 @@ async function main(): Promise<void> {
   await migrate(driver, undefined, Date.now());
   const data = await loadBenchData(driver, { requesters: REQUESTERS, reviews: REQUESTERS * 2, now: Date.now() });
   await driver.close();
-  const mturkIds = data.requesterKeys.filter((k) => k.startsWith('mturk:')).map((k) => k.slice('mturk:'.length));
+  const mturkKeys = data.requesterKeys.filter((k: string) => k.startsWith('mturk:'));
+  const mturkIds = mturkKeys.map((k: string) => k.slice('mturk:'.length));
+  const listOf = (start: number) => shell(mturkIds[0]!).replace(rowsHtml([mturkIds[0]!]), rowsHtml(mturkIds.slice(start, start + PAGE_START_ROWS)));
   const server = await startServer({ host: '127.0.0.1', port: 0, database, logLevel: 'warn', rateLimits: false });
-  const baseline = await baselineServer(new Map(mturkIds.map((id) => [id, '4.1/5'])), shell(mturkIds[0]!));
-  const browser = await launchWithExtension();
+  const baseline = await baselineServer(listOf, mturkIds[0]!);
+  const results = new BenchResults('page', { quick: values.quick, extra: { requesters: REQUESTERS, runs: RUNS, before: values.before ?? null } });
+  const subjects: Subject[] = [];
   try {
-    const background = await backgroundOf(browser);
-    const ext = await extensionPage(browser, background);
-    await sendUi(ext, 'ui/settings-set', { serverUrl: server.url });
-    for (;;) {
-      const status = await sendUi<{ sync: { state: string; rows: number; lastError: string | null } }>(ext, 'ui/status');
-      if (status.sync.lastError) throw new Error(status.sync.lastError);
-      if (status.sync.state === 'idle') {
-        console.log(`Replica: ${status.sync.rows.toLocaleString()} requesters`);
-        break;
-      }
-      await ext.waitForTimeout(100);
+    subjects.push(await prepare('now', EXTENSION_DIR, server.url, listOf, mturkIds[0]!));
+    if (beforeDir) subjects.push(await prepare('before', beforeDir, server.url, listOf, mturkIds[0]!));
+    const startOffsets = Array.from({ length: RUNS }, (_, i) => 1 + ((i * 997) % (mturkIds.length - PAGE_START_ROWS - 1)));
+    const deltaKeys = (i: number) => mturkKeys.slice(1 + i * DELTA, 1 + (i + 1) * DELTA);
+    const report: Record<string, { start: PageStart; delta: number; full: number; table: Awaited<ReturnType<typeof measureSizes>> }> = {};
+    for (const subject of subjects) {
+      const start = await measurePageStart(subject, baseline.url, startOffsets);
+      const deltas: number[] = [];
+      for (let i = 0; i < 3; i++) deltas.push(await measureDelta(subject, deltaKeys(i)));
+      const table = await measureSizes(subject, mturkIds, subject.name === 'now' ? baseline.url : null);
+      report[subject.name] = { start, delta: median(deltas), full: subject.fullBuildMs, table };
     }
-    // The badge index is rebuilt after the snapshot; wait for it to be stored.
-    type IndexStatus = { building: boolean; last: { rows: number; ms: number } | null };
-    let indexStatus: IndexStatus;
-    for (;;) {
-      indexStatus = await background.evaluate(() => (globalThis as unknown as { lantern: { badgeIndexStatus(): IndexStatus } }).lantern.badgeIndexStatus());
-      if (!indexStatus.building && indexStatus.last && indexStatus.last.rows >= REQUESTERS) break;
-      await ext.waitForTimeout(100);
-    }
-    // What a tab pays once at page start, off the measured path: read the index from storage, decode it.
-    const indexRead = await ext.evaluate(async () => {
-      const storage = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, { pairs: string }>>; getBytesInUse(k: string): Promise<number> } } } }).chrome.storage.local;
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const start = performance.now();
-        const { badgeIndex } = await storage.get('badgeIndex');
-        const binary = atob(badgeIndex!.pairs);
-        const bytes = new Uint8Array(binary.length);
-        for (let j = 0; j < binary.length; j++) bytes[j] = binary.charCodeAt(j);
-        new Uint32Array(bytes.buffer);
-        times.push(performance.now() - start);
-      }
-      return { ms: times.sort((a, b) => a - b)[2]!, bytes: await storage.getBytesInUse('badgeIndex') };
-    });
-    console.log(
-      `Badge index: ${indexStatus.last!.rows.toLocaleString()} requesters, built in ${indexStatus.last!.ms} ms, ${(indexRead.bytes / 1024).toFixed(0)} KB stored; read and decoded by a tab in ${indexRead.ms.toFixed(1)} ms at page start`,
-    );
-    // tsx keeps function names with a `__name` helper, which page.evaluate'd code then lacks.
-    await browser.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    await browser.route(`${PAGE_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: shell(mturkIds[0]!) }));
 
-    const table: { rows: number; badges: number; details: number; baseline: number }[] = [];
-    let offset = 1;
-    for (const size of SIZES) {
-      const badges: number[] = [];
-      const details: number[] = [];
-      const base: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        // Requesters this page has never shown, each run on a fresh page.
-        const ids = mturkIds.slice(offset, offset + size);
-        offset = (offset + size) % (mturkIds.length - size - 1) + 1;
-        const page = await browser.newPage();
-        await page.goto(PAGE_URL);
-        await page.locator('lantern-badge[data-lantern-details="full"]').first().waitFor();
-        // The tab reads the index once at page start; time new rows on a page that has it.
-        while ((await tabIndexSize(ext)) === null) await ext.waitForTimeout(5);
-        const times = await timeLantern(page, ids);
-        badges.push(times.badges);
-        details.push(times.details);
-        await page.goto(`${baseline.url}/page`);
-        base.push(await timeBaseline(page, ids, baseline.url));
-        await page.close();
-      }
-      table.push({ rows: size, badges: median(badges), details: median(details), baseline: median(base) });
+    for (const [name, r] of Object.entries(report)) {
+      const perMinute = 600 / Math.max(r.start.taskMs, 0.01);
+      console.log(`\n${name}: page start (${PAGE_START_ROWS}-row task list, to every full answer): Lantern's main-thread time ${r.start.taskMs.toFixed(1)} ms (TaskDuration delta; ScriptDuration ${r.start.scriptMs.toFixed(1)} ms)` + (r.start.indexMs !== null ? `, of which index work ${r.start.indexMs.toFixed(2)} ms (content script's own measures)` : ''));
+      console.log(`${name}: ${perMinute.toFixed(0)} page loads a minute before Lantern costs 1 % of a core (600 ms a minute)`);
+      console.log(`${name}: index after a delta of ${DELTA.toLocaleString()} changed requesters: ${r.delta.toFixed(0)} ms of background time; built whole: ${r.full.toFixed(0)} ms`);
     }
+    const now = report.now!;
     const columns = ['rows', 'Lantern: badges drawn', 'Lantern: full answers in', 'baseline (HTTP lookup)', 'speed-up (badges / full)', 'ms per row'];
     const widths = [6, 24, 27, 25, 27, 12];
     const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('');
     console.log(`\n${line(columns)}`);
-    for (const r of table) {
-      const ratio = `${(r.baseline / r.badges).toFixed(1)}× / ${(r.baseline / r.details).toFixed(1)}×`;
-      console.log(line([String(r.rows), `${r.badges.toFixed(1)} ms`, `${r.details.toFixed(1)} ms`, `${r.baseline.toFixed(1)} ms`, ratio, (r.badges / r.rows).toFixed(3)]));
+    for (const r of now.table) {
+      const base = r.baseline!;
+      console.log(line([String(r.rows), `${r.badges.toFixed(1)} ms`, `${r.details.toFixed(1)} ms`, `${base.toFixed(1)} ms`, `${(base / r.badges).toFixed(1)}× / ${(base / r.details).toFixed(1)}×`, (r.badges / r.rows).toFixed(3)]));
     }
-    console.log(`\nMedians of ${RUNS} runs each, new requesters on a fresh page each run. Targets: 100 rows ≤ 30 ms; ≥ 5× faster than the baseline; linear in rows.`);
-    const [small, , large] = table;
-    if (small && large) console.log(`Growth 20 → 1,000 rows: ${(large.badges / small.badges).toFixed(1)}× the time for 50× the rows (badges drawn).`);
+    if (report.before) {
+      console.log('\nbefore (same run, same instruments):');
+      for (const r of report.before.table) console.log(line([String(r.rows), `${r.badges.toFixed(1)} ms`, `${r.details.toFixed(1)} ms`, '', '', (r.badges / r.rows).toFixed(3)]));
+    }
+    console.log(`\nMedians of ${RUNS} runs each, new requesters on a fresh page each run.`);
+
+    results.figure('page start: Lantern main-thread time per page load (CDP TaskDuration delta)', now.start.taskMs, 'ms');
+    results.figure('page start: ScriptDuration delta', now.start.scriptMs, 'ms');
+    if (now.start.indexMs !== null) results.figure('page start: content script index work (own measures)', now.start.indexMs, 'ms');
+    results.figure('page loads a minute before Lantern costs 1 % of a core', 600 / Math.max(now.start.taskMs, 0.01), 'loads/min');
+    results.figure(`index update after ${DELTA} changes`, now.delta, 'ms');
+    results.figure('index built whole', now.full, 'ms');
+    results.target(`page start ≤ 5 ms (index work, ${REQUESTERS.toLocaleString()} requesters)`, now.start.indexMs ?? Number.NaN, '<=', 5, 'ms');
+    results.target(`index update after ${DELTA.toLocaleString()} changes ≤ 50 ms`, now.delta, '<=', 50, 'ms');
+    for (const r of now.table) results.target(`badges drawn vs baseline, ${r.rows} rows ≥ 10×`, r.baseline! / r.badges, '>=', 10, '×');
+    results.table('badges', now.table.map((r) => ({ rows: r.rows, badges: r.badges, details: r.details, baseline: r.baseline })));
+    if (report.before) {
+      const before = report.before;
+      results.figure('before: page start main-thread time (CDP TaskDuration delta)', before.start.taskMs, 'ms');
+      results.figure('page start: before / now', before.start.taskMs / Math.max(now.start.taskMs, 0.01), '×');
+      results.figure(`before: index after ${DELTA} changes`, before.delta, 'ms');
+      results.figure('index after a delta: before / now', before.delta / now.delta, '×');
+      results.table('badges before', before.table.map((r) => ({ rows: r.rows, badges: r.badges, details: r.details })));
+      for (const [i, r] of now.table.entries()) results.figure(`badges drawn ${r.rows} rows: before / now`, before.table[i]!.badges / r.badges, '×');
+    }
+    results.write();
   } finally {
-    await browser.close();
+    for (const subject of subjects) await subject.browser.close();
     await baseline.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });

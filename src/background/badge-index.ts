@@ -23,6 +23,7 @@ import {
   LEGACY_BADGE_INDEX_KEY,
   NO_THRESHOLDS,
   Shard,
+  shardEntries,
   SHARD_BITS,
   SHARD_COUNT,
   shardKey,
@@ -37,11 +38,12 @@ import type { RequesterKey } from '../core/requester-key.js';
 import type { Rules } from '../core/rules.js';
 import type { RequesterSummary } from '../core/summary.js';
 import { decodeSummary, type EncodedSummary } from '../core/summary-codec.js';
+import { readSummaryText } from '../core/summary-text.js';
 import type { Settings } from '../core/extension-state.js';
 import { db, readMeta, REPLICA_BUCKETS } from './db.js';
 import { overlaySummary } from './own-overlay-merge.js';
 import { onOverlayChanged, overlayFor, overlayRequesters } from './own-overlay.js';
-import { allRows, getRows, onReplicaWritten } from './replica.js';
+import { allRows, onReplicaWritten } from './replica.js';
 import { getRules, getSettings } from './settings.js';
 
 /**
@@ -73,6 +75,8 @@ export interface BadgeIndexBuild {
   /** Shards written. */
   shards: number;
   ms: number;
+  /** Where an update's time went: reading shards and rows, computing, writing. */
+  phases?: { read: number; compute: number; write: number };
 }
 
 let lastBuild: BadgeIndexBuild | null = null;
@@ -124,17 +128,19 @@ async function buildAll(started: number): Promise<void> {
   // Every shard is written, empty ones as '': a tab tells "empty" from "not stored yet".
   const items: Record<string, unknown> = {};
   for (let shard = 0; shard < SHARD_COUNT; shard++) items[shardKey(shard)] = shards.get(shard) ?? '';
+  shardTexts.clear();
   const size = new Set(entries.map(([key]) => fnv1a32(key))).size;
   items[BADGE_INDEX_META_KEY] = metaOf(settings, (meta?.version ?? 0) + 1, size);
   await browser.storage.local.set(items);
+  for (let shard = 0; shard < SHARD_COUNT; shard++) shardTexts.set(shard, shards.get(shard) ?? '');
   await browser.storage.local.remove(LEGACY_BADGE_INDEX_KEY);
   lastBuild = { kind: 'full', rows: size, computed: entries.length, shards: SHARD_COUNT, ms: performance.now() - started };
 }
 
 /**
- * Every replica row whose key hashes like one of `hashes`. Keys that hash alike share a
- * replica bucket too, so the changed keys' buckets hold them all: only their key lists
- * are read here (of either bucket layout, db.ts), the rows through the replica.
+ * Every replica row whose key hashes like one of `hashes`, in one read. Keys that hash
+ * alike share a replica bucket too, so the changed keys' buckets hold them all. Buckets
+ * of either layout (db.ts): rows as texts, one a line in `keys` order, or as tuples.
  */
 async function rowsHashedLike(hashes: ReadonlySet<number>): Promise<Map<RequesterKey, EncodedSummary>> {
   const buckets = [...new Set([...hashes].map((hash) => hash % REPLICA_BUCKETS))];
@@ -142,12 +148,43 @@ async function rowsHashedLike(hashes: ReadonlySet<number>): Promise<Map<Requeste
   const tx = (await db()).transaction(active);
   const records = await Promise.all(buckets.map((bucket) => tx.store.get(bucket)));
   await tx.done;
-  const keysOf = (record: unknown) => {
-    const stored = record as { keys?: RequesterKey[]; rows?: Record<RequesterKey, unknown> } | undefined;
-    return stored?.keys ?? (Object.keys(stored?.rows ?? {}) as RequesterKey[]);
-  };
-  const keys = records.flatMap(keysOf).filter((key) => hashes.has(fnv1a32(key)));
-  return getRows(keys);
+  const found = new Map<RequesterKey, EncodedSummary>();
+  for (const record of records as unknown as ({ keys: RequesterKey[]; texts: string } | { rows: Record<RequesterKey, [EncodedSummary, number]> } | undefined)[]) {
+    if (!record) continue;
+    if ('keys' in record) {
+      let texts: string[] | null = null;
+      record.keys.forEach((key, i) => {
+        if (hashes.has(fnv1a32(key))) found.set(key, readSummaryText((texts ??= record.texts.split('\n'))[i]!));
+      });
+    } else {
+      for (const [key, [row]] of Object.entries(record.rows) as [RequesterKey, [EncodedSummary, number]][]) if (hashes.has(fnv1a32(key))) found.set(key, row);
+    }
+  }
+  return found;
+}
+
+/**
+ * The shards as this worker last wrote them (only the background writes them), so an
+ * update reads storage only for shards it hasn't seen since it started.
+ */
+const shardTexts = new Map<number, string>();
+
+async function readShardTexts(shards: readonly number[]): Promise<Map<number, string> | null> {
+  const texts = new Map<number, string>();
+  const missing = shards.filter((shard) => {
+    const text = shardTexts.get(shard);
+    if (text !== undefined) texts.set(shard, text);
+    return text === undefined;
+  });
+  if (missing.length > 0) {
+    const stored = await browser.storage.local.get(missing.map(shardKey));
+    for (const shard of missing) {
+      const text = stored[shardKey(shard)];
+      if (typeof text !== 'string') return null;
+      texts.set(shard, text);
+    }
+  }
+  return texts;
 }
 
 /** Mends the shards of `keys`; false when there is no index to mend (build it whole). */
@@ -156,8 +193,10 @@ async function update(keys: ReadonlySet<RequesterKey>, started: number): Promise
   if (!meta) return false;
   const hashes = new Set([...keys].map((key) => fnv1a32(key)));
   const shardNumbers = [...new Set([...hashes].map(shardOf))];
-  const [stored, rows, ownKeys] = await Promise.all([browser.storage.local.get(shardNumbers.map(shardKey)), rowsHashedLike(hashes), overlayRequesters()]);
+  const [stored, rows, ownKeys] = await Promise.all([readShardTexts(shardNumbers), rowsHashedLike(hashes), overlayRequesters()]);
+  if (!stored) return false;
   const own = await overlayFor(ownKeys.filter((key) => hashes.has(fnv1a32(key))));
+  const read = performance.now();
   const now = Date.now();
   // What each affected hash holds now: every key of the replica or the overlay with that hash.
   const fresh = new Map<number, [number, IndexEntry][]>();
@@ -174,13 +213,12 @@ async function update(keys: ReadonlySet<RequesterKey>, started: number): Promise
 
   const items: Record<string, unknown> = {};
   let requesters = meta.requesters;
+  const written = new Map<number, string>();
   for (const shard of shardNumbers) {
-    const text = stored[shardKey(shard)];
-    if (typeof text !== 'string') return false;
     const kept: [number, IndexEntry][] = [];
     let before = 0;
     const ambiguous: number[] = [];
-    for (const [hash, entry] of Shard.decode(text, shard).entries()) {
+    for (const [hash, entry] of shardEntries(Shard.decode(stored.get(shard)!, shard))) {
       before += 1;
       if (hashes.has(hash)) continue;
       if (entry) kept.push([hash, entry]);
@@ -189,12 +227,16 @@ async function update(keys: ReadonlySet<RequesterKey>, started: number): Promise
     const next = [...kept, ...(fresh.get(shard) ?? [])];
     // An untouched ambiguous hash stays ambiguous: listed twice, it encodes as such.
     for (const hash of ambiguous) next.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
-    items[shardKey(shard)] = encodeShard(next);
+    written.set(shard, encodeShard(next));
+    items[shardKey(shard)] = written.get(shard);
     requesters += new Set(next.map(([hash]) => hash)).size - before;
   }
   items[BADGE_INDEX_META_KEY] = metaOf(settings, meta.version + 1, requesters);
+  const computed = performance.now();
   await browser.storage.local.set(items);
-  lastBuild = { kind: 'update', rows: requesters, computed: rows.size + own.size, shards: shardNumbers.length, ms: performance.now() - started };
+  for (const [shard, text] of written) shardTexts.set(shard, text);
+  const ms = performance.now() - started;
+  lastBuild = { kind: 'update', rows: requesters, computed: rows.size + own.size, shards: shardNumbers.length, ms, phases: { read: read - started, compute: computed - read, write: ms - (computed - started) } };
   return true;
 }
 const AMBIGUOUS_PLACEHOLDER: IndexEntry = { brief: 0, ratingMin: Number.NaN, payCents: -1 };

@@ -1,14 +1,16 @@
 /**
- * The badge index in this tab (core/badge-index.ts). At start it reads only the small
- * meta; the shards of the requesters on the page are read when a scan first asks for
- * them — a task list needs a few kilobytes, never the whole index — and the page is
- * scanned again once they are in (`onShardsRead`). Everything comes straight from
- * extension storage (no background round trip, so it works while the background
- * sleeps), and follows the background's writes: a changed meta (settings) or a changed
- * shard this tab holds replaces what it had. Anything that doesn't validate is ignored:
- * those requesters wait for the background's answers, as they would without an index.
+ * The badge index in this tab (core/badge-index.ts). At start it reads the meta and every
+ * shard's stored text in one storage call and decodes none of them: a shard is decoded
+ * (a few dozen entries) the first time a requester of it is on the page, so page start
+ * costs no decoding of the whole index, and rows added later still get their badges in
+ * the very task that added them (no storage round trip on the way). Everything comes
+ * straight from extension storage (no background round trip, so it works while the
+ * background sleeps) and follows the background's writes: a changed meta (settings) or
+ * shard replaces what the tab had. Anything that doesn't validate is ignored: those
+ * requesters wait for the background's answers, as they would without an index.
  */
-import { BADGE_INDEX_META_KEY, BriefReader, Shard, shardKey, shardOf, shardOfKey, StoredBadgeIndexMeta } from '../core/badge-index.js';
+import { BADGE_INDEX_META_KEY, BriefReader, Shard, SHARD_COUNT, shardKey, shardOf, shardOfKey, StoredBadgeIndexMeta } from '../core/badge-index.js';
+import { TEST_HOOKS } from '../core/build-flags.js';
 import { fnv1a32 } from '../core/hash.js';
 import type { Platform, RequesterKey } from '../core/requester-key.js';
 import { ext } from '../ui/extension-api.js';
@@ -20,19 +22,31 @@ export interface HintSource {
   ready: Promise<void>;
 }
 
-/** A shard being read, read (null: not stored or broken: its requesters wait for answers). */
-type ShardState = Shard | null | 'reading';
-
 /**
- * `onReplaced` runs after the background wrote a new index, meta or shards (not after
- * the first read); `onShardsRead` after shards a scan asked for came in.
+ * In test builds, each synchronous piece of index work is a user-timing measure
+ * ('lantern:index') the benchmark sums; never in a release (a page could see them).
  */
-export function watchBadgeHints(platform: Platform, onReplaced: () => void, onShardsRead: () => void): HintSource {
+function timed<T>(work: () => T): T {
+  if (!TEST_HOOKS) return work();
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    performance.measure('lantern:index', { start, end: performance.now() });
+  }
+}
+
+/** A shard as stored (decoded on first use), decoded, or null: not stored or broken (its requesters wait for answers). */
+type ShardState = string | Shard | null;
+
+const ALL_SHARD_KEYS = Array.from({ length: SHARD_COUNT }, (_, shard) => shardKey(shard));
+
+/** `onReplaced` runs after the background wrote a new index, meta or shards (not after the first read). */
+export function watchBadgeHints(platform: Platform, onReplaced: () => void): HintSource {
   let meta: StoredBadgeIndexMeta | null = null;
   let reader: BriefReader | null = null;
   let hints: BadgeHints | null = null;
-  const shards = new Map<number, ShardState>();
-  let toRead: number[] = [];
+  const shards: ShardState[] = new Array<ShardState>(SHARD_COUNT).fill(null);
   let replaced = false;
 
   const decode = (shard: number, stored: unknown): Shard | null => {
@@ -44,31 +58,16 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void, onSh
     }
   };
 
-  /** Reads the shards asked for in this task, in one storage call. */
-  const readShards = () => {
-    const wanted = toRead;
-    toRead = [];
-    ext.storage.local
-      .get(wanted.map(shardKey))
-      .then((stored) => {
-        for (const shard of wanted) if (shards.get(shard) === 'reading') shards.set(shard, decode(shard, stored[shardKey(shard)]));
-      })
-      .catch(() => {
-        for (const shard of wanted) if (shards.get(shard) === 'reading') shards.set(shard, null);
-      })
-      .finally(onShardsRead);
-  };
-
   const brief = (key: RequesterKey) => {
     const hash = fnv1a32(key);
     const shard = shardOf(hash);
-    const state = shards.get(shard);
-    if (state instanceof Shard) return reader!.brief(key, hash, state);
-    if (state === undefined) {
-      shards.set(shard, 'reading');
-      if (toRead.push(shard) === 1) queueMicrotask(readShards);
+    let state: ShardState = shards[shard] ?? null;
+    // Decoded the first time a requester of it is on the page: a page decodes a few dozen of 4,096.
+    if (typeof state === 'string') {
+      const text = state;
+      shards[shard] = state = timed(() => decode(shard, text));
     }
-    return null;
+    return state instanceof Shard ? reader!.brief(key, hash, state) : null;
   };
 
   const useMeta = (value: unknown) => {
@@ -77,15 +76,17 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void, onSh
     reader = meta && new BriefReader({ thresholds: meta.thresholds, blocked: new Set(meta.blocked) });
     hints = meta && reader ? { enabled: meta.platforms[platform], filterMode: meta.filterMode, size: meta.requesters, brief } : null;
   };
+  const keep = (shard: number, stored: unknown) => {
+    shards[shard] = typeof stored === 'string' ? stored : null;
+  };
 
   ext.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     let changed = false;
     for (const [key, change] of Object.entries(changes)) {
       const shard = shardOfKey(key);
-      // Only shards this tab holds are worth decoding; others are read when asked for.
-      if (shard !== null && shards.has(shard)) {
-        shards.set(shard, decode(shard, change?.newValue));
+      if (shard !== null) {
+        keep(shard, change?.newValue);
         changed = true;
       }
     }
@@ -97,10 +98,16 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void, onSh
     }
     if (changed) onReplaced();
   });
+  // Every shard's text in one read, none decoded yet: the page's own requesters' shards
+  // are decoded when asked for, so badges are drawn in the task that adds their rows.
   const ready = ext.storage.local
-    .get(BADGE_INDEX_META_KEY)
+    .get([BADGE_INDEX_META_KEY, ...ALL_SHARD_KEYS])
     .then((stored) => {
-      if (!replaced) useMeta(stored[BADGE_INDEX_META_KEY]);
+      if (replaced) return;
+      timed(() => {
+        useMeta(stored[BADGE_INDEX_META_KEY]);
+        ALL_SHARD_KEYS.forEach((key, shard) => keep(shard, stored[key]));
+      });
     })
     .catch(() => undefined);
   return { current: () => hints, ready };

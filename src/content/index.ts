@@ -34,12 +34,7 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 
 function start(adapter: PlatformAdapter): void {
   // A new index (replica, settings or rules changed): ask again, showing the old until then.
-  // Shards a scan asked for came in: draw their briefs (a scan now finds them).
-  const hints = watchBadgeHints(
-    adapter.platform,
-    () => void watcher.refresh(),
-    () => void watcher.scanNow(),
-  );
+  const hints = watchBadgeHints(adapter.platform, () => void watcher.refresh());
   const watcher = watchPage(document, {
     adapter,
     hints: hints.current,

@@ -184,13 +184,15 @@ export class Shard {
     return undefined;
   }
 
-  /** Every entry, for the background's updates: [hash, entry or null when ambiguous]. */
-  *entries(): Generator<[number, IndexEntry | null]> {
-    for (let i = 0; i < this.words.length; i += WORDS) {
-      const hash = this.words[i]!;
-      yield [hash, this.entry(hash) ?? null];
-    }
+  /** The hashes it holds, in order (the background's updates: shardEntries). */
+  hashes(): number[] {
+    return Array.from({ length: this.size }, (_, i) => this.words[i * WORDS]!);
   }
+}
+
+/** Every entry of a shard, for the background's updates: [hash, entry or null when ambiguous]. */
+export function shardEntries(shard: Shard): [number, IndexEntry | null][] {
+  return shard.hashes().map((hash) => [hash, shard.entry(hash) ?? null]);
 }
 
 /**
