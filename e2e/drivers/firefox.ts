@@ -125,7 +125,7 @@ class FirefoxDriver implements ExtensionDriver {
   }
 
   private helperPage(): Promise<FirefoxPage> {
-    // rules.html: an extension page that sends nothing to the background on its own until asked.
+    // Any extension page would do; rules.html only reads (it changes nothing in the background).
     this.helper ??= this.openExtensionPage('rules.html') as Promise<FirefoxPage>;
     return this.helper;
   }
