@@ -1,7 +1,9 @@
 /**
  * The moderation API's wire formats (`/v1/moderation/...`), shared by the server and the
- * moderation page (src/moderation). Inputs are zod/mini schemas (the server validates
- * with them, the page checks before sending); responses are plain types.
+ * moderation page (src/moderation). Requests and responses are zod/mini schemas; the
+ * endpoint catalogue (moderation-endpoints.ts) says which endpoint takes and answers which,
+ * and both ends check them (the server its requests, and its responses in tests and
+ * development; the page the responses it receives).
  *
  * Moderators never see account ids. An action aimed at a person names something they
  * wrote (a review, a report, a flag); the server finds the account.
@@ -9,8 +11,9 @@
 import * as z from 'zod/mini';
 import { RequesterKey } from './requester-key.js';
 import { Rules } from './rules.js';
-import { cleanTextChecks, REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS, type RequesterSummary } from './schemas.js';
-import type { PublicReview } from './sync-protocol.js';
+import { cleanTextChecks, REQUESTER_FLAG_REASONS, REVIEW_FLAG_REASONS } from './schemas.js';
+import { PublicReview } from './public-review.js';
+import { RequesterSummary } from './summary.js';
 
 export const MODERATION_ROLES = ['moderator', 'admin'] as const;
 export type ModerationRole = (typeof MODERATION_ROLES)[number];
@@ -94,6 +97,8 @@ export const MergeBody = z
 export const PublishRulesBody = z.strictObject({ rules: z.omit(Rules, { version: true }), reason: ActionReason });
 
 // ---------------------------------------------------------------- responses
+// Objects are strict: a field the server adds by mistake (an account id, say) fails the
+// server's own response check in tests instead of reaching a moderator's browser.
 
 export interface Page<T> {
   items: T[];
@@ -101,141 +106,153 @@ export interface Page<T> {
   page: number;
   perPage: number;
 }
+const count = z.int().check(z.nonnegative());
+const isoTime = z.string().check(z.minLength(1));
+/** A page of a queue whose items are `item`. */
+export const pageOf = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item), total: count, page: z.int().check(z.positive()), perPage: z.int().check(z.positive()) });
 
-export interface Me {
-  pseudonym: string;
-  role: ModerationRole;
-}
+export const Me = z.strictObject({ pseudonym: z.string(), role: z.enum(MODERATION_ROLES) });
+export type Me = z.infer<typeof Me>;
 
-export interface QueueCounts {
-  flagged: number;
-  held: number;
-  suspensions: number;
-  issues: number;
+export const QueueCounts = z.strictObject({
+  flagged: count,
+  held: count,
+  suspensions: count,
+  issues: count,
   /** Open incidents. */
-  incidents: number;
-}
+  incidents: count,
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
 
-export interface FlagCount {
-  reason: string;
-  count: number;
-  notes: string[];
-}
+export const FlagCount = z.strictObject({ reason: z.string(), count, notes: z.array(z.string()) });
+export type FlagCount = z.infer<typeof FlagCount>;
 
-export interface FlaggedItem {
-  review: PublicReview & { status: 'visible' | 'hidden' | 'held'; statusReason: string | null };
-  requester: { key: string; name: string };
+const RequesterRef = z.strictObject({ key: z.string(), name: z.string() });
+
+const flaggedFields = {
+  review: z.strictObject({ ...PublicReview.shape, status: z.enum(['visible', 'hidden', 'held']), statusReason: z.nullable(z.string()) }),
+  requester: RequesterRef,
   /** The requester's current summary (what workers see), or null before its first one. */
-  summary: RequesterSummary | null;
-  distinctFlaggers: number;
-  flags: FlagCount[];
-  lastFlaggedAt: string;
-}
+  summary: z.nullable(RequesterSummary),
+  distinctFlaggers: count,
+  flags: z.array(FlagCount),
+  /** Empty when the review has no unresolved flag. */
+  lastFlaggedAt: z.string(),
+};
+export const FlaggedItem = z.strictObject(flaggedFields);
+export type FlaggedItem = z.infer<typeof FlaggedItem>;
 
-export interface HeldItem extends FlaggedItem {
-  heldReason: string;
-}
+export const HeldItem = z.strictObject({ ...flaggedFields, heldReason: z.string() });
+export type HeldItem = z.infer<typeof HeldItem>;
 
-export interface ReportView {
-  id: string;
-  suspendedOn: string;
-  reinstated: boolean;
-  tasks: { taskId: string; taskTitle: string }[];
-  note: string;
-  reportedAt: string;
-  status: (typeof REPORT_STATUSES)[number];
+export const ReportView = z.strictObject({
+  id: z.string(),
+  suspendedOn: z.string(),
+  reinstated: z.boolean(),
+  tasks: z.array(z.strictObject({ taskId: z.string(), taskTitle: z.string() })),
+  note: z.string(),
+  reportedAt: isoTime,
+  status: z.enum(REPORT_STATUSES),
   /** Whether the reporting account counts (older than the rules' days, not muted). */
-  established: boolean;
-}
+  established: z.boolean(),
+});
+export type ReportView = z.infer<typeof ReportView>;
 
-export interface SuspensionGroup {
-  requester: { key: string; name: string };
-  summary: RequesterSummary | null;
-  reports: number;
-  open: number;
-  latestAt: string;
-  confirmed: boolean;
+export const SuspensionGroup = z.strictObject({
+  requester: RequesterRef,
+  summary: z.nullable(RequesterSummary),
+  reports: count,
+  open: count,
+  latestAt: isoTime,
+  confirmed: z.boolean(),
   /** The tasks most often named in this requester's reports. */
-  topTasks: { taskId: string; taskTitle: string; reports: number }[];
-}
+  topTasks: z.array(z.strictObject({ taskId: z.string(), taskTitle: z.string(), reports: count })),
+});
+export type SuspensionGroup = z.infer<typeof SuspensionGroup>;
 
 /**
  * "N established accounts reported a suspension after task T of requester R within D days":
  * counted per (requester, task group) across every report, whatever requester it was filed
  * under, by distinct established accounts (the rules' established-account test).
  */
-export interface CorrelationRow {
-  requester: { key: string; name: string };
-  taskId: string;
-  taskTitle: string;
+export const CorrelationRow = z.strictObject({
+  requester: RequesterRef,
+  taskId: z.string(),
+  taskTitle: z.string(),
   /** Distinct established accounts. */
-  accounts: number;
+  accounts: count,
   /** Reports naming it (any account, established or not) within the window. */
-  reports: number;
-  firstReportAt: string;
-  lastReportAt: string;
+  reports: count,
+  firstReportAt: isoTime,
+  lastReportAt: isoTime,
   /** The incident this task group is part of, if any. */
-  incidentId: string | null;
-}
+  incidentId: z.nullable(z.string()),
+});
+export type CorrelationRow = z.infer<typeof CorrelationRow>;
 
-export interface Correlation {
+export const Correlation = z.strictObject({
   /** D: the window in days. */
-  days: number;
-  rows: CorrelationRow[];
-}
+  days: z.int().check(z.positive()),
+  rows: z.array(CorrelationRow),
+});
+export type Correlation = z.infer<typeof Correlation>;
 
 /**
  * An incident: reports crossed a published threshold (`trigger`). Opened exactly once per
  * (requester, task group) by the server, whatever the number of processes.
  */
-export interface Incident {
-  id: string;
-  requester: { key: string; name: string };
+export const Incident = z.strictObject({
+  id: z.string(),
+  requester: RequesterRef,
   /** null for a requester-wide incident (report rate far above its own baseline). */
-  taskId: string | null;
-  taskTitle: string | null;
-  trigger: 'shared_task' | 'report_rate';
-  status: (typeof INCIDENT_STATUSES)[number];
+  taskId: z.nullable(z.string()),
+  taskTitle: z.nullable(z.string()),
+  trigger: z.enum(['shared_task', 'report_rate']),
+  status: z.enum(INCIDENT_STATUSES),
   /** Distinct established accounts within the window (as last counted). */
-  accounts: number;
-  reports: number;
-  windowDays: number;
+  accounts: count,
+  reports: count,
+  windowDays: z.int().check(z.positive()),
   /** How browsers see its task group: not yet, "investigating" (automatic) or "confirmed" (a moderator). */
-  replicated: 'investigating' | 'confirmed' | null;
-  firstReportAt: string;
-  lastReportAt: string;
-  openedAt: string;
-  decidedAt: string | null;
-}
+  replicated: z.nullable(z.enum(['investigating', 'confirmed'])),
+  firstReportAt: isoTime,
+  lastReportAt: isoTime,
+  openedAt: isoTime,
+  decidedAt: z.nullable(isoTime),
+});
+export type Incident = z.infer<typeof Incident>;
 
-export interface IssueGroup {
-  requester: { key: string; name: string };
-  summary: RequesterSummary | null;
-  counts: Partial<Record<(typeof REQUESTER_FLAG_REASONS)[number], number>>;
-  open: number;
-  latestAt: string;
-  confirmed: boolean;
-  flags: { id: string; reason: string; taskId: string | null; note: string; createdAt: string; status: string }[];
-}
+export const IssueGroup = z.strictObject({
+  requester: RequesterRef,
+  summary: z.nullable(RequesterSummary),
+  counts: z.partialRecord(z.enum(REQUESTER_FLAG_REASONS), count),
+  open: count,
+  latestAt: isoTime,
+  confirmed: z.boolean(),
+  flags: z.array(
+    z.strictObject({ id: z.string(), reason: z.string(), taskId: z.nullable(z.string()), note: z.string(), createdAt: isoTime, status: z.string() }),
+  ),
+});
+export type IssueGroup = z.infer<typeof IssueGroup>;
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  moderator: string;
-  action: AuditAction;
-  target: string;
-  reason: string;
-  detail: Record<string, unknown>;
-}
+export const AuditEntry = z.strictObject({
+  id: z.string(),
+  at: isoTime,
+  moderator: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  target: z.string(),
+  reason: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export interface RulesVersionInfo {
-  version: number;
-  publishedAt: string;
-}
+export const RulesVersionInfo = z.strictObject({ version: z.int().check(z.positive()), publishedAt: isoTime });
+export type RulesVersionInfo = z.infer<typeof RulesVersionInfo>;
 
-export interface ActionResult {
-  ok: true;
+export const ActionResult = z.strictObject({
+  ok: z.literal(true),
   /** Requesters whose summaries the action recomputed. */
-  recomputed: string[];
-  detail?: Record<string, unknown>;
-}
+  recomputed: z.array(z.string()),
+  detail: z.optional(z.record(z.string(), z.unknown())),
+});
+export type ActionResult = z.infer<typeof ActionResult>;

@@ -4,12 +4,15 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { EndpointName, ResponseOf } from '../core/moderation-endpoints.js';
 import type { Me, Page } from '../core/moderation-protocol.js';
 import type { Rules } from '../core/rules.js';
+import type { CallInput } from './api.js';
 
 export const PER_PAGE = 50;
 
-export type Api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
+/** Calls one endpoint of the catalogue (core/moderation-endpoints.ts) as the signed-in moderator. */
+export type Api = <N extends EndpointName>(name: N, input?: CallInput<N>) => Promise<ResponseOf<N>>;
 
 export interface Ctx {
   api: Api;
@@ -19,20 +22,26 @@ export interface Ctx {
   changed(message: string): void;
 }
 
-/** Fetches one page from the server whenever the path (filters, page) or `version` changes. */
-export function useLoad<T>(ctx: Ctx, path: string, version: number): { data: T | null; error: string | null; loading: boolean } {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
+/** Reads one endpoint whenever what it is called with (filters, page) or `version` changes. */
+export function useLoad<N extends EndpointName>(
+  ctx: Ctx,
+  name: N,
+  input: CallInput<N>,
+  version: number,
+): { data: ResponseOf<N> | null; error: string | null; loading: boolean } {
+  const [state, setState] = useState<{ data: ResponseOf<N> | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const key = JSON.stringify(input);
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    ctx.api<T>('GET', path).then(
+    ctx.api(name, input).then(
       (data) => live && setState({ data, error: null, loading: false }),
       (error: Error) => live && setState({ data: null, error: error.message, loading: false }),
     );
     return () => {
       live = false;
     };
-  }, [path, version]);
+  }, [name, key, version]);
   return state;
 }
 

@@ -4,10 +4,9 @@
  * suspension after it within the last D days. Most shared first.
  */
 import { useState } from 'preact/hooks';
-import type { Correlation } from '../core/moderation-protocol.js';
-import { accountsText, when } from './Incidents.js';
-import { Loading, useLoad, type Ctx } from './shared.js';
-import { query } from './api.js';
+import type { Correlation } from '../../core/moderation-protocol.js';
+import { accountsText, when } from './incidents.js';
+import { Loading, useLoad, type Ctx } from '../shared.js';
 
 const DAY_CHOICES = [7, 14, 30, 60, 90, 180];
 
@@ -17,7 +16,7 @@ export function CorrelationView(props: { ctx: Ctx; version: number }) {
   const [days, setDays] = useState(String(window));
   const [min, setMin] = useState('2');
   const [applied, setApplied] = useState({ days: String(window), min: '2' });
-  const { data, error, loading } = useLoad<Correlation>(props.ctx, `/correlation${query(applied)}`, props.version);
+  const { data, error, loading } = useLoad(props.ctx, 'correlation', { query: applied }, props.version);
   return (
     <>
       <h2>What suspended workers had in common</h2>

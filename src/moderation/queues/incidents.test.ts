@@ -1,7 +1,7 @@
 /** The incident in words, as the moderation page says it: task-wide and requester-wide, every state. */
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../core/moderation-protocol.js';
-import { browsersText, incidentSentence } from './Incidents.js';
+import type { Incident } from '../../core/moderation-protocol.js';
+import { browsersText, incidentSentence } from './incidents.js';
 
 const base: Incident = {
   id: 'i1',

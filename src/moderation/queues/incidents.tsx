@@ -5,9 +5,8 @@
  * is in and what workers' browsers show; a moderator confirms or dismisses it with a reason.
  */
 import { useState } from 'preact/hooks';
-import type { ActionResult, Incident, Page } from '../core/moderation-protocol.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from './shared.js';
-import { query } from './api.js';
+import type { ActionResult, Incident, Page } from '../../core/moderation-protocol.js';
+import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
 
 export const when = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`;
 export const accountsText = (n: number) => `${n.toLocaleString('en')} established ${n === 1 ? 'account' : 'accounts'}`;
@@ -50,7 +49,7 @@ export function IncidentsView(props: { ctx: Ctx; version: number }) {
   const { ctx } = props;
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState('');
-  const { data, error, loading } = useLoad<Page<Incident>>(ctx, `/incidents${query({ page, perPage: PER_PAGE, status })}`, props.version);
+  const { data, error, loading } = useLoad(ctx, 'incidents', { query: { page, perPage: PER_PAGE, status } }, props.version);
   return (
     <>
       <h2>Incidents</h2>
@@ -93,7 +92,7 @@ function IncidentItem(props: { ctx: Ctx; incident: Incident }) {
   const { ctx, incident } = props;
   const status = STATUS[incident.status];
   const decide = (decision: 'confirm' | 'dismiss') => (reason: string) =>
-    ctx.api<ActionResult>('POST', `/incidents/${encodeURIComponent(incident.id)}`, { decision, reason });
+    ctx.api('decideIncident', { params: { id: incident.id }, body: { decision, reason } });
   return (
     <li data-incident={incident.id} data-status={incident.status}>
       <h3 class="incident-sentence">{incidentSentence(incident)}</h3>

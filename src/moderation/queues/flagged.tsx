@@ -1,0 +1,60 @@
+/**
+ * The flagged-reviews queue: visible reviews with unresolved flags, most flaggers first; hide, dismiss the flags, or mute or ban the author.
+ */
+import { useState } from 'preact/hooks';
+import { REVIEW_FLAG_REASONS } from '../../core/schemas.js';
+import { MuteBan, RequesterFilter, ReviewBody } from '../parts.js';
+import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+
+export function FlaggedQueue(props: { ctx: Ctx; version: number }) {
+  const { ctx } = props;
+  const [page, setPage] = useState(1);
+  const [reason, setReason] = useState('');
+  const [requester, setRequester] = useState('');
+  const { data, error, loading } = useLoad(ctx, 'flagged', { query: { page, perPage: PER_PAGE, reason, requester } }, props.version);
+  return (
+    <>
+      <h2>Flagged reviews</h2>
+      <p class="muted small">Visible reviews that workers flagged, most distinct flaggers first. Hiding removes a review from every summary at once.</p>
+      <div class="filters">
+        <label>
+          Flag reason
+          <select value={reason} onChange={(e) => (setReason(e.currentTarget.value), setPage(1))}>
+            <option value="">any</option>
+            {REVIEW_FLAG_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {r.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <RequesterFilter value={requester} onChange={(v) => (setRequester(v), setPage(1))} />
+      </div>
+      <Loading loading={loading && !data} error={error} />
+      {data && (
+        <>
+          <Pager page={data} onPage={setPage} label="Flagged reviews" />
+          {data.items.length === 0 && <p class="muted">Nothing flagged. The queue is empty.</p>}
+          <ul class="items">
+            {data.items.map((item) => (
+              <li key={item.review.id} data-review={item.review.id}>
+                <ReviewBody item={item} rules={ctx.rules} />
+                <div class="actions">
+                  <Action
+                    label="Hide review"
+                    danger
+                    run={(r) => ctx.api('hideReview', { params: { id: item.review.id }, body: { reason: r } })}
+                    done={() => ctx.changed('Review hidden; its author sees the reason.')}
+                  />
+                  <Action label="Dismiss flags" run={(r) => ctx.api('dismissReviewFlags', { params: { id: item.review.id }, body: { reason: r } })} done={() => ctx.changed('Flags dismissed.')} />
+                  <MuteBan ctx={ctx} target={{ kind: 'review', id: item.review.id }} who="author" />
+                </div>
+              </li>
+            ))}
+          </ul>
+          {data.items.length > 5 && <Pager page={data} onPage={setPage} label="Flagged reviews (bottom)" />}
+        </>
+      )}
+    </>
+  );
+}
