@@ -402,6 +402,10 @@ async function main(): Promise<void> {
     results.target(`page start ≤ 5 ms (index work, ${REQUESTERS.toLocaleString()} requesters)`, now.start.indexMs ?? Number.NaN, '<=', 5, 'ms');
     results.target(`index update after ${DELTA.toLocaleString()} changes ≤ 50 ms`, now.delta, '<=', 50, 'ms');
     for (const r of now.table) results.target(`badges drawn vs baseline, ${r.rows} rows ≥ 10×`, r.baseline! / r.badges, '>=', 10, '×');
+    // Full answers (the background's reply: reasons, counts, banners; issue 15 item 2).
+    const full100 = now.table.find((r) => r.rows === 100);
+    if (full100) results.target('full answers in, 100 rows ≤ 15 ms', full100.details, '<=', 15, 'ms');
+    for (const r of now.table) results.target(`full answers vs baseline, ${r.rows} rows ≥ 4×`, r.baseline! / r.details, '>=', 4, '×');
     results.table('badges', now.table.map((r) => ({ rows: r.rows, badges: r.badges, details: r.details, baseline: r.baseline })));
     if (report.before) {
       const before = report.before;
@@ -411,6 +415,7 @@ async function main(): Promise<void> {
       results.figure('index after a delta: before / now', before.delta / now.delta, '×');
       results.table('badges before', before.table.map((r) => ({ rows: r.rows, badges: r.badges, details: r.details })));
       for (const [i, r] of now.table.entries()) results.figure(`badges drawn ${r.rows} rows: before / now`, before.table[i]!.badges / r.badges, '×');
+      for (const [i, r] of now.table.entries()) results.figure(`full answers ${r.rows} rows: before / now`, before.table[i]!.details / r.details, '×');
     }
     results.write();
   } finally {
