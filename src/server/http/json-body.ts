@@ -31,6 +31,18 @@ function joinPath(path: string, key: string | number): string {
   return path === '' ? String(key) : `${path}.${key}`;
 }
 
+/** The index just after the string opening at `start`: the next quote not escaped by an odd run of backslashes. */
+function stringEnd(text: string, start: number): number {
+  for (let from = start + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
 /**
  * One pass over the text, tracking only containers, strings and keys — not a JSON parser
  * (JSON.parse still decides validity); on malformed text it just stops being precise.
@@ -43,14 +55,13 @@ export function checkJsonShape(text: string, maxDepth = MAX_JSON_DEPTH): void {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i;
-      i += 1;
-      while (i < n && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c /* \ */ ? 2 : 1;
-      i += 1;
+      i = stringEnd(text, i);
       const top = stack.at(-1);
       if (top?.kind === 'object' && top.expectKey) {
+        const raw = text.slice(start, i);
         let key: string;
         try {
-          key = JSON.parse(text.slice(start, i)) as string;
+          key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         } catch {
           return; // a broken string: JSON.parse on the whole body will say so
         }
