@@ -6,6 +6,10 @@
  * study → researcher pairs in an attribute the content script reads.
  * It must stay tiny and dependency-free: it runs before the page's own code.
  */
+// A module to TypeScript (its names stay its own, and a unit test can import it); the build
+// wraps it in an IIFE, so nothing of this shows in the page.
+export {};
+
 const ATTRIBUTE = 'data-lantern-researchers';
 const STUDIES_API = /^https:\/\/internal-api\.prolific\.com\/api\/v1\/participant\/studies\//;
 const HEX24 = /^[0-9a-f]{24}$/;
