@@ -42,18 +42,19 @@ export class Guards {
     this.accountWrites = limits ? new TokenBuckets(limits.accountWrites) : null;
   }
 
-  private limit(buckets: TokenBuckets | null, key: string, what: string) {
+  /** `field`: what the limit is counted by — the account (`Authorization`) or the request's origin (`(request)`). */
+  private limit(buckets: TokenBuckets | null, key: string, what: string, field: string) {
     const wait = buckets?.take(key) ?? 0;
-    if (wait > 0) throw new HttpError(429, 'rate_limited', `too many ${what}; retry after ${wait} s`, undefined, { 'retry-after': String(wait) });
+    if (wait > 0) throw new HttpError(429, 'rate_limited', `too many ${what}; retry after ${wait} s`, field, { 'retry-after': String(wait) });
   }
 
   /** The address is hashed here and the hash used only as a map key in memory. */
   checkAddress(request: FastifyRequest): void {
-    if (this.perAddress) this.limit(this.perAddress, this.addresses.hash(request.ip), 'requests from your network');
+    if (this.perAddress) this.limit(this.perAddress, this.addresses.hash(request.ip), 'requests from your network', '(request)');
   }
 
   checkAccountCreation(request: FastifyRequest): void {
-    if (this.accountCreation) this.limit(this.accountCreation, this.addresses.hash(request.ip), 'new accounts from your network');
+    if (this.accountCreation) this.limit(this.accountCreation, this.addresses.hash(request.ip), 'new accounts from your network', '(request)');
   }
 
   async account(request: FastifyRequest): Promise<AccountRecord> {
@@ -74,7 +75,7 @@ export class Guards {
       const until = new Date(account.mutedUntil).toISOString();
       throw new HttpError(403, 'account_muted', `this account was muted by a moderator until ${until}`, 'Authorization');
     }
-    this.limit(this.accountWrites, account.id, 'writes from your account');
+    this.limit(this.accountWrites, account.id, 'writes from your account', 'Authorization');
     const key = parseOr400(IdempotencyKey, request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()], IDEMPOTENCY_KEY_HEADER);
     const route = request.routeOptions.url ?? '';
     const params = JSON.stringify(request.params ?? {});

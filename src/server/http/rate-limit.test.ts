@@ -43,10 +43,12 @@ describe('abuse limits on a running server', () => {
     const third = await t.request('POST', '/v1/accounts');
     expect(third.status).toBe(429);
     expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+    // Our error shape, naming what the limit counts: the address here, the account below.
+    expect(third.json).toMatchObject({ error: 'rate_limited', field: '(request)' });
 
     for (let i = 0; i < 3; i++) expect((await t.request('POST', '/v1/reviews', { secret, body: review() })).status).toBe(201);
     const fourth = await t.request('POST', '/v1/reviews', { secret, body: review() });
-    expect(fourth).toMatchObject({ status: 429, json: { error: 'rate_limited' } });
+    expect(fourth).toMatchObject({ status: 429, json: { error: 'rate_limited', field: 'Authorization' } });
 
     let status = 200;
     for (let i = 0; i < 40 && status !== 429; i++) status = (await t.request('GET', '/v1/health')).status;
