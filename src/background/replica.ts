@@ -82,23 +82,26 @@ export async function getSummaries(keys: readonly RequesterKey[], rules: Rules):
 
 /**
  * Told after every committed write to the replica, with the requesters it changed ('all'
- * after a snapshot): the badge index mends just those.
+ * after a snapshot) and, of those, the ones the replica did not hold before: the badge
+ * index mends just those (and needs to know which are new to tell hash collisions).
  */
 export type ReplicaChange = readonly RequesterKey[] | 'all';
-const writeListeners: ((changed: ReplicaChange) => void)[] = [];
-export function onReplicaWritten(listener: (changed: ReplicaChange) => void): void {
+type WriteListener = (changed: ReplicaChange, added: ReadonlySet<RequesterKey>) => void;
+const writeListeners: WriteListener[] = [];
+export function onReplicaWritten(listener: WriteListener): void {
   writeListeners.push(listener);
 }
 /** While a sync runs, what it changed so far: told once, when it ends (see `batchWriteNotices`). */
-let held: { all: boolean; keys: Set<RequesterKey> } | null = null;
+let held: { all: boolean; keys: Set<RequesterKey>; added: Set<RequesterKey> } | null = null;
 
-function replicaWritten(changed: ReplicaChange): void {
+function replicaWritten(changed: ReplicaChange, added: ReadonlySet<RequesterKey> = new Set()): void {
   if (held) {
     if (changed === 'all') held.all = true;
     else for (const key of changed) held.keys.add(key);
+    for (const key of added) held.added.add(key);
     return;
   }
-  for (const listener of writeListeners) listener(changed);
+  for (const listener of writeListeners) listener(changed, added);
 }
 
 /**
@@ -109,13 +112,13 @@ function replicaWritten(changed: ReplicaChange): void {
  */
 export async function batchWriteNotices<T>(work: () => Promise<T>): Promise<T> {
   if (held) return work();
-  const batch = (held = { all: false, keys: new Set<RequesterKey>() });
+  const batch = (held = { all: false, keys: new Set<RequesterKey>(), added: new Set<RequesterKey>() });
   try {
     return await work();
   } finally {
     held = null;
     if (batch.all) replicaWritten('all');
-    else if (batch.keys.size > 0) replicaWritten([...batch.keys]);
+    else if (batch.keys.size > 0) replicaWritten([...batch.keys], batch.added);
   }
 }
 
@@ -318,6 +321,7 @@ export async function applyChangedTexts(
     const before = meta ?? INITIAL_META;
     let checksum = before.checksum;
     const cached: [number, CachedBucket][] = [];
+    const added = new Set<RequesterKey>();
     const changedBuckets = [...groups].map(([bucket, keys], i) => {
       const rows = rowsOf(records[i]);
       for (const key of keys) {
@@ -325,6 +329,7 @@ export async function applyChangedTexts(
         const text = latest.get(key)!;
         if (text) {
           const digest = fnv1a32(text);
+          if (old === null) added.add(key);
           checksum = updateChecksum(checksum, old, digest);
           rows.set(key, [text, digest]);
         } else if (old !== null) {
@@ -351,7 +356,7 @@ export async function applyChangedTexts(
     await tx.done;
     metaCommitted(next);
     cacheChanges(cached, next);
-    if (changed) replicaWritten([...latest.keys()]);
+    if (changed) replicaWritten([...latest.keys()], added);
   } catch (error) {
     forgetCache(); // whatever happened, the cache is not trusted
     try {
