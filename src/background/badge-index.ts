@@ -43,7 +43,7 @@ import type { Settings } from '../core/extension-state.js';
 import { db, readMeta, REPLICA_BUCKETS } from './db.js';
 import { overlaySummary } from './own-overlay-merge.js';
 import { onOverlayChanged, overlayFor, overlayRequesters } from './own-overlay.js';
-import { allRows, onReplicaWritten } from './replica.js';
+import { allRows, getRows, onReplicaWritten } from './replica.js';
 import { getRules, getSettings } from './settings.js';
 
 /**
@@ -82,7 +82,7 @@ export interface BadgeIndexBuild {
 let lastBuild: BadgeIndexBuild | null = null;
 let running: Promise<void> | null = null;
 /** Work asked for and not yet begun. */
-const pending = { full: false, meta: false, keys: new Set<RequesterKey>() };
+const pending = { full: false, meta: false, keys: new Set<RequesterKey>(), added: new Set<RequesterKey>(), unsure: new Set<RequesterKey>() };
 
 function metaOf(settings: Settings, version: number, requesters: number): StoredBadgeIndexMeta {
   return {
@@ -187,56 +187,97 @@ async function readShardTexts(shards: readonly number[]): Promise<Map<number, st
   return texts;
 }
 
-/** Mends the shards of `keys`; false when there is no index to mend (build it whole). */
-async function update(keys: ReadonlySet<RequesterKey>, started: number): Promise<boolean> {
+/**
+ * What a change says about the keys it names: `added` ones the replica did not hold
+ * before; `unsure` ones (the author's own reviews) may or may not be in the replica.
+ */
+interface Change {
+  keys: ReadonlySet<RequesterKey>;
+  added: ReadonlySet<RequesterKey>;
+  unsure: ReadonlySet<RequesterKey>;
+}
+
+/**
+ * Mends the shards of the changed keys; false when there is no index to mend (build it
+ * whole). Each changed hash gets what a whole build would give it. Keys that hash alike
+ * share one AMBIGUOUS entry, so where the shard and the change can't tell who else holds
+ * a hash (a removal of a key whose hash is indexed, an own review), the key's replica
+ * bucket is read: keys that hash alike share it too.
+ */
+async function update({ keys, added, unsure }: Change, started: number): Promise<boolean> {
   const [settings, rules, meta] = await Promise.all([getSettings(), getRules(), storedMeta()]);
   if (!meta) return false;
-  const hashes = new Set([...keys].map((key) => fnv1a32(key)));
+  const hashOf = new Map([...keys].map((key) => [key, fnv1a32(key)]));
+  const hashes = new Set(hashOf.values());
   const shardNumbers = [...new Set([...hashes].map(shardOf))];
-  const [stored, rows, ownKeys] = await Promise.all([readShardTexts(shardNumbers), rowsHashedLike(hashes), overlayRequesters()]);
+  // The replica keeps the buckets it just wrote in memory: these rows cost no read.
+  const [stored, rows, ownKeys] = await Promise.all([readShardTexts(shardNumbers), getRows([...keys]), overlayRequesters()]);
   if (!stored) return false;
   const own = await overlayFor(ownKeys.filter((key) => hashes.has(fnv1a32(key))));
+  const old = new Map<number, IndexEntry | null>();
+  const decoded = new Map(shardNumbers.map((shard) => [shard, shardEntries(Shard.decode(stored.get(shard)!, shard))]));
+  for (const entries of decoded.values()) for (const [hash, entry] of entries) if (hashes.has(hash)) old.set(hash, entry);
+
+  // Which keys hold each changed hash now, as far as the change tells.
+  const holders = new Map<number, { present: RequesterKey[]; removed: boolean; unsure: boolean; added: boolean }>();
+  const holderOf = (hash: number) => holders.get(hash) ?? holders.set(hash, { present: [], removed: false, unsure: false, added: false }).get(hash)!;
+  for (const [key, hash] of hashOf) {
+    const holder = holderOf(hash);
+    if (rows.has(key) || own.has(key)) holder.present.push(key);
+    else holder.removed = true;
+    if (unsure.has(key)) holder.unsure = true;
+    if (added.has(key)) holder.added = true;
+  }
+  for (const key of own.keys()) if (!hashOf.has(key)) holderOf(fnv1a32(key)).unsure = true;
+  const unsureHashes = new Set([...holders].filter(([hash, h]) => h.unsure || (h.removed && old.has(hash))).map(([hash]) => hash));
+  const bucketRows = unsureHashes.size > 0 ? await rowsHashedLike(unsureHashes) : new Map<RequesterKey, EncodedSummary>();
   const read = performance.now();
+
   const now = Date.now();
-  // What each affected hash holds now: every key of the replica or the overlay with that hash.
-  const fresh = new Map<number, [number, IndexEntry][]>();
-  const add = (key: RequesterKey, summary: RequesterSummary | null) => {
-    if (!summary) return;
-    const hash = fnv1a32(key);
-    const shard = shardOf(hash);
-    const list = fresh.get(shard) ?? [];
-    list.push([hash, entryOf(summary, rules)]);
-    fresh.set(shard, list);
+  const entryFor = (key: RequesterKey, row: EncodedSummary | undefined) => {
+    const summary = summaryWithOverlay(row ? decodeSummary(row, rules) : null, key, own, rules, now);
+    return summary ? entryOf(summary, rules) : null;
   };
-  for (const [key, row] of rows) add(key, summaryWithOverlay(decodeSummary(row, rules), key, own, rules, now));
-  for (const key of own.keys()) if (!rows.has(key)) add(key, summaryWithOverlay(null, key, own, rules, now));
+  /** Each changed hash's entry now: absent (no key), an entry, or null (ambiguous). */
+  const next = new Map<number, IndexEntry | null | undefined>();
+  for (const [hash, holder] of holders) {
+    if (unsureHashes.has(hash)) {
+      const present = [...new Set([...[...bucketRows.keys()].filter((key) => fnv1a32(key) === hash), ...[...own.keys()].filter((key) => fnv1a32(key) === hash)])];
+      next.set(hash, present.length === 0 ? undefined : present.length > 1 ? null : entryFor(present[0]!, bucketRows.get(present[0]!)) ?? undefined);
+      continue;
+    }
+    const before = old.get(hash);
+    // One key changed, not new: the entry was its own (had another key shared the hash, it would be ambiguous).
+    const ambiguous = holder.present.length > 1 || before === null || (before !== undefined && holder.added);
+    next.set(hash, holder.present.length === 0 ? undefined : ambiguous ? null : (entryFor(holder.present[0]!, rows.get(holder.present[0]!)) ?? undefined));
+  }
 
   const items: Record<string, unknown> = {};
   let requesters = meta.requesters;
   const written = new Map<number, string>();
-  for (const shard of shardNumbers) {
-    const kept: [number, IndexEntry][] = [];
-    let before = 0;
-    const ambiguous: number[] = [];
-    for (const [hash, entry] of shardEntries(Shard.decode(stored.get(shard)!, shard))) {
-      before += 1;
+  for (const [shard, entries] of decoded) {
+    const list: [number, IndexEntry][] = [];
+    for (const [hash, entry] of entries) {
       if (hashes.has(hash)) continue;
-      if (entry) kept.push([hash, entry]);
-      else ambiguous.push(hash);
+      // An untouched ambiguous hash stays ambiguous: listed twice, it encodes as such.
+      if (entry) list.push([hash, entry]);
+      else list.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
     }
-    const next = [...kept, ...(fresh.get(shard) ?? [])];
-    // An untouched ambiguous hash stays ambiguous: listed twice, it encodes as such.
-    for (const hash of ambiguous) next.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
-    written.set(shard, encodeShard(next));
+    for (const [hash, entry] of next) {
+      if (shardOf(hash) !== shard || entry === undefined) continue;
+      if (entry) list.push([hash, entry]);
+      else list.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
+    }
+    written.set(shard, encodeShard(list));
     items[shardKey(shard)] = written.get(shard);
-    requesters += new Set(next.map(([hash]) => hash)).size - before;
+    requesters += new Set(list.map(([hash]) => hash)).size - entries.length;
   }
   items[BADGE_INDEX_META_KEY] = metaOf(settings, meta.version + 1, requesters);
   const computed = performance.now();
   await browser.storage.local.set(items);
   for (const [shard, text] of written) shardTexts.set(shard, text);
   const ms = performance.now() - started;
-  lastBuild = { kind: 'update', rows: requesters, computed: rows.size + own.size, shards: shardNumbers.length, ms, phases: { read: read - started, compute: computed - read, write: ms - (computed - started) } };
+  lastBuild = { kind: 'update', rows: requesters, computed: keys.size, shards: shardNumbers.length, ms, phases: { read: read - started, compute: computed - read, write: ms - (computed - started) } };
   return true;
 }
 const AMBIGUOUS_PLACEHOLDER: IndexEntry = { brief: 0, ratingMin: Number.NaN, payCents: -1 };
@@ -261,16 +302,18 @@ async function runPending(): Promise<void> {
     }
     const started = performance.now();
     const full = pending.full;
-    const keys = new Set(pending.keys);
+    const change: Change = { keys: new Set(pending.keys), added: new Set(pending.added), unsure: new Set(pending.unsure) };
     const meta = pending.meta;
     pending.full = false;
     pending.meta = false;
     pending.keys.clear();
+    pending.added.clear();
+    pending.unsure.clear();
     try {
       // A full build writes the meta too; an update writes it with its shards.
       if (full) await buildAll(started);
-      else if (keys.size > 0) {
-        if (!(await update(keys, started))) await buildAll(started);
+      else if (change.keys.size > 0) {
+        if (!(await update(change, started))) await buildAll(started);
       } else if (meta && !(await writeMetaOnly(started))) await buildAll(started);
     } catch (error) {
       // Without an index pages still get badges, from lookups; say why in the console.
@@ -289,12 +332,20 @@ function schedule(): Promise<void> {
 export function rebuildBadgeIndex(): Promise<void> {
   pending.full = true;
   pending.keys.clear();
+  pending.added.clear();
+  pending.unsure.clear();
   return schedule();
 }
 
 /** Mends the entries of `keys` soon (a full build pending covers them); resolves when stored. */
-export function updateBadgeIndex(keys: Iterable<RequesterKey>): Promise<void> {
-  if (!pending.full) for (const key of keys) pending.keys.add(key);
+export function updateBadgeIndex(keys: Iterable<RequesterKey>, how: { added?: Iterable<RequesterKey>; unsure?: boolean } = {}): Promise<void> {
+  if (!pending.full) {
+    for (const key of keys) {
+      pending.keys.add(key);
+      if (how.unsure) pending.unsure.add(key);
+    }
+    for (const key of how.added ?? []) pending.added.add(key);
+  }
   return schedule();
 }
 
@@ -310,13 +361,13 @@ export function badgeIndexStatus(): { building: boolean; last: BadgeIndexBuild |
 
 /** Wires the writes: replica changes, own reviews, settings and rules; a build at start if none is stored. */
 export function keepBadgeIndex(): void {
-  onReplicaWritten((changed) => void (changed === 'all' ? rebuildBadgeIndex() : updateBadgeIndex(changed)));
+  onReplicaWritten((changed, added) => void (changed === 'all' ? rebuildBadgeIndex() : updateBadgeIndex(changed, { added })));
   // The overlay's requesters before and after a change: both may show differently now.
   let ownBefore: Promise<RequesterKey[]> = overlayRequesters().catch(() => []);
   onOverlayChanged(() => {
     const before = ownBefore;
     ownBefore = overlayRequesters().catch(() => []);
-    void Promise.all([before, ownBefore]).then(([a, b]) => updateBadgeIndex([...a, ...b]));
+    void Promise.all([before, ownBefore]).then(([a, b]) => updateBadgeIndex([...a, ...b], { unsure: true }));
   });
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
