@@ -4,7 +4,7 @@
  * background injects detail-card.js into this world on request (see
  * detail-card/entry.ts). A failed load is tried again at the next opening.
  */
-import type { CardActions, CardData } from './detail-card/index.js';
+import type { CardActions, CardData } from './detail-card/card-data.js';
 
 export interface DetailCardApi {
   openDetailCard(anchor: HTMLElement, data: CardData, actions: CardActions, via: 'click' | 'focus' | 'hover'): void;

@@ -11,7 +11,7 @@ import { t, tPlural } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
 import { refusalText } from '../../ui/error-words.js';
 import { formatDay, LEVEL_WORDS } from './format.js';
-import type { CardActions, CardData } from './index.js';
+import type { CardActions, CardData } from './card-data.js';
 import { Reviews, type ReviewsState } from './reviews.js';
 import { Sparkline } from './sparkline.js';
 import { CardIssues } from './issues.js';

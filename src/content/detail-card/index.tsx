@@ -9,27 +9,12 @@
  * card — unless the worker clicked into it, which pins it.
  */
 import { render } from 'preact';
-import type { LookupResult } from '../../core/messages.js';
-import type { RequesterKey } from '../../core/requester-key.js';
-import type { PublicReview } from '../../core/sync-protocol.js';
 import { t } from '../../ui/i18n.js';
+import type { CardActions, CardData } from './card-data.js';
 import { Card, loadReviews, newView, type View } from './card.js';
 import { placeCard } from './geometry.js';
 import { CARD_CSS } from './styles.js';
 
-export interface CardData {
-  key: RequesterKey;
-  name: string;
-  result: LookupResult;
-}
-export interface CardActions {
-  /** At most 5 come back, newest first. */
-  loadReviews(): Promise<{ reviews: PublicReview[] | null; error: string | null }>;
-  /** Opens the popup's form, prefilled from the row the card was opened on; 'review-flag' names the review. */
-  openForm(form: 'review' | 'suspension' | 'flag' | 'review-flag', review?: { id: string; taskTitle: string; createdOn: string }): void;
-  block(): Promise<void>;
-  unblock(): Promise<void>;
-}
 type Via = 'click' | 'focus' | 'hover';
 
 const CARD_TAG = 'lantern-card';
