@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RULES } from '../../core/rules.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
-import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 
 async function appliedVersion(tx: SqlExecutor): Promise<number> {
   await tx.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);

@@ -3,7 +3,7 @@
  * integers and JSON is TEXT, so the same SQL runs on SQLite and PostgreSQL.
  * Nothing here can hold an identity: accounts are a random id, a secret's hash and dates.
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration001: Migration = {
   version: 1,

@@ -2,7 +2,7 @@
  * Moderation: roles (granted only by the `npm run moderator` command), the audit log,
  * review-flag and requester-flag resolution, banned accounts and merged requester keys.
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration002: Migration = {
   version: 2,

@@ -6,7 +6,7 @@
  * then the requester serves both the public reads (status = 'visible' AND requester = ?)
  * and the moderation queues (status = 'held' / 'hidden').
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration003: Migration = {
   version: 3,

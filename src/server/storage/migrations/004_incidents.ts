@@ -11,7 +11,7 @@
  * - `webhook_deliveries`: an outbox of signed notifications to the maintainers' webhook,
  *   written in the transaction that opened or changed the incident.
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration004: Migration = {
   version: 4,

@@ -5,7 +5,7 @@
  * they count in the correlation; their date cut to the Monday of its week, like every new
  * report (privacy: the server keeps no finer date).
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration005: Migration = {
   version: 5,

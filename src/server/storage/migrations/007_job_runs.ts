@@ -5,7 +5,7 @@
  * believed themselves leader for a moment. `runner` is a random id the process draws at
  * start (names no machine or person); it lets an operator (and the cluster test) see who ran what.
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration007: Migration = {
   version: 7,

@@ -7,7 +7,7 @@
  * the `account_id` indexes: well under a millisecond. Partial: almost no account is ever
  * muted, and both databases use it for a range on `muted_until` (which implies NOT NULL).
  */
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration008: Migration = {
   version: 8,

@@ -2,7 +2,7 @@
  * Numbered, forward-only migrations, applied in order at start-up. Never edit a
  * released migration: add the next number. A database newer than this code is refused.
  */
-import type { Dialect } from '../driver.js';
+import type { Migration } from './migration.js';
 import { migration001 } from './001_init.js';
 import { migration002 } from './002_moderation.js';
 import { migration003 } from './003_review_status_index.js';
@@ -10,11 +10,5 @@ import { migration004 } from './004_incidents.js';
 import { migration005 } from './005_report_backfill.js';
 import { migration007 } from './007_job_runs.js';
 import { migration008 } from './008_muted_accounts_index.js';
-
-export interface Migration {
-  version: number;
-  name: string;
-  statements: (dialect: Dialect) => string[];
-}
 
 export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007, migration008];
