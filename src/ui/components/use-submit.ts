@@ -30,7 +30,8 @@ export interface SubmitState {
 /** The text of a refused outbox item, naming its field when the server gave one. */
 export function serverErrorText(error: ServerError): string {
   const text = errorText(new Error(error.message));
-  if (!error.field || error.field === '(body)') return text;
+  // `(body)`, `(url)`, `(method)`…: the request as a whole, not a field the worker can fix.
+  if (!error.field || error.field.startsWith('(')) return text;
   const label = fieldLabel(error.field);
   return text.startsWith(`${label}:`) ? text : `${label}: ${text}`;
 }
