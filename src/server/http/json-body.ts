@@ -1,11 +1,12 @@
 /**
  * Reading a JSON body before anything walks it. Fastify's own parser hands the text to
- * JSON.parse and the result to the route, so a 20 KB body of `[[[[…]]]]` reached code that
- * recurses (a 500), a duplicated key silently won over the first, and bytes that are not
- * UTF-8 became U+FFFD. Here the raw bytes are checked in one linear pass first:
+ * JSON.parse and the result to the route, so a 32 KB body of `[[[[…]]]]` (16,000 deep)
+ * reached code that recurses — JSON.stringify for the idempotency hash overflowed the stack,
+ * a 500 — a duplicated key silently won over the first, and bytes that are not UTF-8 became
+ * U+FFFD. Here the raw bytes are checked in one linear pass first:
  *
  * - they must be UTF-8 (RFC 8259 allows nothing else; a `charset` other than utf-8 is a 415);
- * - nesting stops at MAX_JSON_DEPTH (our deepest body, a rules publication, is 5 deep);
+ * - nesting stops at MAX_JSON_DEPTH (our deepest body, a rules publication, is 4 deep);
  * - no object repeats a key (parsers disagree on which one wins, so it is refused, not guessed);
  * - no key is `__proto__`, `constructor` or `prototype` (never a field of ours, and a classic
  *   prototype-pollution vector for whatever handles the object next).
