@@ -24,8 +24,9 @@ export const TaskId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(
 /**
  * Text that is stored and shown: the same on SQLite and PostgreSQL, and safe to display.
  * Both databases store any well-formed Unicode but refuse or mangle the rest differently
- * (PostgreSQL text refuses NUL; a lone surrogate becomes U+FFFD on one path and stays an
- * escape on another), so what could differ is refused here, on every side alike:
+ * (PostgreSQL text refuses NUL — a flag's or a report's note with one was a 500 there and a
+ * row on SQLite; a lone surrogate becomes U+FFFD in a text column but stays an escape inside
+ * a JSON row), so what could differ is refused here, on every side alike:
  *
  * - lone surrogates (not Unicode text) and noncharacters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF);
  * - control characters: C0 (tab, line feed and carriage return allowed in multi-line
