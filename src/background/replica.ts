@@ -18,10 +18,10 @@ import { keyOfSummaryText, readSummaryText, summaryText, summaryTextHasSuspects,
 import { fnv1a32 } from '../core/hash.js';
 import { describeIssues } from '../core/validation.js';
 import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STORES, writeMeta, type ReplicaBucket, type ReplicaStore, type SyncMeta } from './db.js';
+import { BUCKETS_PER_TRANSACTION, rowsOf, type BucketRows } from './replica-rows.js';
 import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
 import { cacheChanges, cachedBucket, cacheFor, cacheGeneration, cacheIsWhole, cacheRead, cacheSnapshot, EMPTY_BUCKET, forgetCache, lineOf, type CachedBucket } from './replica-cache.js';
 
-const BUCKETS_PER_TRANSACTION = 1024;
 /**
  * Nothing is lost if the browser crashes before a relaxed transaction reaches the disk:
  * the replica is a copy of the server's, and the sync record commits with the rows it
@@ -29,24 +29,10 @@ const BUCKETS_PER_TRANSACTION = 1024;
  */
 const WRITE = { durability: 'relaxed' } as const;
 
+export { allRows, allRowTexts } from './replica-rows.js';
+
 export function bucketOf(key: RequesterKey): number {
   return fnv1a32(key) % REPLICA_BUCKETS;
-}
-
-/** A bucket's rows in memory: each key's row text and its digest. */
-type BucketRows = Map<RequesterKey, [text: EncodedSummaryText, digest: number]>;
-
-/** The rows of a stored bucket, of either layout (buckets written before issue 15 held tuples). */
-function rowsOf(record: ReplicaBucket | undefined): BucketRows {
-  const rows: BucketRows = new Map();
-  if (!record) return rows;
-  if ('texts' in record) {
-    const texts = record.texts.split('\n');
-    record.keys.forEach((key, i) => rows.set(key, [texts[i]!, record.digests[i]!]));
-  } else {
-    for (const [key, [row, digest]] of Object.entries(record.rows)) rows.set(key as RequesterKey, [summaryText(row), digest]);
-  }
-  return rows;
 }
 
 type TextBucket = Extract<ReplicaBucket, { texts: string }>;
@@ -119,23 +105,6 @@ export async function batchWriteNotices<T>(work: () => Promise<T>): Promise<T> {
     held = null;
     if (batch.all) replicaWritten('all');
     else if (batch.keys.size > 0) replicaWritten([...batch.keys], batch.added);
-  }
-}
-
-/**
- * Every row of the replica, a few hundred buckets at a time (so lookups get their turn
- * between reads).
- */
-export async function* allRows(): AsyncGenerator<EncodedSummary[]> {
-  for await (const texts of allRowTexts()) yield texts.map(readSummaryText);
-}
-
-/** Every row's text, a few hundred buckets at a time. */
-export async function* allRowTexts(): AsyncGenerator<EncodedSummaryText[]> {
-  const { active } = await readMeta();
-  for (let start = 0; start < REPLICA_BUCKETS; start += BUCKETS_PER_TRANSACTION) {
-    const records = await (await db()).getAll(active, IDBKeyRange.bound(start, start + BUCKETS_PER_TRANSACTION - 1));
-    yield records.flatMap((record) => [...rowsOf(record).values()].map(([text]) => text));
   }
 }
 

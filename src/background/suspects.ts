@@ -15,7 +15,7 @@ import { decodeSummary, type EncodedSummary } from '../core/summary-codec.js';
 import { DEFAULT_RULES } from '../core/rules.js';
 import type { Checksum } from '../core/sync-protocol.js';
 import { db, readMeta, type ReplicaStore, type SyncMeta } from './db.js';
-import { allRows } from './replica.js';
+import { allRows } from './replica-rows.js';
 
 /** Bumped when the record's shape changes: an older record is rebuilt, never read. */
 export const SUSPECT_INDEX_FORMAT = 1;
