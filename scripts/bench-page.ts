@@ -1,5 +1,5 @@
 /**
- * `npm run bench:page [-- --quick] [-- --before <checkout>]`
+ * `npm run bench:page [-- --quick] [-- --before <checkout>] [-- --profile]`
  *
  * How fast badges appear, and what Lantern costs a page, in real Chromium with the built
  * extension and a local replica of 100k requesters (synced from the real server):
@@ -23,7 +23,7 @@
  */
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -36,7 +36,7 @@ import { loadBenchData } from './bench-server-data.js';
 import { BenchResults } from './bench-results.js';
 import { build } from './build.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, before: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, before: { type: 'string' }, profile: { type: 'boolean', default: false } } });
 const REQUESTERS = values.quick ? 10_000 : 100_000;
 const RUNS = Number(values.runs ?? (values.quick ? 5 : 15));
 const SIZES = [20, 100, 1000];
@@ -329,6 +329,36 @@ async function measureSizes(subject: Subject, ids: string[], baselineUrl: string
   return table;
 }
 
+/**
+ * `--profile`: a CPU profile (CDP Profiler, 50 µs sampling) of 100 new rows getting their
+ * badges, written to bench-results/page-100-<subject>.cpuprofile, with the functions
+ * that took the most time by themselves printed.
+ */
+async function profileDrawing(subject: Subject, ids: string[]): Promise<void> {
+  const page = await subject.browser.newPage();
+  await page.goto(PAGE_URL);
+  await page.locator('lantern-badge[data-lantern-details="full"]').first().waitFor();
+  while ((await tabIndexSize(subject.ext)) === null) await subject.ext.waitForTimeout(5);
+  const cdp = await subject.browser.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.start');
+  await timeLantern(page, ids);
+  const { profile } = await cdp.send('Profiler.stop');
+  await page.close();
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', `page-100-${subject.name}.cpuprofile`), JSON.stringify(profile));
+  const interval = profile.samples && profile.samples.length > 1 ? (profile.endTime - profile.startTime) / profile.samples.length / 1000 : 0.05;
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (node.hitCount ?? 0) * interval);
+  }
+  console.log(`\n${subject.name}: 100 rows, most self time (ms):`);
+  for (const [name, ms] of [...self].filter(([name]) => !name.startsWith('(idle)') && !name.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${ms.toFixed(2).padStart(7)}  ${name}`);
+}
+
 /** Builds the extension of an earlier checkout into its own dist folder; returns the extension's folder. */
 function buildBefore(checkout: string): string {
   const dist = resolve(`${process.env.LANTERN_DIST ?? 'dist'}-before`);
@@ -369,6 +399,7 @@ async function main(): Promise<void> {
       const deltas: number[] = [];
       for (let i = 0; i < 3; i++) deltas.push(await measureDelta(subject, deltaKeys(i)));
       const table = await measureSizes(subject, mturkIds, subject.name === 'now' ? baseline.url : null);
+      if (values.profile) await profileDrawing(subject, mturkIds.slice(5000, 5100));
       report[subject.name] = { start, delta: median(deltas), full: subject.fullBuildMs, table };
     }
 

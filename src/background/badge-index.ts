@@ -252,6 +252,8 @@ async function update({ keys, added, unsure }: Change, started: number): Promise
     next.set(hash, holder.present.length === 0 ? undefined : ambiguous ? null : (entryFor(holder.present[0]!, rows.get(holder.present[0]!)) ?? undefined));
   }
 
+  const changedIn = new Map<number, number[]>();
+  for (const hash of hashes) changedIn.set(shardOf(hash), [...(changedIn.get(shardOf(hash)) ?? []), hash]);
   const items: Record<string, unknown> = {};
   let requesters = meta.requesters;
   const written = new Map<number, string>();
@@ -263,8 +265,9 @@ async function update({ keys, added, unsure }: Change, started: number): Promise
       if (entry) list.push([hash, entry]);
       else list.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
     }
-    for (const [hash, entry] of next) {
-      if (shardOf(hash) !== shard || entry === undefined) continue;
+    for (const hash of changedIn.get(shard) ?? []) {
+      const entry = next.get(hash);
+      if (entry === undefined) continue;
       if (entry) list.push([hash, entry]);
       else list.push([hash, AMBIGUOUS_PLACEHOLDER], [hash, AMBIGUOUS_PLACEHOLDER]);
     }
