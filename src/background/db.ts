@@ -10,11 +10,13 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OutboxItem } from '../core/extension-state.js';
 import type { RequesterKey } from '../core/requester-key.js';
-import type { BucketBody, Checksum, EncodedSummary } from '../core/sync-protocol.js';
+import type { BucketBody, EncodedSummary } from '../core/sync-protocol.js';
 import type { SuspectMatch, WorkLogEntry } from '../core/work-log.js';
 import { readSyncMeta } from './stored-state/records.js';
+import type { ReplicaStore, SyncMeta } from './sync-meta.js';
 
-export type ReplicaStore = 'rowsA' | 'rowsB';
+export type { ReplicaStore, SyncMeta } from './sync-meta.js';
+
 export const REPLICA_STORES: readonly ReplicaStore[] = ['rowsA', 'rowsB'];
 
 export const REPLICA_BUCKETS = 4096;
@@ -27,20 +29,6 @@ export const REPLICA_BUCKETS = 4096;
 export type ReplicaBucket =
   | { bucket: number; keys: RequesterKey[]; texts: string; digests: number[] }
   | { bucket: number; rows: Record<RequesterKey, [row: EncodedSummary, digest: number]> };
-
-/** What sync knows about the replica; one record, changed only in whole transactions. */
-export interface SyncMeta {
-  active: ReplicaStore;
-  version: string | null;
-  checksum: Checksum;
-  rulesVersion: number;
-  bucketPrefixLength: number;
-  lastSyncAt: number | null;
-  nextSyncAt: number | null;
-  lastError: string | null;
-  failures: number;
-  snapshotProgress: { done: number; total: number } | null;
-}
 
 export interface CachedBucket {
   prefix: string;

@@ -8,7 +8,7 @@ import { AccountRecord, BlockEntry, OutboxItem, ServerUrl, Settings, StoredSubmi
 import { Currency, int, num, type Thresholds } from '../../core/rules.js';
 import { Checksum, VersionToken } from '../../core/sync-protocol.js';
 import type { AlertSettings, WorkLogSettings } from '../../core/work-log.js';
-import type { SyncMeta } from '../db.js';
+import type { SyncMeta } from '../sync-meta.js';
 import { keyed, list, object, readRecord, value, type StoredProblem } from './fields.js';
 
 const thresholds = object<Thresholds>({
