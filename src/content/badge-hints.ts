@@ -76,6 +76,8 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
     reader = meta && new BriefReader({ thresholds: meta.thresholds, blocked: new Set(meta.blocked) });
     hints = meta && reader ? { enabled: meta.platforms[platform], filterMode: meta.filterMode, size: meta.requesters, brief } : null;
   };
+  /** Shards a write told of before the first read came back: that read may be older. */
+  const told = new Set<number>();
   const keep = (shard: number, stored: unknown) => {
     shards[shard] = typeof stored === 'string' ? stored : null;
   };
@@ -87,6 +89,7 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
       const shard = shardOfKey(key);
       if (shard !== null) {
         keep(shard, change?.newValue);
+        told.add(shard);
         changed = true;
       }
     }
@@ -102,13 +105,14 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
   // are decoded when asked for, so badges are drawn in the task that adds their rows.
   const ready = ext.storage.local
     .get([BADGE_INDEX_META_KEY, ...ALL_SHARD_KEYS])
-    .then((stored) => {
-      if (replaced) return;
+    .then((stored) =>
       timed(() => {
-        useMeta(stored[BADGE_INDEX_META_KEY]);
-        ALL_SHARD_KEYS.forEach((key, shard) => keep(shard, stored[key]));
-      });
-    })
+        if (!replaced) useMeta(stored[BADGE_INDEX_META_KEY]);
+        ALL_SHARD_KEYS.forEach((key, shard) => {
+          if (!told.has(shard)) keep(shard, stored[key]);
+        });
+      }),
+    )
     .catch(() => undefined);
   return { current: () => hints, ready };
 }
