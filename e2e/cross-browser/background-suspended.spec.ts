@@ -15,6 +15,12 @@ import { summaryFor } from '../summaries.js';
 import { badges, badgesPerRow, distinctRequesters, fixture, seedReplica, serveSite } from './fixtures.js';
 
 const HOME = 'mturk-home.html';
+/**
+ * Firefox's idle time before suspending the event page (30 s by default). Not much shorter:
+ * at 1.5 s Firefox suspended the background while it was still finishing a replica write
+ * (the badge index update that follows it), and an open tab then waited for the next wake.
+ */
+const IDLE_MS = 5_000;
 const [DANGER, CAUTION] = distinctRequesters(HOME);
 const dangerRows = fixture(HOME).rows!.filter((r) => r.requesterId === DANGER![0]).length;
 
@@ -30,7 +36,7 @@ async function visit(driver: ExtensionDriver) {
 }
 
 test('after the background was suspended, a page visit wakes it and every badge and banner is right', async ({ launch }) => {
-  const driver = await launch({ backgroundIdleMs: 1_500 });
+  const driver = await launch({ backgroundIdleMs: IDLE_MS });
   expect(await seedReplica(driver, [summaryFor(`mturk:${DANGER![0]}`, DANGER![1], 'danger'), summaryFor(`mturk:${CAUTION![0]}`, CAUTION![1], 'caution')])).toBe(2);
   await visit(driver);
 
@@ -46,7 +52,7 @@ test('after the background was suspended, a page visit wakes it and every badge 
 });
 
 test('a task list left open while the background was suspended asks it again and gets its answer', async ({ launch }) => {
-  const driver = await launch({ backgroundIdleMs: 1_500 });
+  const driver = await launch({ backgroundIdleMs: IDLE_MS });
   await seedReplica(driver, [summaryFor(`mturk:${CAUTION![0]}`, CAUTION![1], 'caution')]);
   const list = await driver.open(serveSite(driver, HOME));
   const cautionText = async () => (await badges(list)).find((b) => b.requester === `mturk:${CAUTION![0]}`)?.text ?? '';

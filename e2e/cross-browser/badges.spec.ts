@@ -41,9 +41,10 @@ test('home task list: one badge per row with the seeded level, through a re-rend
   const url = serveSite(driver, HOME);
   const page = await driver.open(url);
   const rows = fixture(HOME).rows!;
-  await expect.poll(async () => (await badges(page)).filter((b) => b.level !== '').length).toBe(fixture(HOME).expectedBadges);
+  expect(rows).toHaveLength(fixture(HOME).expectedBadges);
+  await expect.poll(async () => (await badges(page)).map((b) => b.requester)).toEqual(rows.map((r) => `mturk:${r.requesterId}`));
+  await expect.poll(async () => (await badges(page)).filter((b) => b.level === '').length).toBe(0);
   const seen = await badges(page);
-  expect(seen.map((b) => b.requester)).toEqual(rows.map((r) => `mturk:${r.requesterId}`));
   for (const badge of seen) expect(badge.level, badge.requester).toBe(expectedLevel(badge.requester.slice('mturk:'.length)));
   expect(await badgesPerRow(page, 'li.hit-set-table-row')).toEqual(rows.map(() => 1));
   // The words, not just the level: the seeded 'ok' requester is paid $12.60 an hour.
@@ -65,8 +66,8 @@ for (const name of ['mturk-search.html', 'mturk-requester-projects.html']) {
   test(`${name}: one badge per row`, async () => {
     const page = await driver.open(serveSite(driver, name));
     const rows = fixture(name).rows!;
-    await expect.poll(async () => (await badges(page)).length).toBe(fixture(name).expectedBadges);
-    expect((await badges(page)).map((b) => b.requester)).toEqual(rows.map((r) => `mturk:${r.requesterId}`));
+    // Each badge is drawn, then given its requester: wait for both.
+    await expect.poll(async () => (await badges(page)).map((b) => b.requester)).toEqual(rows.map((r) => `mturk:${r.requesterId}`));
     expect(await badgesPerRow(page, 'li.hit-set-table-row')).toEqual(rows.map(() => 1));
     await page.close();
   });
@@ -76,8 +77,8 @@ for (const name of ['mturk-queue.html', 'mturk-status-details.html']) {
   test(`${name}: one badge per row, also after a re-render`, async () => {
     const page = await driver.open(serveSite(driver, name));
     const items = fixture(name).items!;
-    await expect.poll(async () => (await badges(page)).filter((b) => b.level !== '').length).toBe(fixture(name).expectedBadges);
-    expect((await badges(page)).map((b) => b.requester)).toEqual(items.map((i) => `mturk:${i.requesterId}`));
+    expect(items).toHaveLength(fixture(name).expectedBadges);
+    await expect.poll(async () => (await badges(page)).map((b) => b.requester)).toEqual(items.map((i) => `mturk:${i.requesterId}`));
     await page.evaluate(() => (window as unknown as { __fixture: { rerender(): void } }).__fixture.rerender());
     await expect.poll(() => badgesPerRow(page, 'li.table-row')).toEqual(items.map(() => 1));
     await page.close();
@@ -120,10 +121,11 @@ test('a changed MTurk layout (garbled props, renamed classes, links without a va
 test('Prolific studies: researcher ids from the main-world script, one badge per study through a refresh; the study page', async () => {
   const page = await driver.open(serveSite(driver, 'prolific-studies.html'));
   const items = fixture('prolific-studies.html').items!;
-  await expect.poll(async () => (await badges(page)).filter((b) => b.level !== '').length).toBe(fixture('prolific-studies.html').expectedBadges);
-  const seen = await badges(page);
+  expect(items).toHaveLength(fixture('prolific-studies.html').expectedBadges);
   // Keyed by id (prolific:…), not by name: the ids came from the page's own API response.
-  expect(seen.map((b) => b.requester)).toEqual(items.map((i) => `prolific:${i.requesterId}`));
+  await expect.poll(async () => (await badges(page)).map((b) => b.requester)).toEqual(items.map((i) => `prolific:${i.requesterId}`));
+  await expect.poll(async () => (await badges(page)).filter((b) => b.level === '').length).toBe(0);
+  const seen = await badges(page);
   expect(seen.find((b) => b.requester === `prolific:${RESEARCHER_A!.id}`)!.level).toBe('caution');
   expect(seen.find((b) => b.requester === `prolific:${RESEARCHER_B!.id}`)!.level).toBe('ok');
   expect(await page.evaluate(() => document.documentElement.hasAttribute('data-lantern-researchers'))).toBe(true);
