@@ -115,6 +115,10 @@ function cachedOf(record: ReplicaBucket | undefined): CachedBucket {
   return cachedOfRows(rowsOf(record));
 }
 
+function rowsOfCached(bucket: CachedBucket): BucketRows {
+  return new Map(bucket.keys.map((key, i) => [key, [bucket.lines[i]!, bucket.digests[i]!]]));
+}
+
 function cachedOfRows(rows: BucketRows): CachedBucket {
   const bucket: CachedBucket = { keys: [], lines: [], digests: [] };
   for (const [key, [text, digest]] of rows) {
@@ -286,13 +290,17 @@ export async function applyChangedTexts(
   const store = tx.objectStore(active);
   try {
     const groups = groupByBucket([...latest.keys()], (key) => key);
-    const [meta, ...records] = await Promise.all([tx.objectStore('meta').get('sync'), ...[...groups.keys()].map((bucket) => store.get(bucket))]);
-    const before = meta ?? INITIAL_META;
+    const before = (await tx.objectStore('meta').get('sync')) ?? INITIAL_META;
+    // The buckets as they are: from the memory cache when it holds the whole replica this
+    // transaction sees (no read of a thousand records), else from the store.
+    cacheFor(before);
+    const fromCache = cacheIsWhole();
+    const records = fromCache ? [] : await Promise.all([...groups.keys()].map((bucket) => store.get(bucket)));
     let checksum = before.checksum;
     const cached: [number, CachedBucket][] = [];
     const added = new Set<RequesterKey>();
     const changedBuckets = [...groups].map(([bucket, keys], i) => {
-      const rows = rowsOf(records[i]);
+      const rows = fromCache ? rowsOfCached(cachedBucket(bucket) ?? EMPTY_BUCKET) : rowsOf(records[i]);
       for (const key of keys) {
         const old = rows.get(key)?.[1] ?? null;
         const text = latest.get(key)!;
