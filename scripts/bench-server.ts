@@ -99,13 +99,24 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/**
+ * Requests a closed-loop run left in flight (the client stops at its deadline, the server
+ * does not) would otherwise be served during the next run: a health check answers only
+ * after the backlog ahead of it.
+ */
+async function settle(url: string): Promise<void> {
+  await get(`${url}/v1/health`).catch(() => undefined);
+}
+
 async function cannon(scenario: string, options: autocannon.Options): Promise<Row> {
+  await settle(String(options.url));
   process.stdout.write(`  ${scenario} (autocannon)… `);
   const result = await autocannon({ duration: DURATION, ...options });
   const row: Row = {
     scenario,
     client: 'autocannon',
-    rps: Math.round(result.requests.average),
+    // Completed requests over the run's real length: per-second averages drop a short run's partial seconds.
+    rps: Math.round(result.requests.total / Math.max(0.001, result.duration)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     bytes: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
@@ -121,6 +132,7 @@ const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 
 /** wrk's summary: Requests/sec, Transfer/sec, the latency distribution and non-2xx. */
 async function wrk(scenario: string, url: string, connections: number, headers: Record<string, string> = {}): Promise<Row | null> {
   if (!existsSync(WRK)) return null;
+  await settle(new URL(url).origin);
   process.stdout.write(`  ${scenario} (wrk)… `);
   const args = ['-t2', `-c${connections}`, `-d${DURATION}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
   const { stdout } = await promisify(execFile)(WRK, args, { maxBuffer: 1 << 20 });
@@ -229,6 +241,7 @@ async function measure(dataset: PreparedDataset): Promise<Omit<BackendResult, 'd
         at200[scenario] = { p50: NaN, p99: NaN, errors: 0 };
         return;
       }
+      await settle(url);
       process.stdout.write(`  ${scenario} at ${RATE} req/s… `);
       const result = await fixedRate(url, RATE, DURATION, next);
       process.stdout.write(`p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
