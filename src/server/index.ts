@@ -121,6 +121,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   leadership.onChange((leader) => leader && recomputeForRules());
   if (leadership.isLeader()) recomputeForRules();
 
+  // The start-up runs (windows crossed while down) begin before serving, as with one process.
+  await leadership.ready();
   const periods = options.jobPeriods ?? {};
   jobs.every('age-windows', periods.ageWindowsMs ?? HOUR_MS, async () => ({ recomputed: await storage.ageWindows(now()) }));
   // Named without the word the privacy test keeps out of logs (idempotency keys never appear there).

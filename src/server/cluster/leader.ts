@@ -15,13 +15,15 @@ import { splitSchema } from '../storage/postgres-driver.js';
 
 export interface Leadership {
   isLeader(): boolean;
+  /** Settles once the first try to lead is over (won or not), so a lone process starts as leader. */
+  ready(): Promise<void>;
   /** Called with true on becoming leader, false on losing it. */
   onChange(listener: (leader: boolean) => void): void;
   close(): Promise<void>;
 }
 
 export function alwaysLeader(): Leadership {
-  return { isLeader: () => true, onChange: () => undefined, close: async () => undefined };
+  return { isLeader: () => true, ready: async () => undefined, onChange: () => undefined, close: async () => undefined };
 }
 
 export interface LeaderLog {
@@ -107,9 +109,10 @@ export function postgresLeadership(databaseUrl: string, options: { retryMs?: num
     schedule(leader ? retryMs * 2 : retryMs);
   }
 
-  void attempt();
+  const first = attempt();
   return {
     isLeader: () => leader,
+    ready: () => first,
     onChange: (listener) => void listeners.push(listener),
     async close() {
       closed = true;
