@@ -35,7 +35,7 @@ export async function* allRows(): AsyncGenerator<EncodedSummary[]> {
 }
 
 /** Every row's text, a few hundred buckets at a time. */
-export async function* allRowTexts(): AsyncGenerator<EncodedSummaryText[]> {
+async function* allRowTexts(): AsyncGenerator<EncodedSummaryText[]> {
   const { active } = await readMeta();
   for (let start = 0; start < REPLICA_BUCKETS; start += BUCKETS_PER_TRANSACTION) {
     const records = await (await db()).getAll(active, IDBKeyRange.bound(start, start + BUCKETS_PER_TRANSACTION - 1));

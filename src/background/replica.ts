@@ -29,7 +29,7 @@ import { cacheChanges, cachedBucket, cacheFor, cacheGeneration, cacheIsWhole, ca
  */
 const WRITE = { durability: 'relaxed' } as const;
 
-export { allRows, allRowTexts } from './replica-rows.js';
+export { allRows } from './replica-rows.js';
 
 export function bucketOf(key: RequesterKey): number {
   return fnv1a32(key) % REPLICA_BUCKETS;
