@@ -109,7 +109,7 @@ beforeAll(async () => {
   server = await startTestServer('sqlite');
   line = new Line(new URL(server.url));
   lineUrl = await line.open();
-});
+}, 60_000); // a server start with its migrations, on a loaded machine
 afterAll(async () => {
   await line?.close();
   await server?.close();
