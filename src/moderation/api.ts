@@ -12,6 +12,7 @@ import {
   type BodyInputOf,
   type EndpointName,
   type ParamsOf,
+  type QueryOf,
   type ResponseOf,
 } from '../core/moderation-endpoints.js';
 import { describeIssues } from '../core/validation.js';
@@ -47,13 +48,14 @@ export async function accountReference(secret: string): Promise<string | null> {
 /** What one endpoint is called with: its path params, its query (values as the page has them), its body. */
 export interface CallInput<N extends EndpointName> {
   params?: ParamsOf<N>;
-  query?: Record<string, string | number | undefined | null>;
+  /** Only the endpoint's own query fields; numbers are sent as text, empty values not at all. */
+  query?: { [K in keyof QueryOf<N>]?: string | number | null | undefined };
   body?: BodyInputOf<N>;
 }
 
 export async function call<N extends EndpointName>(secret: string, name: N, input: CallInput<N> = {}): Promise<ResponseOf<N>> {
   const endpoint = MODERATION_ENDPOINTS[name];
-  const path = pathOf(endpoint.path, (input.params ?? {}) as Record<string, string>) + query(input.query ?? {});
+  const path = pathOf(endpoint.path, (input.params ?? {}) as Record<string, string>) + query((input.query ?? {}) as Record<string, string | number | undefined | null>);
   const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
   if (input.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

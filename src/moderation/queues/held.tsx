@@ -10,7 +10,8 @@ export function HeldQueue(props: { ctx: Ctx; version: number; status: 'held' | '
   const [page, setPage] = useState(1);
   const [reason, setReason] = useState('');
   const [requester, setRequester] = useState('');
-  const { data, error, loading } = useLoad(ctx, status, { query: { page, perPage: PER_PAGE, reason: status === 'held' ? reason : '', requester } }, props.version);
+  // Typed as 'held': both answer pages of HeldItem, and for hidden ones the reason is empty, so not sent.
+  const { data, error, loading } = useLoad(ctx, status as 'held', { query: { page, perPage: PER_PAGE, reason: status === 'held' ? reason : '', requester } }, props.version);
   return (
     <>
       <h2>{status === 'held' ? 'Held reviews' : 'Hidden reviews'}</h2>
