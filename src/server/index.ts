@@ -124,7 +124,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // The start-up runs (windows crossed while down) begin before serving, as with one process.
   await leadership.ready();
   const periods = options.jobPeriods ?? {};
-  jobs.every('age-windows', periods.ageWindowsMs ?? HOUR_MS, async () => ({ recomputed: await storage.ageWindows(now()) }));
+  jobs.every('age-windows', periods.ageWindowsMs ?? HOUR_MS, async () => {
+    // A safety net: a recompute whose notification was lost (the publisher's NOTIFY failed) starts here
+    // (not while one is settling: that one starts when every process holds the rules).
+    if (!settling && (await storage.rulesState()).recomputing) {
+      await storage.refreshRules();
+      recomputeForRules();
+    }
+    return { recomputed: await storage.ageWindows(now()) };
+  });
   // Named without the word the privacy test keeps out of logs (idempotency keys never appear there).
   jobs.every('prune-retry-keys', periods.pruneIdempotencyMs ?? DAY_MS, async () => ({
     pruned: await storage.pruneIdempotency(now() - 7 * DAY_MS),
