@@ -147,8 +147,12 @@ function violationsOf(graph: Map<string, string[]>, allowed = ALLOWED_IMPORTS): 
 }
 
 describe('import graph of src/', () => {
+  /** Built once (esbuild over every file of src/); each case gets its own copy. */
+  let built: Promise<Map<string, string[]>> | null = null;
+  const graphOfSrc = async () => new Map(await (built ??= importGraph(sourceFiles(SRC).map((f) => path.relative(ROOT, f)))));
+
   it('has no cycle and no import against the README rule', async () => {
-    const graph = await importGraph(sourceFiles(SRC).map((f) => path.relative(ROOT, f)));
+    const graph = await graphOfSrc();
     // The graph is really built: the background's start-up file reaches core.
     expect(graph.get('src/background/index.ts')?.some((f) => f.startsWith('src/core/'))).toBe(true);
     expect(graph.size).toBeGreaterThan(200);
@@ -158,7 +162,7 @@ describe('import graph of src/', () => {
   it('finds an injected cycle and an injected wrong-way import', async () => {
     // The same checks over the real graph with two edges added: core → background (against
     // the table) and back (a cycle, since background imports core).
-    const graph = await importGraph(sourceFiles(SRC).map((f) => path.relative(ROOT, f)));
+    const graph = await graphOfSrc();
     const core = 'src/core/rules.ts';
     const background = [...graph.keys()].find((f) => f.startsWith('src/background/') && graph.get(f)!.includes(core))!;
     expect(background).toBeDefined();
