@@ -23,7 +23,7 @@ const byPlane = fc.tuple(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, m
   return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
 });
 
-export const hostileChar = fc.oneof(
+const hostileChar = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...TROUBLE) },
   { weight: 2, arbitrary: byPlane },
   { weight: 1, arbitrary: anyCodePoint },
@@ -34,7 +34,7 @@ export const hostileChar = fc.oneof(
 export const hostileText = (maxLength = 40) => fc.array(hostileChar, { minLength: 1, maxLength }).map((parts) => parts.join(''));
 
 /** Every path to a value in a JSON object (objects walked, arrays kept whole). */
-export function valuePaths(valid: Record<string, unknown>): string[][] {
+function valuePaths(valid: Record<string, unknown>): string[][] {
   const paths: string[][] = [];
   const walk = (value: unknown, path: string[]) => {
     if (path.length) paths.push(path);
@@ -61,7 +61,7 @@ function withExtraKey(valid: Record<string, unknown>, objectPath: string[], key:
 }
 
 /** A valid body with one object's key written twice (the second value anything), however the key is escaped. */
-export function duplicateKeyBody(valid: Record<string, unknown>) {
+function duplicateKeyBody(valid: Record<string, unknown>) {
   return fc
     .tuple(fc.constantFrom(...objectPaths(valid).filter((p) => Object.keys(at(valid, p) as object).length > 0)), fc.jsonValue({ maxDepth: 1 }), fc.boolean())
     .chain(([path, value, escaped]) =>
@@ -74,14 +74,14 @@ export function duplicateKeyBody(valid: Record<string, unknown>) {
 }
 
 /** A valid body with `__proto__`, `constructor` or `prototype` as a key of one of its objects. */
-export function forbiddenKeyBody(valid: Record<string, unknown>) {
+function forbiddenKeyBody(valid: Record<string, unknown>) {
   return fc
     .tuple(fc.constantFrom(...objectPaths(valid)), fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.jsonValue({ maxDepth: 2 }))
     .map(([path, key, value]) => withExtraKey(valid, path, key, value));
 }
 
 /** A valid body with one value (or the whole body) replaced by lists/objects nested 17 to 3,000 deep. */
-export function deepBody(valid: Record<string, unknown>) {
+function deepBody(valid: Record<string, unknown>) {
   const nesting = fc.tuple(fc.integer({ min: 17, max: 3000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom('1', '"x"', '[]', '{}', 'null')).map(([depth, open, core]) =>
     open.repeat(depth) + core + (open === '[' ? ']' : '}').repeat(depth),
   );
@@ -98,7 +98,7 @@ export function deepBody(valid: Record<string, unknown>) {
 const NOT_UTF8: number[][] = [[0x80], [0xbf], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe0, 0xa4], [0xf0, 0x9f, 0x98], [0xfe], [0xff]];
 
 /** A valid body's bytes with an invalid UTF-8 sequence put inside one of its strings, or the body sent as UTF-16. */
-export function brokenEncodingBody(valid: Record<string, unknown>) {
+function brokenEncodingBody(valid: Record<string, unknown>) {
   const text = JSON.stringify(valid);
   const stringStarts = [...text.matchAll(/:"/g)].map((m) => m.index! + 2);
   // A body without a string value: the bytes go just inside the braces (still not UTF-8).
