@@ -364,7 +364,8 @@ export function badgeIndexStatus(): { building: boolean; last: BadgeIndexBuild |
 
 /** Wires the writes: replica changes, own reviews, settings and rules; a build at start if none is stored. */
 export function keepBadgeIndex(): void {
-  onReplicaWritten((changed, added) => void (changed === 'all' ? rebuildBadgeIndex() : updateBadgeIndex(changed, { added })));
+  // Returned: replica.ts keeps the background running until the index is stored.
+  onReplicaWritten((changed, added) => (changed === 'all' ? rebuildBadgeIndex() : updateBadgeIndex(changed, { added })));
   // The overlay's requesters before and after a change: both may show differently now.
   let ownBefore: Promise<RequesterKey[]> = overlayRequesters().catch(() => []);
   onOverlayChanged(() => {
