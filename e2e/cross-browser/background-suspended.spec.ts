@@ -10,17 +10,21 @@
  * gone after (a new instance), and the driver saw the background not running in between
  * (Firefox: `extension.getBackgroundPage()` is null, asked without waking it).
  */
-import { expect, test, type ExtensionDriver } from '../drivers/index.js';
+import { createAccount, postReview, review } from '../api-client.js';
+import { expect, test, type DriverPage, type ExtensionDriver } from '../drivers/index.js';
+import { startTestServer, type TestServer } from '../server.js';
 import { summaryFor } from '../summaries.js';
-import { badges, badgesPerRow, distinctRequesters, fixture, seedReplica, serveSite } from './fixtures.js';
+import { badges, badgesPerRow, distinctRequesters, fixture, seedReplica, serveSite, textOf } from './fixtures.js';
+import { startHoldingProxy, type HoldingProxy } from './holding-proxy.js';
 
 const HOME = 'mturk-home.html';
 /**
- * Firefox's idle time before suspending the event page (30 s by default). Not much shorter:
- * at 1.5 s Firefox suspended the background while it was still finishing a replica write
- * (the badge index update that follows it), and an open tab then waited for the next wake.
+ * Firefox's idle time before suspending the event page (30 s by default), short so the
+ * tests below see it pass: work that must finish (a sync, the badge index update after a
+ * replica write) keeps the background running however long it takes (keep-alive.ts), and
+ * what a stopped background left undone is taken up at its next start (index-debt.ts).
  */
-const IDLE_MS = 5_000;
+const IDLE_MS = 1_500;
 const [DANGER, CAUTION] = distinctRequesters(HOME);
 const dangerRows = fixture(HOME).rows!.filter((r) => r.requesterId === DANGER![0]).length;
 
@@ -72,4 +76,90 @@ test('a task list left open while the background was suspended asks it again and
   expect(await cautionText()).toMatch(/\$3\.50\/h/);
   expect(await driver.background((bg) => bg.__lanternTestMarker ?? null)).toBeNull();
   expect(list.errors).toEqual([]);
+});
+
+/**
+ * A sync across the idle time. It tells the badge index what it wrote once, at its end, so
+ * with its snapshot written and its delta's answer held at a proxy, an open task list has
+ * not been told yet. Without keep-alive Firefox suspended the event page here (neither a
+ * fetch in flight nor IndexedDB counts as activity) and the list stayed stale until
+ * something woke the background; a background stopped anyway must follow the write up at
+ * its next start.
+ */
+test.describe('a sync in flight when the background would idle', () => {
+  const [id, name] = distinctRequesters(HOME)[2]!;
+  const REVIEWED = { key: `mturk:${id}`, name };
+  let server: TestServer;
+  let proxy: HoldingProxy;
+
+  test.beforeEach(async () => {
+    server = await startTestServer();
+    proxy = await startHoldingProxy(server.url);
+    await postReview(server.url, await createAccount(server.url), review(REVIEWED.key, REVIEWED.name));
+  });
+  test.afterEach(async () => {
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  const badgeText = async (page: DriverPage) => (await badges(page)).find((b) => b.requester === REVIEWED.key)?.text ?? null;
+
+  /** An open task list, then the server typed in the options page (closed after: it polls the background) while the delta is held. */
+  async function syncHeldAtDelta(driver: ExtensionDriver): Promise<DriverPage> {
+    const list = await driver.open(serveSite(driver, HOME));
+    await expect.poll(() => badgeText(list)).not.toBeNull();
+    expect(await badgeText(list)).not.toBe('1 review');
+    proxy.hold('GET /v1/sync/changes');
+    const options = await driver.openExtensionPage('options.html');
+    await options.type('[data-section="server"] input[type="url"]', proxy.url);
+    await options.click('[data-section="server"] button[type="submit"]');
+    await expect.poll(() => textOf(options, '[data-section="server"] [role="status"]')).toContain('Server saved.');
+    await options.close();
+    // The snapshot is in the replica (the delta is asked for after it), the index not told.
+    await expect.poll(() => proxy.waiting, { timeout: 30_000 }).toBe(1);
+    expect(proxy.seen).toContain('GET /v1/sync/snapshot');
+    return list;
+  }
+
+  /**
+   * Whether the background stops within `ms`. A fixed span on purpose: what is proven is
+   * that nothing happens (no suspension) across several idle times; it is polled, so a stop
+   * is seen as soon as it happens.
+   */
+  async function stopsWithin(driver: ExtensionDriver, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (!(await driver.backgroundRunning())) return true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return false;
+  }
+
+  test('the background keeps running until the sync ends, and the open list then shows what it wrote', async ({ launch }) => {
+    const driver = await launch({ backgroundIdleMs: IDLE_MS });
+    const list = await syncHeldAtDelta(driver);
+    const stopped = await stopsWithin(driver, 3 * IDLE_MS);
+    proxy.release();
+    await expect.poll(() => badgeText(list), { timeout: 30_000 }).toBe('1 review');
+    expect(stopped).toBe(false);
+    expect(list.errors).toEqual([]);
+  });
+
+  test('a background stopped before the sync told the index follows the write up at its next start', async ({ launch, lanternBrowser }) => {
+    test.skip(lanternBrowser === 'firefox', 'Firefox stops an event page only when it idles, which a sync in flight now prevents (the test above); the follow-up at start is the same code in both browsers');
+    const driver = await launch({ backgroundIdleMs: IDLE_MS });
+    const list = await syncHeldAtDelta(driver);
+    await driver.background((bg) => {
+      bg.__lanternTestMarker = 'before suspension';
+    });
+    await driver.suspendBackground();
+    // Woken by a message; its start follows up the snapshot it never told the index of,
+    // while its new sync waits for the still-held delta (no sync's end tells the index).
+    expect(await driver.background((bg) => bg.__lanternTestMarker ?? null)).toBeNull();
+    await expect.poll(() => badgeText(list), { timeout: 30_000 }).toBe('1 review');
+    // No sync ended: every delta asked for is still held.
+    expect(proxy.waiting).toBe(proxy.seen.filter((line) => line.startsWith('GET /v1/sync/changes')).length);
+    proxy.release();
+    expect(list.errors).toEqual([]);
+  });
 });

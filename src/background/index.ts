@@ -30,6 +30,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
 async function resume(): Promise<void> {
   // Another release's stored state is upgraded and repaired before syncing or sending.
   await storedStateReady();
+  // A replica write whose badge index update was cut off (the background stopped) is followed up now.
+  void replica.resumeReplicaNotices();
   const [meta, alarm] = await Promise.all([readMeta(), browser.alarms.get(SYNC_ALARM)]);
   // No replica yet, a snapshot cut off, or no sync planned: sync now.
   if (!meta.version || meta.snapshotProgress || !alarm) void syncNow();

@@ -21,6 +21,8 @@ import { db, INITIAL_META, metaCommitted, readMeta, REPLICA_BUCKETS, REPLICA_STO
 import { BUCKETS_PER_TRANSACTION, rowsOf, type BucketRows } from './replica-rows.js';
 import { updateSuspectIndexForChanges, writeSuspectIndexForSnapshot } from './suspects.js';
 import { cacheChanges, cachedBucket, cacheFor, cacheGeneration, cacheIsWhole, cacheRead, cacheSnapshot, EMPTY_BUCKET, forgetCache, lineOf, type CachedBucket } from './replica-cache.js';
+import { countReplicaWrite, owedReplicaWrite, settleReplicaWrites } from './index-debt.js';
+import { whileKeptAlive } from './keep-alive.js';
 
 /**
  * Nothing is lost if the browser crashes before a relaxed transaction reaches the disk:
@@ -69,25 +71,51 @@ export async function getSummaries(keys: readonly RequesterKey[], rules: Rules):
 /**
  * Told after every committed write to the replica, with the requesters it changed ('all'
  * after a snapshot) and, of those, the ones the replica did not hold before: the badge
- * index mends just those (and needs to know which are new to tell hash collisions).
+ * index mends just those (and needs to know which are new to tell hash collisions). A
+ * listener returns a promise when it has work that must finish (the badge index: stored).
  */
 export type ReplicaChange = readonly RequesterKey[] | 'all';
-type WriteListener = (changed: ReplicaChange, added: ReadonlySet<RequesterKey>) => void;
+type WriteListener = (changed: ReplicaChange, added: ReadonlySet<RequesterKey>) => unknown;
 const writeListeners: WriteListener[] = [];
 export function onReplicaWritten(listener: WriteListener): void {
   writeListeners.push(listener);
 }
 /** While a sync runs, what it changed so far: told once, when it ends (see `batchWriteNotices`). */
-let held: { all: boolean; keys: Set<RequesterKey>; added: Set<RequesterKey> } | null = null;
+let held: { all: boolean; keys: Set<RequesterKey>; added: Set<RequesterKey>; written: number } | null = null;
 
-function replicaWritten(changed: ReplicaChange, added: ReadonlySet<RequesterKey> = new Set()): void {
+/**
+ * Tells the listeners, the background kept running until they are done (keep-alive.ts),
+ * then records writes up to number `written` as mended (index-debt.ts). Cut off before
+ * that, the debt stays recorded and `resumeReplicaNotices` tells them again at start.
+ */
+function tell(changed: ReplicaChange, added: ReadonlySet<RequesterKey>, written: number): void {
+  void whileKeptAlive(async () => {
+    await Promise.all(writeListeners.map((listener) => listener(changed, added)));
+    await settleReplicaWrites(written);
+  }).catch((error: unknown) => console.warn('Lantern: the replica write was not followed up', error));
+}
+
+function replicaWritten(changed: ReplicaChange, added: ReadonlySet<RequesterKey>, written: number): void {
   if (held) {
     if (changed === 'all') held.all = true;
     else for (const key of changed) held.keys.add(key);
     for (const key of added) held.added.add(key);
+    held.written = Math.max(held.written, written);
     return;
   }
-  for (const listener of writeListeners) listener(changed, added);
+  tell(changed, added, written);
+}
+
+/**
+ * At the background's start: if a replica write's follow-up was cut off (the background
+ * stopped before the badge index was stored), the listeners are told again. The changed
+ * keys were not kept (nor which were new, which an update needs), so they are told 'all':
+ * a whole build is always exact, and this is rare. Open tabs learn of it as of any index
+ * write, through storage.
+ */
+export async function resumeReplicaNotices(): Promise<void> {
+  const owed = await owedReplicaWrite();
+  if (owed !== null) tell('all', new Set(), owed);
 }
 
 /**
@@ -98,13 +126,13 @@ function replicaWritten(changed: ReplicaChange, added: ReadonlySet<RequesterKey>
  */
 export async function batchWriteNotices<T>(work: () => Promise<T>): Promise<T> {
   if (held) return work();
-  const batch = (held = { all: false, keys: new Set<RequesterKey>(), added: new Set<RequesterKey>() });
+  const batch = (held = { all: false, keys: new Set<RequesterKey>(), added: new Set<RequesterKey>(), written: 0 });
   try {
     return await work();
   } finally {
     held = null;
-    if (batch.all) replicaWritten('all');
-    else if (batch.keys.size > 0) replicaWritten([...batch.keys], batch.added);
+    if (batch.all) replicaWritten('all', new Set(), batch.written);
+    else if (batch.keys.size > 0) replicaWritten([...batch.keys], batch.added, batch.written);
   }
 }
 
@@ -260,12 +288,13 @@ export async function replaceAllTexts(
   // The suspect index switches with the replica, in the same transaction; only the few
   // rows with suspect tasks are parsed for it.
   const suspects = texts.filter(summaryTextHasSuspects).map(readSummaryText);
-  await Promise.all([writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, suspects, next)]);
+  // The index's debt for this write commits with it (index-debt.ts).
+  const [written] = await Promise.all([countReplicaWrite(tx), writeMeta(tx, next), writeSuspectIndexForSnapshot(tx, suspects, next)]);
   await tx.done;
   metaCommitted(next);
   // The memory cache becomes the snapshot just written: lookups need no read to warm it.
   cacheSnapshot(records.map((record) => [record.bucket, { keys: record.keys, lines: lines[record.bucket]!, digests: record.digests }]), next);
-  replicaWritten('all');
+  replicaWritten('all', new Set(), written);
   // The old generation is no longer read; free its space.
   await database.clear(active);
 }
@@ -325,7 +354,9 @@ export async function applyChangedTexts(
     // and nothing that follows replica writes (badge index, matching) has anything to do.
     const changed = latest.size > 0;
     const parsed = changed ? new Map([...latest].map(([key, text]) => [key, text === null ? null : readSummaryText(text)])) : null;
-    await Promise.all([
+    // A changing write counts itself in the index's debt, in this transaction (index-debt.ts).
+    const [written] = await Promise.all([
+      changed ? countReplicaWrite(tx) : 0,
       ...changedBuckets.map((record) => store.put(record)),
       writeMeta(tx, next),
       ...(parsed ? [updateSuspectIndexForChanges(tx, parsed, before, next)] : []),
@@ -333,7 +364,7 @@ export async function applyChangedTexts(
     await tx.done;
     metaCommitted(next);
     cacheChanges(cached, next);
-    if (changed) replicaWritten([...latest.keys()], added);
+    if (changed) replicaWritten([...latest.keys()], added, written);
   } catch (error) {
     forgetCache(); // whatever happened, the cache is not trusted
     try {

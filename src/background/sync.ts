@@ -16,6 +16,7 @@ import { patchMeta, readMeta, type SyncMeta } from './db.js';
 import { applyChangedTexts, batchWriteNotices, ChecksumMismatch, countRows, replaceAllTexts } from './replica.js';
 import { dropConfirmed } from './own-overlay.js';
 import { forgetAllReviewTexts, forgetReviewTexts } from './reviews-cache.js';
+import { whileKeptAlive } from './keep-alive.js';
 import { callServer, readJson, ServerError } from './server-api.js';
 import { getRules, getSettings, setRules } from './settings.js';
 
@@ -183,8 +184,10 @@ async function runSync(): Promise<void> {
 
 /** One sync at a time; a second caller waits for the one running. */
 export function syncNow(): Promise<void> {
-  // What the sync wrote is told to the badge index once, when it ends (replica.ts).
-  running ??= batchWriteNotices(() => phase('total', runSync)).finally(() => {
+  // What the sync wrote is told to the badge index once, when it ends (replica.ts). The
+  // background is kept running meanwhile: neither browser counts a fetch or IndexedDB as
+  // activity, and a sync stopped halfway leaves its notices untold until the next start.
+  running ??= whileKeptAlive(() => batchWriteNotices(() => phase('total', runSync))).finally(() => {
     running = null;
   });
   return running;
