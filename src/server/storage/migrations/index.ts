@@ -8,7 +8,7 @@ import { migration002 } from './002_moderation.js';
 import { migration003 } from './003_review_status_index.js';
 import { migration004 } from './004_incidents.js';
 import { migration005 } from './005_report_backfill.js';
-import { migration007 } from './007_job_runs.js';
-import { migration008 } from './008_muted_accounts_index.js';
+import { migration006 } from './006_job_runs.js';
+import { migration007 } from './007_muted_accounts_index.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];

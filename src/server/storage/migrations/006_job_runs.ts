@@ -7,8 +7,8 @@
  */
 import type { Migration } from './migration.js';
 
-export const migration007: Migration = {
-  version: 7,
+export const migration006: Migration = {
+  version: 6,
   name: 'job runs',
   statements: () => [
     `CREATE TABLE job_runs (

@@ -9,8 +9,8 @@
  */
 import type { Migration } from './migration.js';
 
-export const migration008: Migration = {
-  version: 8,
+export const migration007: Migration = {
+  version: 7,
   name: 'muted accounts index',
   statements: () => [`CREATE INDEX accounts_muted ON accounts (muted_until) WHERE muted_until IS NOT NULL`],
 };
