@@ -20,16 +20,29 @@
  * shutdown), so the work itself is resumable as well (replica.ts: the index's mending is
  * recorded with the replica write it follows and taken up again at start).
  */
-import browser from 'webextension-polyfill';
 
-export const PING_MS = 500;
+const PING_MS = 500;
 
 let active = 0;
 let timer: ReturnType<typeof setInterval> | null = null;
 
+/**
+ * The browser's own namespace, not webextension-polyfill: replica.ts imports this module
+ * and also runs in unit tests outside an extension, where the polyfill refuses to load
+ * (and there is nothing to keep alive). Both browsers return a promise from this call.
+ */
+interface PingApi {
+  runtime?: { getPlatformInfo?: () => Promise<unknown> };
+}
+const namespace = globalThis as unknown as { browser?: PingApi; chrome?: PingApi };
+
 function ping(): void {
-  // The answer doesn't matter; the call is the activity.
-  browser.runtime.getPlatformInfo().catch(() => undefined);
+  try {
+    // The answer doesn't matter; the call is the activity.
+    void (namespace.browser ?? namespace.chrome)?.runtime?.getPlatformInfo?.().catch(() => undefined);
+  } catch {
+    // no extension API here (a unit test)
+  }
 }
 
 /** Runs `work`, the background kept running until it settles (nested calls share one timer). */
