@@ -41,10 +41,18 @@ export function Options() {
   }, [generation]);
 
   const refreshStatus = () => send('ui/status', {}).then(setStatus, () => undefined);
+  // The page shows what the worker chose while it is saved: a section's status line re-renders
+  // the page before the answer, and a controlled checkbox would otherwise flip back until then.
   const update = async (patch: Partial<Settings>) => {
-    const next = await send('ui/settings-set', patch);
-    setSettings(next);
-    return next;
+    setSettings((current) => (current ? { ...current, ...patch } : current));
+    try {
+      const next = await send('ui/settings-set', patch);
+      setSettings(next);
+      return next;
+    } catch (error) {
+      void reloadSettings();
+      throw error;
+    }
   };
   const reload = () => {
     setGeneration((g) => g + 1);
