@@ -54,7 +54,9 @@ export async function settleReplicaWrites(written: number): Promise<void> {
   const tx = (await db()).transaction('meta', 'readwrite');
   const store = metaStore(tx);
   const debt = debtOf(await store.get(RECORD_KEY));
-  if (written > debt.mended) await store.put({ ...debt, mended: written }, RECORD_KEY);
+  // Never past `written`: after local data was cleared (the record gone), an older count
+  // settling late must not cover the new record's writes.
+  if (written > debt.mended && written <= debt.written) await store.put({ ...debt, mended: written }, RECORD_KEY);
   await tx.done;
 }
 
