@@ -4,6 +4,7 @@
  * title and reward but no requester id; the id comes from the props' contact-requester
  * URL, or else from the detail bar's requester link.
  */
+import { cutText } from '../core/text-cut.js';
 import { requesterKey } from '../core/requester-key.js';
 import type { RequesterSpot, TaskContext } from './types.js';
 
@@ -81,10 +82,10 @@ export function taskPageContext(doc: Document, url: URL): TaskContext | null {
   const currency = options?.monetaryReward?.currencyCode ?? 'USD';
   return {
     requester: key,
-    requesterName: name.slice(0, 200),
+    requesterName: cutText(name, 200),
     // Reviews are per task group (what other workers can also pick), not per assignment.
     taskId: match[1]!,
-    taskTitle: title.slice(0, 300),
+    taskTitle: cutText(title, 300),
     reward: typeof dollars === 'number' && currency === 'USD' && dollars >= 0 ? { cents: Math.round(dollars * 100), currency: 'USD' } : null,
     accepted: match[2] !== undefined && url.searchParams.has('assignment_id'),
   };

@@ -215,3 +215,23 @@ describe('task pages', () => {
 test('handles only worker.mturk.com', () => {
   expect(['https://worker.mturk.com/tasks', 'https://www.mturk.com/', 'https://app.prolific.com/studies'].map((u) => mturk.handles(new URL(u)))).toEqual([true, false, false]);
 });
+
+test('a task page title or name over the bound is cut on a character boundary, and a title attribute is taken as the schema trims it', async () => {
+  const { taskPageContext } = await import('./mturk-task-page.js');
+  const { ReviewInput } = await import('../core/schemas.js');
+  const doc = document.implementation.createHTMLDocument('task');
+  const props = { modalOptions: { projectTitle: `${'t'.repeat(299)}\u{1F600}`, contactRequesterUrl: '/contact?hit_type_message[requester_id]=A1ACMELABS0001' } };
+  doc.body.innerHTML = `<div class="project-detail-bar"><div data-react-class="ShowModal"></div><a href="/requesters/A1ACMELABS0001/projects" title="\n\tAcme ${'n'.repeat(192)}\u{1F600}x"></a></div>`;
+  doc.querySelector('[data-react-class]')!.setAttribute('data-react-props', JSON.stringify(props));
+  const task = taskPageContext(doc, new URL('https://worker.mturk.com/projects/3ABCDEFGHIJKLMNOPQRST/tasks'))!;
+  expect(task.taskTitle).toBe('t'.repeat(299));
+  expect(() => encodeURIComponent(task.requesterName)).not.toThrow(); // no lone surrogate
+  const { requester, requesterName, taskId, taskTitle } = task;
+  const ratings = { pay: 4, fairness: 5, speed: 4, communication: null };
+  const reward = { cents: 100, currency: 'USD' };
+  const rest = { bonusCents: 0, minutes: 6, finished: true, outcome: 'approved', daysToDecision: 2, tags: [], text: 'A fine task, paid on time.' };
+  // The whole review is accepted: before the fix, a lone surrogate at the cut refused it.
+  const parsed = ReviewInput.safeParse({ requester, requesterName, taskId, taskTitle, reward, ratings, ...rest });
+  expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  expect(parsed.data?.requesterName.startsWith('Acme n')).toBe(true);
+});

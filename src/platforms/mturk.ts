@@ -9,6 +9,7 @@
  * same shape as a requester id, so ids are only ever taken from a requester link inside
  * a table row, a `requester_id` field or the task page's contact link — never from text.
  */
+import { cutText } from '../core/text-cut.js';
 import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
 import { mturkWork, mturkWorkOnSubmit } from './mturk-work.js';
@@ -189,7 +190,7 @@ export const mturkAdapter: PlatformAdapter = {
       .find((p) => p.hit_set_id === groupId);
     const reward = project?.monetary_reward as { currency_code?: unknown; amount_in_dollars?: unknown } | undefined;
     const title = typeof project?.title === 'string' ? project.title : (row.querySelector('.project-name-column, .task-project-title')?.textContent ?? '');
-    return { taskId: groupId, taskTitle: title.trim().slice(0, 300), reward: reward?.currency_code === 'USD' ? dollars(reward.amount_in_dollars) : null };
+    return { taskId: groupId, taskTitle: cutText(title.trim(), 300), reward: reward?.currency_code === 'USD' ? dollars(reward.amount_in_dollars) : null };
   },
 
   isAcceptControl(control) {

@@ -7,8 +7,8 @@
  * It must stay tiny and dependency-free: it runs before the page's own code.
  */
 // A module to TypeScript (its names stay its own, and a unit test can import it); the build
-// wraps it in an IIFE, so nothing of this shows in the page.
-export {};
+// wraps it in an IIFE, so nothing of this shows in the page. Its one import has no imports.
+import { cutText } from '../core/text-cut.js';
 
 const ATTRIBUTE = 'data-lantern-researchers';
 const STUDIES_API = /^https:\/\/internal-api\.prolific\.com\/api\/v1\/participant\/studies\//;
@@ -24,7 +24,7 @@ function record(body: unknown): void {
     const s = study as { id?: unknown; researcher?: { id?: unknown; name?: unknown } } | null;
     const researcher = s?.researcher;
     if (typeof s?.id === 'string' && typeof researcher?.id === 'string' && HEX24.test(researcher.id)) {
-      pairs[s.id] = [researcher.id, typeof researcher.name === 'string' ? researcher.name.slice(0, 200) : ''];
+      pairs[s.id] = [researcher.id, typeof researcher.name === 'string' ? cutText(researcher.name, 200) : ''];
     }
   }
   document.documentElement.setAttribute(ATTRIBUTE, JSON.stringify(pairs));

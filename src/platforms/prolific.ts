@@ -8,6 +8,7 @@
  * When no id is known, the researcher is keyed by name (`prolific-name:…`) and the
  * badge says so. The participant's own id in the header is never read.
  */
+import { cutText } from '../core/text-cut.js';
 import { prolificNameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult, TaskContext } from './types.js';
 import { taskObservation } from './work.js';
@@ -85,7 +86,7 @@ export const prolificAdapter: PlatformAdapter = {
       requester: spot.key,
       requesterName: spot.name,
       taskId: study,
-      taskTitle: (doc.querySelector('[data-testid="title"]')?.textContent ?? '').trim().slice(0, 300),
+      taskTitle: cutText((doc.querySelector('[data-testid="title"]')?.textContent ?? '').trim(), 300),
       reward: money(doc.querySelector('[data-testid="study-tag-reward"]')?.textContent),
       accepted: false,
     };
@@ -97,7 +98,7 @@ export const prolificAdapter: PlatformAdapter = {
     if (!studyId) return null;
     return {
       taskId: studyId,
-      taskTitle: (row.querySelector('[data-testid="title"]')?.textContent ?? '').trim().slice(0, 300),
+      taskTitle: cutText((row.querySelector('[data-testid="title"]')?.textContent ?? '').trim(), 300),
       reward: money(row.querySelector('[data-testid="study-tag-reward"]')?.textContent),
     };
   },

@@ -3,6 +3,7 @@
  * so an observation always passes the message schema (a stray control character in one
  * title must not lose the whole scan's observations).
  */
+import { cutText } from '../core/text-cut.js';
 import type { Outcome } from '../core/fields.js';
 import type { WorkObservation } from '../core/work-log.js';
 import type { TaskContext } from './types.js';
@@ -12,7 +13,7 @@ const TASK_ID = /^[0-9A-Za-z_-]{1,64}$/;
 export function text(value: unknown, max: number): string {
   if (typeof value !== 'string') return '';
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max).trim();
+  return cutText(value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).trim();
 }
 
 /** A plain id (task group, assignment) or null: anything else is not one. */
