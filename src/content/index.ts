@@ -11,6 +11,7 @@ import type { PlatformAdapter } from '../platforms/types.js';
 import { watchBadgeHints } from './badge-hints.js';
 import { watchPage } from './page-watcher.js';
 import { lookupResults } from './lookup-answer.js';
+import { cutText } from '../core/text-cut.js';
 
 const sendMessage = makeSender(CONTENT_MESSAGES, portTransport(CONTENT_PORT));
 
@@ -56,7 +57,7 @@ function start(adapter: PlatformAdapter): void {
         } catch {
           task = null; // a form without prefill is still a form
         }
-        const extra = { ...(from?.name ? { name: from.name.slice(0, 200) } : {}), ...(task?.taskId ? { task: { ...task, taskTitle: task.taskTitle.slice(0, 300) } } : {}), ...(from?.review ? { review: from.review } : {}) };
+        const extra = { ...(from?.name ? { name: cutText(from.name, 200) } : {}), ...(task?.taskId ? { task: { ...task, taskTitle: cutText(task.taskTitle, 300) } } : {}), ...(from?.review ? { review: from.review } : {}) };
         void sendMessage('content/open-form', { form, key, ...extra }).catch(() => undefined);
       },
       async block(key, name) {
