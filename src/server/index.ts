@@ -90,11 +90,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       version,
       async () => {
         let total = 0;
-        for (let more = true; more && !jobs.isStopping; ) {
+        let more = true;
+        // A deposed leader stops between batches: the new one carries on from the cursor (`unfinished` below).
+        while (more && jobs.shouldContinue) {
           const batch = await storage.moderation.recomputeForRules(now());
           total += batch.recomputed;
           more = batch.more;
         }
+        if (more) return { recomputed: total, interrupted: true };
         // Every process's snapshot then carries the recomputed rows.
         await bus.publish({ kind: 'recomputed', version });
         return { recomputed: total };
@@ -104,7 +107,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   let settling: ReturnType<typeof setTimeout> | null = null;
   async function onClusterEvent(event: ClusterEvent): Promise<void> {
-    if (event.kind !== 'recomputed') await storage.refreshRules();
+    // Every kind: a `recomputed` may be the first this process hears of rules whose `rules` notice it missed.
+    await storage.refreshRules();
     invalidateCaches(storage);
     if (event.kind === 'recomputed' || !leadership.isLeader()) return;
     if (cluster.rulesSettleMs === 0) return recomputeForRules();

@@ -14,6 +14,7 @@ import type { Leadership } from './leader.js';
 export interface JobClaims {
   claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean>;
   finishJobRun(job: string, slot: number, now: number): Promise<void>;
+  releaseJobRun(job: string, slot: number, runner: string): Promise<void>;
 }
 
 export interface JobLog {
@@ -77,8 +78,9 @@ export class JobScheduler {
     await this.chain;
   }
 
-  get isStopping(): boolean {
-    return this.stopping;
+  /** Whether a long run should carry on: not stopping, and still the leader (a deposed one stops between batches). */
+  get shouldContinue(): boolean {
+    return !this.stopping && this.options.leadership.isLeader();
   }
 
   private enqueue(job: string, slot: number, work: Work, unfinished?: () => Promise<boolean>): void {
@@ -97,7 +99,14 @@ export class JobScheduler {
     const claimed = await claims.claimJobRun(job, slot, runner, now());
     if (!claimed && !(unfinished && (await unfinished()))) return;
     const started = now();
-    const result = await work();
+    let result: object | void;
+    try {
+      result = await work();
+    } catch (err) {
+      // A failed run gives its claim back: the next look (this leader's or a successor's) runs the period again.
+      if (claimed) await claims.releaseJobRun(job, slot, runner).catch(() => undefined);
+      throw err;
+    }
     log.info({ job, slot, runner, resumed: !claimed, ms: now() - started, ...(result ?? {}) }, 'job ran');
     if (claimed) await claims.finishJobRun(job, slot, now());
   }

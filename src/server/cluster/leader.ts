@@ -69,6 +69,8 @@ export function postgresLeadership(databaseUrl: string, options: { retryMs?: num
       application_name: `lantern-leader:${schema ?? ''}`.slice(0, 63),
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      // A connect to an unreachable host fails here rather than at the OS's timeout (minutes).
+      connectionTimeoutMillis: 10_000,
       query_timeout: Math.max(5_000, retryMs * 2),
     });
     const lost = () => {

@@ -55,6 +55,12 @@ export interface PostgresBusOptions {
   rulesState: () => Promise<{ version: number; recomputing: boolean }>;
   pollMs?: number;
   reconnectMs?: number;
+  /**
+   * How often the listen connection is asked `SELECT 1` (default 30 s). A network cut that
+   * sends no reset leaves the socket open while notifications are lost; an unanswered
+   * heartbeat drops it, so the bus polls and reconnects (and resyncs) instead.
+   */
+  heartbeatMs?: number;
   log?: BusLog;
 }
 
@@ -81,9 +87,23 @@ export function postgresBus(databaseUrl: string, options: PostgresBusOptions): C
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let lastState: string | null = null;
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+  const stopHeartbeat = () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = null;
+  };
 
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
   const newClient = (purpose: string) =>
-    new pg.Client({ connectionString: url, application_name: `lantern-${purpose}:${schema ?? ''}`.slice(0, 63), keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    new pg.Client({
+      connectionString: url,
+      application_name: `lantern-${purpose}:${schema ?? ''}`.slice(0, 63),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      // The heartbeat's answer is awaited this long: a silently cut connection fails it.
+      query_timeout: Math.min(heartbeatMs, 10_000),
+    });
 
   /** While not listening: compare the rules state each `pollMs`; a change is told as a resync. */
   function startPolling(): void {
@@ -122,6 +142,7 @@ export function postgresBus(databaseUrl: string, options: PostgresBusOptions): C
     const lost = () => {
       if (client !== fresh) return;
       client = null;
+      stopHeartbeat();
       options.log?.warn({}, 'cluster notifications: listen connection lost, polling until it is back');
       startPolling();
       scheduleReconnect();
@@ -139,6 +160,13 @@ export function postgresBus(databaseUrl: string, options: PostgresBusOptions): C
       if (closed) return void (await fresh.end().catch(() => undefined));
       client = fresh;
       stopPolling();
+      heartbeat = setInterval(() => {
+        fresh.query('SELECT 1').catch(() => {
+          lost();
+          void fresh.end().catch(() => undefined);
+        });
+      }, heartbeatMs);
+      heartbeat.unref();
       if (again) {
         options.log?.info({}, 'cluster notifications: listening again');
         emit({ kind: 'resync' });
@@ -178,6 +206,7 @@ export function postgresBus(databaseUrl: string, options: PostgresBusOptions): C
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const last = client;
       client = null;
+      stopHeartbeat();
       await last?.end().catch(() => undefined);
     },
   };

@@ -290,6 +290,10 @@ class SqlStorage implements Storage {
     await this.driver.write((tx) => tx.run('UPDATE job_runs SET finished_at = ? WHERE job = ? AND slot = ?', [now, job, slot]));
   }
 
+  async releaseJobRun(job: string, slot: number, runner: string): Promise<void> {
+    await this.driver.write((tx) => tx.run('DELETE FROM job_runs WHERE job = ? AND slot = ? AND runner = ? AND finished_at IS NULL', [job, slot, runner]));
+  }
+
   pruneJobRuns(before: number): Promise<number> {
     return this.driver.write((tx) => tx.run('DELETE FROM job_runs WHERE started_at < ?', [before]));
   }

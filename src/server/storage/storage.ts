@@ -117,6 +117,8 @@ export interface Storage {
    */
   claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean>;
   finishJobRun(job: string, slot: number, now: number): Promise<void>;
+  /** A run that failed gives its period back (its unfinished claim is removed), so the next look tries again. */
+  releaseJobRun(job: string, slot: number, runner: string): Promise<void>;
   /** Forget job runs that started before `before` (their claims are long settled). */
   pruneJobRuns(before: number): Promise<number>;
   close(): Promise<void>;
