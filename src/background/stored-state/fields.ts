@@ -9,8 +9,13 @@
  */
 import * as z from 'zod/mini';
 
-/** invalid: fell back to its default; unknown: dropped; too_many: the extra entries dropped; newer: written by a newer release. */
-type ProblemKind = 'invalid' | 'unknown' | 'too_many' | 'newer';
+/**
+ * invalid: fell back to its default; unknown: dropped; too_many: the extra entries dropped;
+ * newer: written by a newer release; mended: text an older release let through was cleaned
+ * to today's rules (core/fields.ts repairText) and kept; unchecked: the settings as read
+ * disagreed with the schema, defaults were used and nothing was written back.
+ */
+type ProblemKind = 'invalid' | 'unknown' | 'too_many' | 'newer' | 'mended' | 'unchecked';
 
 /** One repair made while reading: `field` is a path such as `settings.thresholds.minRating`. */
 export interface StoredProblem {

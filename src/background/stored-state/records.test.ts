@@ -112,6 +112,27 @@ describe('outbox items', () => {
     ]);
   });
 
+  it("text 0.1.0 queued with characters today's rules refuse is mended and the item is read (so it is sent), named as mended", () => {
+    const item = OUTBOX[0]! as OutboxItem & { submission: { kind: 'review'; payload: Record<string, unknown> } };
+    const payload = { ...item.submission.payload, requesterName: 'Fair Pay\tLab\n', taskTitle: 'Answer\u0000 a survey', text: 'Pasted\u000bfrom Word\u0007 \ud800 ok' };
+    const stored = { ...item, submission: { kind: 'review', payload } };
+    const { value, problems } = readOutboxItem(stored);
+    expect(value?.submission).toEqual({
+      kind: 'review',
+      payload: { ...item.submission.payload, requesterName: 'Fair Pay Lab', taskTitle: 'Answer\ufffd a survey', text: 'Pasted\nfrom Word\ufffd \ufffd ok' },
+    });
+    expect({ ...value, submission: null }).toEqual({ ...item, submission: null });
+    expect(problems).toEqual([{ field: 'outbox.submission', problem: 'mended' }]);
+    // The stored record itself is not changed by reading it.
+    expect(payload.text).toBe('Pasted\u000bfrom Word\u0007 \ud800 ok');
+  });
+
+  it('mending touches text only: a submission unreadable for another reason is still not guessed at', () => {
+    const item = OUTBOX[0]! as OutboxItem & { submission: { kind: 'review'; payload: Record<string, unknown> } };
+    const stored = { ...item, submission: { kind: 'review', payload: { ...item.submission.payload, text: 'bad\u0000', minutes: -3 } } };
+    expect(readOutboxItem(stored)).toEqual({ value: null, problems: [{ field: 'outbox.submission', problem: 'invalid' }] });
+  });
+
   it('a submission this version cannot read is not guessed at', () => {
     expect(readOutboxItem({ ...OUTBOX[0], submission: { kind: 'tip', payload: {} } })).toEqual({ value: null, problems: [{ field: 'outbox.submission', problem: 'invalid' }] });
   });

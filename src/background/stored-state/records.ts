@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { AccountRecord, BlockEntry, OutboxItem, ServerUrl, Settings, StoredSubmission } from '../../core/extension-state.js';
+import { repairText, TEXT_REFUSALS } from '../../core/fields.js';
 import { Currency, int, num, type Thresholds } from '../../core/rules.js';
 import { Checksum, VersionToken } from '../../core/sync-protocol.js';
 import type { AlertSettings, WorkLogSettings } from '../../core/work-log.js';
@@ -59,23 +60,60 @@ const outboxFields = object<Omit<OutboxItem, 'id' | 'submission'>>({
   nextAttemptAt: value(int(0)),
 });
 
+/** The value at `path` inside `root` (objects and arrays), or undefined. */
+function at(root: unknown, path: readonly PropertyKey[]): unknown {
+  let here = root;
+  for (const key of path) here = typeof here === 'object' && here !== null ? (here as Record<PropertyKey, unknown>)[key] : undefined;
+  return here;
+}
+
+/**
+ * A stored submission, read with today's schema. Release 0.1.0 checked no control
+ * characters, so text it queued may be refused now: each text the schema refuses for what
+ * it holds (a control character, lone surrogate, noncharacter) is mended with repairText —
+ * first as multi-line text (line breaks kept), then, if it is refused again, as one line —
+ * and the submission read again. Nothing but those texts is touched.
+ */
+function readSubmission(raw: unknown): { value: z.output<typeof StoredSubmission> | null; mended: boolean } {
+  let parsed = StoredSubmission.safeParse(raw);
+  if (parsed.success) return { value: parsed.data, mended: false };
+  let candidate: unknown = raw;
+  // Each round mends every text named; a text needs at most two (multi-line, then one line).
+  for (let round = 0; round < 4 && !parsed.success; round++) {
+    const texts = parsed.error.issues.filter((issue) => TEXT_REFUSALS.includes(issue.message) && issue.path.length > 0);
+    if (texts.length === 0) break;
+    candidate = structuredClone(candidate);
+    for (const { path } of texts) {
+      const text = at(candidate, path);
+      if (typeof text !== 'string') continue;
+      const multiLine = repairText(text, true);
+      (at(candidate, path.slice(0, -1)) as Record<PropertyKey, unknown>)[path.at(-1)!] = multiLine !== text ? multiLine : repairText(text, false);
+    }
+    parsed = StoredSubmission.safeParse(candidate);
+  }
+  return parsed.success ? { value: parsed.data, mended: true } : { value: null, mended: false };
+}
+
 /**
  * One outbox item. Its bookkeeping (attempts, backoff, last error) falls back field by
- * field: at worst it is sent again sooner, and the server keeps one row per id. A
- * submission this version can't read is not guessed at: `value` is null, the item stays
- * in the outbox untouched (never dropped), and the problem is named.
+ * field: at worst it is sent again sooner, and the server keeps one row per id. Text an
+ * older release queued that today's rules refuse is mended (readSubmission) so the item is
+ * delivered, and named as `mended`. A submission still unreadable is not guessed at:
+ * `value` is null, the item stays in the outbox untouched (never dropped), and the problem
+ * is named; the outbox lists it as it is stored (outbox.ts) for the worker to copy and discard.
  */
 export function readOutboxItem(raw: unknown): { value: OutboxItem | null; problems: StoredProblem[] } {
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const id = record.id;
-  const submission = StoredSubmission.safeParse(record.submission);
-  if (typeof id !== 'string' || !submission.success) {
+  const submission = readSubmission(record.submission);
+  if (typeof id !== 'string' || !submission.value) {
     return { value: null, problems: [{ field: typeof id === 'string' ? 'outbox.submission' : 'outbox.id', problem: 'invalid' }] };
   }
   const { id: _id, submission: _submission, ...rest } = record;
   const fallback = { createdAt: 0, attempts: 0, state: 'queued' as const, lastError: null, errorField: null, nextAttemptAt: 0 };
   const read = readRecord(outboxFields, 'outbox', rest, fallback);
-  return { value: { id, submission: submission.data, ...read.value }, problems: read.problems };
+  const mended: StoredProblem[] = submission.mended ? [{ field: 'outbox.submission', problem: 'mended' }] : [];
+  return { value: { id, submission: submission.value, ...read.value }, problems: [...mended, ...read.problems] };
 }
 
 /** The fields that say which replica store is in use and what it holds. */
