@@ -20,6 +20,7 @@ import type { Storage, SyncHead } from '../storage/storage.js';
 const gzipAsync = promisify(gzip);
 
 export interface BuiltSnapshot {
+  epoch: string;
   seq: number;
   rulesVersion: number;
   /** The identity body's ETag; `gzipEtag` names the gzip-encoded bytes (a different representation). */
@@ -78,7 +79,8 @@ export function matchingEtag(header: string | undefined, snapshot: Pick<BuiltSna
 
 export class SnapshotCache {
   private current: BuiltSnapshot | null = null;
-  private building: Promise<BuiltSnapshot> | null = null;
+  /** The build in progress, and the generation it started in: only requests of that generation join it. */
+  private building: { generation: number; promise: Promise<BuiltSnapshot> } | null = null;
   private generation = 0;
 
   constructor(
@@ -100,17 +102,21 @@ export class SnapshotCache {
     if (current) {
       const generation = this.generation;
       const head = await this.storage.syncHead();
-      if (head.seq === current.seq && head.rulesVersion === current.rulesVersion) {
+      if (head.epoch === current.epoch && head.seq === current.seq && head.rulesVersion === current.rulesVersion) {
         current.builtAt = this.now();
         current.generation = generation;
         return current;
       }
     }
-    // One build at a time; everyone asking meanwhile waits for the same bytes.
-    this.building ??= this.build().finally(() => {
-      this.building = null;
-    });
-    return this.building;
+    // One build per generation; everyone asking meanwhile waits for the same bytes. A request
+    // after an invalidation never joins a build that began before it (it may predate the change).
+    if (this.building?.generation === this.generation) return this.building.promise;
+    const building = { generation: this.generation, promise: this.build() };
+    this.building = building;
+    void building.promise.finally(() => {
+      if (this.building === building) this.building = null;
+    }).catch(() => undefined);
+    return building.promise;
   }
 
   private async build(): Promise<BuiltSnapshot> {
@@ -120,6 +126,7 @@ export class SnapshotCache {
     const identity = encodeSnapshotBody(head, rows);
     const gzipped = await gzipAsync(identity, { level: SNAPSHOT_GZIP_LEVEL });
     const built: BuiltSnapshot = {
+      epoch: head.epoch,
       seq: head.seq,
       rulesVersion: head.rulesVersion,
       etag: etagFor(head, identity, ''),
@@ -129,7 +136,8 @@ export class SnapshotCache {
       builtAt: this.now(),
       generation,
     };
-    this.current = built;
+    // An older build finishing after a newer one does not replace it.
+    if (!this.current || this.current.generation <= generation) this.current = built;
     return built;
   }
 }
