@@ -19,8 +19,17 @@ export async function createAccount(): Promise<string> {
   const response = await callServer('/v1/accounts', { method: 'POST', body: {} });
   const parsed = AccountCreated.safeParse(await readJson(response));
   if (!parsed.success) throw new ServerError('The server sent an account in an unknown form.', response.status);
-  await browser.storage.local.set({ account: { secret: parsed.data.accountSecret } });
+  await setAccount(parsed.data.accountSecret);
   return parsed.data.accountSecret;
+}
+
+/**
+ * Stores the account, never before this start's upgrade has met the stored one: the upgrade
+ * sets an unreadable account aside and removes it, and would otherwise remove this one.
+ */
+async function setAccount(secret: string): Promise<void> {
+  await localStateReady();
+  await browser.storage.local.set({ account: { secret } });
 }
 
 /** The secret, creating an account on first use so a worker's first review just works. */
@@ -32,5 +41,5 @@ export async function ensureAccount(): Promise<string> {
 export async function restoreAccount(code: string): Promise<void> {
   const secret = code.trim();
   await callServer('/v1/account/reviews', { secret });
-  await browser.storage.local.set({ account: { secret } });
+  await setAccount(secret);
 }

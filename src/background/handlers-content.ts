@@ -67,17 +67,14 @@ export const contentHandlers: Handlers<typeof CONTENT_MESSAGES> = {
   },
 
   async 'content/block'({ key, name }) {
-    const { blocklist } = await getSettings();
-    if (!blocklist.some((entry) => entry.key === key)) {
-      const addedOn = new Date().toISOString().slice(0, 10);
-      await updateSettings({ blocklist: [...blocklist, { key, name, addedOn }] });
-    }
+    // A patch of the blocklist as it is when the write runs: another tab's block isn't lost.
+    const addedOn = new Date().toISOString().slice(0, 10);
+    await updateSettings(({ blocklist }) => (blocklist.some((entry) => entry.key === key) ? {} : { blocklist: [...blocklist, { key, name, addedOn }] }));
     return { blocked: true };
   },
 
   async 'content/unblock'({ key }) {
-    const { blocklist } = await getSettings();
-    if (blocklist.some((entry) => entry.key === key)) await updateSettings({ blocklist: blocklist.filter((entry) => entry.key !== key) });
+    await updateSettings(({ blocklist }) => (blocklist.some((entry) => entry.key === key) ? { blocklist: blocklist.filter((entry) => entry.key !== key) } : {}));
     return { blocked: false };
   },
 

@@ -56,11 +56,15 @@ export const uiHandlers: Handlers<typeof UI_MESSAGES> = {
   },
 
   async 'ui/blocklist-import'({ entries }) {
-    const { blocklist } = await getSettings();
-    const known = new Set(blocklist.map((e) => e.key));
-    const added = entries.filter((e) => !known.has(e.key) && known.add(e.key));
-    const next = await updateSettings({ blocklist: [...blocklist, ...added] });
-    return { added: added.length, total: next.blocklist.length };
+    let added = 0;
+    // On the blocklist as it is when the write runs (a block from a tab meanwhile is kept).
+    const next = await updateSettings(({ blocklist }) => {
+      const known = new Set(blocklist.map((e) => e.key));
+      const adding = entries.filter((e) => !known.has(e.key) && known.add(e.key));
+      added = adding.length;
+      return { blocklist: [...blocklist, ...adding] };
+    });
+    return { added, total: next.blocklist.length };
   },
 
   async 'ui/account-create'() {

@@ -27,15 +27,22 @@ const settingsReader = object<Settings>({
   alerts: object<AlertSettings>({ notify: value(z.boolean()) }),
 });
 
+/** The worker's settings as the field readers take them, before the whole-schema check. */
+export function readSettingsFields(raw: unknown, defaults: Settings): Settings {
+  return readRecord(settingsReader, 'settings', raw, defaults).value;
+}
+
 /**
  * The worker's settings: every field that reads is kept, whatever its siblings hold. The
  * result is checked against the whole schema as well; should the readers and the schema
- * ever disagree, the defaults win and the disagreement is named rather than hidden.
+ * ever disagree, the defaults are used and the disagreement is named (`settings/unchecked`)
+ * rather than hidden — and never written back (upgrade.ts, settings.ts), as that would
+ * replace the worker's blocklist with the defaults. `whole` is the schema (tests pass another).
  */
-export function readSettings(raw: unknown, defaults: Settings): { value: Settings; problems: StoredProblem[] } {
+export function readSettings(raw: unknown, defaults: Settings, whole: z.ZodMiniType = Settings): { value: Settings; problems: StoredProblem[] } {
   const read = readRecord(settingsReader, 'settings', raw, defaults);
-  if (Settings.safeParse(read.value).success) return read;
-  return { value: defaults, problems: [...read.problems, { field: 'settings', problem: 'invalid' }] };
+  if (whole.safeParse(read.value).success) return read;
+  return { value: defaults, problems: [...read.problems, { field: 'settings', problem: 'unchecked' }] };
 }
 
 const accountReader = object<AccountRecord>({ secret: value(AccountRecord.shape.secret) });

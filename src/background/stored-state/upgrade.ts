@@ -10,7 +10,7 @@
  */
 import browser from 'webextension-polyfill';
 import * as z from 'zod/mini';
-import { STORED_STATE_VERSION } from '../../core/extension-state.js';
+import { STORED_STATE_VERSION, type Settings } from '../../core/extension-state.js';
 import { int, Rules } from '../../core/rules.js';
 import { db, INITIAL_META, metaCommitted, writeMeta } from '../db.js';
 import { countStoredProblems } from '../diagnostics.js';
@@ -47,6 +47,20 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keysA.length === keysB.length && keysA.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** Where an account record that can't be read is kept aside, each with when it was (a list). */
+export const UNREADABLE_ACCOUNTS_KEY = 'accountUnreadable';
+
+/**
+ * The settings to write back after reading them field by field, or none. Never the
+ * defaults a failed whole-schema check fell back to (`unchecked`, records.ts): written
+ * back, they would replace the worker's blocklist; the problem is reported instead.
+ */
+export function repairedSettings(stored: unknown, found: unknown, whole?: z.ZodMiniType): { write: Settings | null; problems: StoredProblem[] } {
+  const settings = readSettings(stored, DEFAULT_SETTINGS, whole);
+  const unchecked = settings.problems.some((p) => p.problem === 'unchecked');
+  return { write: unchecked || sameValue(settings.value, found) ? null : settings.value, problems: settings.problems };
+}
+
 /** Brings extension storage to the current version, repairing records field by field. */
 async function upgradeLocalState(): Promise<UpgradeReport> {
   const found: StoredLocal = await browser.storage.local.get([...UPGRADED_KEYS]);
@@ -69,14 +83,18 @@ async function upgradeLocalState(): Promise<UpgradeReport> {
   for (const [key, migrated] of Object.entries(local)) if (migrated !== found[key]) writes[key] = migrated;
 
   if (local.settings !== undefined) {
-    const settings = readSettings(local.settings, DEFAULT_SETTINGS);
+    const settings = repairedSettings(local.settings, found.settings);
     problems.push(...settings.problems);
-    if (!sameValue(settings.value, found.settings)) writes.settings = settings.value;
+    if (settings.write) writes.settings = settings.write;
   }
   if (local.account !== undefined) {
     const account = readAccount(local.account);
     problems.push(...account.problems);
     if (!account.value) {
+      // Its only copy: kept aside (never sent, never read as an account) rather than deleted,
+      // so a worker or a later release can still recover it; a new account can be made meanwhile.
+      const { [UNREADABLE_ACCOUNTS_KEY]: aside } = await browser.storage.local.get(UNREADABLE_ACCOUNTS_KEY);
+      writes[UNREADABLE_ACCOUNTS_KEY] = [...(Array.isArray(aside) ? aside : []), { at: Date.now(), account: found.account }];
       removals.push('account');
       delete writes.account;
     } else if (!sameValue(account.value, found.account)) writes.account = account.value;
