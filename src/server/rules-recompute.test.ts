@@ -86,4 +86,14 @@ describe.skipIf(skipPg)('rules recompute on PostgreSQL', () => {
     for (const key of [KEY_A, KEY_B, KEY_P]) expect((await summaryOf(leader, key))?.suspensions.accounts).toBe(1);
     expect(leader.rules().version).toBe(3);
   });
+
+  it('a write computes with rules another process published before its notice arrives, and adopts them', async () => {
+    // A 3-day-old author: not established under v1 (7 days), established under v2 (1 day).
+    const author = await makeAccount(leader, T0, 3);
+    expect(await other.moderation.publishRules(MOD, establishedAfter(1), 'v2', T0)).toEqual({ version: 2 });
+    expect(leader.rules().version).toBe(1); // no notice reached it (no bus in this test)
+    await leader.reportSuspension(ctx(author, T0), { requester: KEY_A, requesterName: 'A', tasks: [], suspendedOn: '2026-05-30', reinstated: false, note: '' });
+    expect((await summaryOf(leader, KEY_A))?.suspensions.accounts).toBe(1);
+    expect(leader.rules().version).toBe(2);
+  });
 });

@@ -11,6 +11,7 @@ import type { Review } from '../../core/schemas.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, removeRequesterRow, touchRequester } from './aggregate.js';
 import { DomainError } from './errors.js';
+import { rulesInForce } from './writes.js';
 import { pseudonym } from './views.js';
 import { decideIncident, incidentById, writeAudit } from './incidents.js';
 import { ModerationQueues, DAY_MS, iso, placeholders, type ActionOutcome, type Moderator, type RulesHolder } from './moderation-queues.js';
@@ -97,8 +98,9 @@ export class ModerationStore extends ModerationQueues {
       const done = await fn(tx);
       await this.audit(tx, mod.pseudonym, done.action, done.target, done.reason, now, done.detail);
       const recomputed: string[] = [];
+      const rules = await rulesInForce(tx, this.rules);
       for (const key of [...new Set(done.touched)].sort()) {
-        if (await recomputeRequester(tx, key, now, this.rules.get())) recomputed.push(key);
+        if (await recomputeRequester(tx, key, now, rules)) recomputed.push(key);
       }
       return { recomputed, ...(done.detail ? { detail: done.detail } : {}) };
     });

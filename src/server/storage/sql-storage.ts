@@ -79,13 +79,14 @@ class SqlStorage implements Storage {
     pepper: string,
     private currentRules: Rules,
   ) {
-    this.writes = new Writes(driver, pepper, () => this.currentRules);
-    this.moderation = new ModerationStore(driver, pepper, {
+    const holder = {
       get: () => this.currentRules,
-      set: (rules) => {
+      set: (rules: Rules) => {
         this.currentRules = rules;
       },
-    });
+    };
+    this.writes = new Writes(driver, pepper, holder);
+    this.moderation = new ModerationStore(driver, pepper, holder);
   }
 
   static async load(driver: SqlDriver): Promise<SqlStorage> {

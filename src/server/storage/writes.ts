@@ -4,12 +4,13 @@
  * second row and a failure leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import type { Rules } from '../../core/rules.js';
+import { Rules } from '../../core/rules.js';
 import { SuspensionReportInput, normalizeSuspensionReport, type Review } from '../../core/schemas.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, touchRequester } from './aggregate.js';
 import { fileReport, withdrawReport } from './reports.js';
 import { DomainError } from './errors.js';
+import type { RulesHolder } from './moderation-queues.js';
 import type { ParsedRequesterFlag, ParsedReviewFlag, ParsedSuspensionReport, StoredResponse, WriteContext } from './storage.js';
 import { REVIEW_COLUMNS, ownReview, pseudonym, type ReviewRecord } from './views.js';
 
@@ -32,6 +33,25 @@ export async function canonicalKey<K extends string>(tx: SqlExecutor, key: K): P
   return current as K;
 }
 
+/**
+ * The rules to compute summaries with, read inside the write's transaction once its
+ * requesters are locked: newer rules another process published (whose notice has not
+ * arrived yet) are used and adopted. Read after the locks, so either the rules recompute
+ * already passed these requesters (its rules were committed before: seen here) or it will
+ * pass them after this commit — no summary is left computed under superseded rules.
+ */
+export async function rulesInForce(tx: SqlExecutor, holder: RulesHolder): Promise<Rules> {
+  const held = holder.get();
+  const [latest] = await tx.all<{ v: number | null }>('SELECT MAX(version) AS v FROM rules_versions');
+  const version = Number(latest?.v ?? 0);
+  if (version <= held.version) return held;
+  const [row] = await tx.all<{ rules_json: string }>('SELECT rules_json FROM rules_versions WHERE version = ?', [version]);
+  if (!row) return held;
+  const rules = Rules.parse(JSON.parse(row.rules_json));
+  if (rules.version > holder.get().version) holder.set(rules);
+  return rules;
+}
+
 /** A write's response, and the requesters whose summaries it changed (recomputed last). */
 type Outcome = { status: number; body: unknown; recompute: string[] };
 
@@ -39,7 +59,7 @@ export class Writes {
   constructor(
     private readonly driver: SqlDriver,
     private readonly pepper: string,
-    private readonly rules: () => Rules,
+    private readonly rules: RulesHolder,
   ) {}
 
   private idempotent(ctx: WriteContext, fn: (tx: SqlExecutor) => Promise<Outcome>): Promise<StoredResponse> {
@@ -67,7 +87,10 @@ export class Writes {
         ctx.idempotencyKey,
       ]);
       // Summaries last: recomputing ends with the sync-state bump, right before COMMIT.
-      for (const key of recompute) await recomputeRequester(tx, key, ctx.now, this.rules());
+      if (recompute.length > 0) {
+        const rules = await rulesInForce(tx, this.rules);
+        for (const key of recompute) await recomputeRequester(tx, key, ctx.now, rules);
+      }
       return { status, body, replayed: false };
     });
   }
@@ -90,7 +113,7 @@ export class Writes {
 
   createReview(ctx: WriteContext, input: Review): Promise<StoredResponse> {
     return this.idempotent(ctx, async (tx) => {
-      const rules = this.rules();
+      const rules = this.rules.get();
       const review = { ...input, requester: await canonicalKey(tx, input.requester) };
       await touchRequester(tx, review.requester, review.requesterName, ctx.now);
       const [existing] = await tx.all<{ id: string; deleted_at: number | null }>(
@@ -169,18 +192,18 @@ export class Writes {
    */
   reportSuspension(ctx: WriteContext, input: ParsedSuspensionReport): Promise<StoredResponse> {
     const report = normalizeSuspensionReport(SuspensionReportInput.parse(input));
-    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules(), report, null, canonicalKey));
+    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules.get(), report, null, canonicalKey));
   }
 
   /** Replaces one of the account's reports (tasks, requesters, week, reinstated, note). */
   updateSuspensionReport(ctx: WriteContext, id: string, input: ParsedSuspensionReport): Promise<StoredResponse> {
     const report = normalizeSuspensionReport(SuspensionReportInput.parse(input));
-    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules(), report, id, canonicalKey));
+    return this.idempotent(ctx, (tx) => fileReport(tx, ctx, this.rules.get(), report, id, canonicalKey));
   }
 
   /** Withdraws one of the account's reports: it leaves every count. */
   withdrawSuspensionReport(ctx: WriteContext, id: string): Promise<StoredResponse> {
-    return this.idempotent(ctx, (tx) => withdrawReport(tx, ctx, this.rules(), id));
+    return this.idempotent(ctx, (tx) => withdrawReport(tx, ctx, this.rules.get(), id));
   }
 
   flagRequester(ctx: WriteContext, input: ParsedRequesterFlag): Promise<StoredResponse> {
@@ -226,7 +249,7 @@ export class Writes {
         return { status: 200, body: { id: prior?.id ?? id, created: false }, recompute: [] };
       }
       const [count] = await tx.all<{ n: number }>('SELECT COUNT(DISTINCT account_id) AS n FROM review_flags WHERE review_id = ? AND resolved_at IS NULL', [flag.reviewId]);
-      const hold = review.status === 'visible' && Number(count?.n ?? 0) >= this.rules().moderation.flagsToHold;
+      const hold = review.status === 'visible' && Number(count?.n ?? 0) >= this.rules.get().moderation.flagsToHold;
       if (hold) await tx.run(`UPDATE reviews SET status = 'held', status_reason = 'flags' WHERE id = ?`, [flag.reviewId]);
       return { status: 201, body: { id, created: true }, recompute: hold ? [review.requester_key] : [] };
     });
