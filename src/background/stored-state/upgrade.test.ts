@@ -51,10 +51,13 @@ vi.mock('webextension-polyfill', () => ({
 const { db, deleteDatabase, readMeta } = await import('../db.js');
 const { getDiagnostics } = await import('../diagnostics.js');
 const { getSecret } = await import('../account.js');
-const { getSettings } = await import('../settings.js');
+const { getRules, getSettings, setRules, updateSettings } = await import('../settings.js');
 const { listOutbox } = await import('../outbox.js');
 const { STEPS, migrateLocal, VERSION_KEY } = await import('./migrations.js');
-const { resetUpgradeForTests, storedStateReady } = await import('./upgrade.js');
+const { repairedSettings, resetUpgradeForTests, storedStateReady, UNREADABLE_ACCOUNTS_KEY } = await import('./upgrade.js');
+const { DEFAULT_RULES, Rules } = await import('../../core/rules.js');
+const { Settings: SettingsSchema } = await import('../../core/extension-state.js');
+const { DEFAULT_SETTINGS } = await import('./defaults.js');
 
 interface Dump {
   storageLocal: Record<string, unknown> & { settings: Settings; account: { secret: string } };
@@ -199,6 +202,9 @@ describe('upgrading stored state', () => {
     ]);
     expect(fake.data.has('rules')).toBe(false);
     expect(await getSecret()).toBeNull();
+    // The account's only copy is kept aside, not deleted.
+    expect(fake.data.has('account')).toBe(false);
+    expect(fake.data.get(UNREADABLE_ACCOUNTS_KEY)).toEqual([{ at: expect.any(Number), account: { secret: 12 } }]);
     expect(await getSettings()).toEqual(RELEASE.storageLocal.settings);
   });
 
@@ -216,5 +222,64 @@ describe('upgrading stored state', () => {
     const report = await storedStateReady();
     expect(report).toMatchObject({ from: 1, problems: [], rewritten: [VERSION_KEY] });
     expect(await listOutbox()).toEqual([]);
+  });
+});
+
+describe('review findings (issue 14 items 2-5)', () => {
+  it('an outbox item 0.1.0 queued with a control character is mended, written back, listed and counted', async () => {
+    const item = structuredClone(OUTBOX[0]!) as OutboxItem & { submission: { payload: { text: string } } };
+    item.submission.payload.text = 'Pasted from Word\u000bsecond line\u0000';
+    await restore(changed({}, [item, ...OUTBOX.slice(1)]));
+    const report = await storedStateReady();
+    expect(report.problems).toEqual([{ field: 'outbox.submission', problem: 'mended' }]);
+    const listed = await listOutbox();
+    expect(listed.map((i) => i.id)).toEqual(OUTBOX.map((i) => i.id));
+    expect((listed[0]!.submission as { payload: { text: string } }).payload.text).toBe('Pasted from Word\nsecond line\ufffd');
+    expect(((await rawOutbox()).find((i) => (i as OutboxItem).id === item.id) as typeof item).submission.payload.text).toBe('Pasted from Word\nsecond line\ufffd');
+    expect(await getDiagnostics()).toMatchObject({ 'storage/outbox.submission/mended': 1 });
+  });
+
+  it('twenty blocks at once (tabs) all land: settings writes run one at a time, each on the last', async () => {
+    await restore(RELEASE);
+    await storedStateReady();
+    const before = RELEASE.storageLocal.settings.blocklist;
+    const keys = Array.from({ length: 20 }, (_, i) => `mturk:A1CONCURRENT${String(i).padStart(3, '0')}`);
+    await Promise.all(
+      keys.map((key) => updateSettings(({ blocklist }) => ({ blocklist: [...blocklist, { key: key as never, name: key, addedOn: '2026-12-04' }] }))),
+    );
+    const stored = fake.data.get('settings') as Settings;
+    expect(stored.blocklist.map((e) => e.key)).toEqual([...before.map((e) => e.key), ...keys]);
+    expect((await getSettings()).blocklist).toHaveLength(before.length + 20);
+  });
+
+  it('a write refused by the schema changes nothing, and the next write still runs', async () => {
+    await restore(RELEASE);
+    await expect(updateSettings({ filterMode: 'blur' as never })).rejects.toThrow();
+    expect(fake.data.get('settings')).toEqual(RELEASE.storageLocal.settings);
+    expect((await updateSettings({ filterMode: 'hide' })).filterMode).toBe('hide');
+  });
+
+  it('when the readers and the schema disagree, the settings are not written back (the blocklist stays); the problem is named', () => {
+    const stored = RELEASE.storageLocal.settings;
+    expect(stored.blocklist.length).toBeGreaterThan(0);
+    const disagreeing = SettingsSchema.check((s) => {
+      if (s.value.blocklist.length > 0) s.issues.push({ code: 'custom', message: 'disagrees', input: s.value });
+    });
+    const result = repairedSettings(stored, { ...stored, extra: 1 }, disagreeing);
+    expect(result).toEqual({ write: null, problems: [{ field: 'settings', problem: 'unchecked' }] });
+    // With the real schema the same repair is written.
+    expect(repairedSettings(stored, { ...stored, extra: 1 }).write).toEqual(stored);
+    expect(repairedSettings('garbage', undefined).write).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('rules stored while the upgrade runs are not removed by it (setRules waits for it)', async () => {
+    await restore(changed({ rules: { version: 'two' } }));
+    const fresh: typeof DEFAULT_RULES = { ...DEFAULT_RULES, version: DEFAULT_RULES.version + 1 };
+    expect(Rules.safeParse(fresh).success).toBe(true);
+    const ready = storedStateReady();
+    await setRules(fresh);
+    await ready;
+    expect(fake.data.get('rules')).toEqual(fresh);
+    expect(await getRules()).toEqual(fresh);
   });
 });
