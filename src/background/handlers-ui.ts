@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { createAccount, getSecret, restoreAccount } from './account.js';
 import { deleteDatabase } from './db.js';
 import { getDiagnostics } from './diagnostics.js';
-import { discard, enqueue, flushOutbox, listOutbox } from './outbox.js';
+import { discard, enqueue, flushOutbox, listOutbox, listUnreadableOutbox } from './outbox.js';
 import { getSummaries } from './replica.js';
 import { overlayReviews, overlaySummary } from './own-overlay-merge.js';
 import { overlayFor, ownReviewMarks, rememberOwnReviews } from './own-overlay.js';
@@ -24,8 +24,8 @@ import { syncNow, syncStatus } from './sync.js';
 const OwnReviewsBody = z.object({ reviews: z.array(OwnReview) });
 
 async function status() {
-  const [settings, secret, sync, outbox] = await Promise.all([getSettings(), getSecret(), syncStatus(), listOutbox()]);
-  return { serverUrl: settings.serverUrl, hasAccount: secret !== null, sync, outbox };
+  const [settings, secret, sync, outbox, outboxUnreadable] = await Promise.all([getSettings(), getSecret(), syncStatus(), listOutbox(), listUnreadableOutbox()]);
+  return { serverUrl: settings.serverUrl, hasAccount: secret !== null, sync, outbox, outboxUnreadable };
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

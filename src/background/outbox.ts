@@ -11,6 +11,7 @@ import browser from 'webextension-polyfill';
 import * as z from 'zod/mini';
 import { Submission, type OutboxItem, type SubmissionInput } from '../core/extension-state.js';
 import { VersionToken } from '../core/sync-protocol.js';
+import { cutText } from '../core/text-cut.js';
 import { describeIssues } from '../core/validation.js';
 import { ensureAccount } from './account.js';
 import { db } from './db.js';
@@ -185,6 +186,24 @@ export function flushOutbox(force = false): Promise<void> {
 
 export async function listOutbox(): Promise<OutboxItem[]> {
   return (await readOutbox()).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** Longest stored text shown for an unreadable item: a review is at most a few kB. */
+const UNREADABLE_SHOWN = 20_000;
+
+/**
+ * Items whose submission can't be read even after mending its text (records.ts): never
+ * sent, so shown as stored — JSON, which escapes what isn't text — for the worker to copy
+ * what they wrote and discard the item, rather than only counted in the diagnostics.
+ */
+export async function listUnreadableOutbox(): Promise<{ id: string; raw: string }[]> {
+  const stored: unknown[] = await (await db()).getAll('outbox');
+  return stored.flatMap((raw) => {
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || readOutboxItem(raw).value) return [];
+    const text = JSON.stringify((raw as { submission?: unknown }).submission ?? null, null, 2) ?? 'null';
+    return [{ id, raw: cutText(text, UNREADABLE_SHOWN) }];
+  });
 }
 
 export async function discard(id: string): Promise<void> {

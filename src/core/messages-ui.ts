@@ -17,6 +17,8 @@ export const Status = z.object({
   hasAccount: z.boolean(),
   sync: SyncStatus,
   outbox: z.array(OutboxItem),
+  /** Outbox items this version can't read (never sent): shown as stored, to copy and discard. */
+  outboxUnreadable: z.array(z.object({ id: z.string(), raw: z.string() })),
 });
 export type Status = z.infer<typeof Status>;
 

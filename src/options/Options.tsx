@@ -83,7 +83,7 @@ export function Options() {
       <section aria-labelledby="sync-heading" data-section="sync">
         <h2 id="sync-heading">{t('syncTitle')}</h2>
         <SyncStatusView status={status} error={statusError} onStatus={setStatus} />
-        <OutboxList items={status?.outbox ?? []} onChanged={() => void refreshStatus()} />
+        <OutboxList items={status?.outbox ?? []} unreadable={status?.outboxUnreadable} onChanged={() => void refreshStatus()} />
       </section>
       <details class="more" data-group="more">
         <summary>

@@ -234,7 +234,7 @@ export function Popup() {
           statusView={
             <>
               <SyncStatusView status={status} error={statusError} onStatus={setStatus} onOpenOptions={() => void browser.runtime.openOptionsPage()} />
-              <OutboxList items={status?.outbox ?? []} onEdit={editOutboxItem} onChanged={refreshStatus} />
+              <OutboxList items={status?.outbox ?? []} unreadable={status?.outboxUnreadable} onEdit={editOutboxItem} onChanged={refreshStatus} />
             </>
           }
           ownReviews={<OwnReviews onEdit={editOwnReview} refreshKey={ownKey} />}

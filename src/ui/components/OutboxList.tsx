@@ -37,13 +37,20 @@ export function describeSubmission(item: OutboxItem): string {
   }
 }
 
-export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxItem) => void; onChanged?: () => void }) {
+/** An outbox item this version can't read: its stored text, to copy before discarding. */
+export interface UnreadableOutboxItem {
+  id: string;
+  raw: string;
+}
+
+export function OutboxList(props: { items: OutboxItem[]; unreadable?: UnreadableOutboxItem[]; onEdit?: (item: OutboxItem) => void; onChanged?: () => void }) {
   const [message, setMessage] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState<string | null>(null);
   const items = props.items.filter((item) => !gone.has(item.id));
+  const unreadable = (props.unreadable ?? []).filter((item) => !gone.has(item.id));
 
-  async function discard(item: OutboxItem) {
+  async function discard(item: { id: string }) {
     try {
       await send('ui/outbox-discard', { id: item.id });
       setGone(new Set([...gone, item.id]));
@@ -56,8 +63,8 @@ export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxI
 
   return (
     <div data-view="outbox">
-      <h3>{t('outboxTitle', String(items.length))}</h3>
-      {items.length === 0 ? (
+      <h3>{t('outboxTitle', String(items.length + unreadable.length))}</h3>
+      {items.length + unreadable.length === 0 ? (
         <p class="muted small">{t('outboxEmpty')}</p>
       ) : (
         <ul class="plain">
@@ -80,6 +87,23 @@ export function OutboxList(props: { items: OutboxItem[]; onEdit?: (item: OutboxI
                     {t('edit')}
                   </button>
                 )}
+                <ConfirmButton
+                  label={t('discard')}
+                  question={t('discardQuestion')}
+                  confirmLabel={t('discardConfirm')}
+                  confirming={confirming === item.id}
+                  setConfirming={(on) => setConfirming(on ? item.id : null)}
+                  onConfirm={() => void discard(item)}
+                />
+              </div>
+            </li>
+          ))}
+          {unreadable.map((item) => (
+            <li key={item.id} data-outbox-state="unreadable">
+              <p class="notice error-box">{t('outboxUnreadable')}</p>
+              {/* A value, never markup: what is stored stays text. */}
+              <textarea readOnly rows={6} class="small" aria-label={t('outboxUnreadableLabel')} value={item.raw} />
+              <div class="actions">
                 <ConfirmButton
                   label={t('discard')}
                   question={t('discardQuestion')}
