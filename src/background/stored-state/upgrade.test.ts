@@ -52,7 +52,7 @@ const { db, deleteDatabase, readMeta } = await import('../db.js');
 const { getDiagnostics } = await import('../diagnostics.js');
 const { getSecret } = await import('../account.js');
 const { getRules, getSettings, setRules, updateSettings } = await import('../settings.js');
-const { listOutbox } = await import('../outbox.js');
+const { listOutbox, listUnreadableOutbox } = await import('../outbox.js');
 const { STEPS, migrateLocal, VERSION_KEY } = await import('./migrations.js');
 const { repairedSettings, resetUpgradeForTests, storedStateReady, UNREADABLE_ACCOUNTS_KEY } = await import('./upgrade.js');
 const { DEFAULT_RULES, Rules } = await import('../../core/rules.js');
@@ -237,6 +237,17 @@ describe('review findings (issue 14 items 2-5)', () => {
     expect((listed[0]!.submission as { payload: { text: string } }).payload.text).toBe('Pasted from Word\nsecond line\ufffd');
     expect(((await rawOutbox()).find((i) => (i as OutboxItem).id === item.id) as typeof item).submission.payload.text).toBe('Pasted from Word\nsecond line\ufffd');
     expect(await getDiagnostics()).toMatchObject({ 'storage/outbox.submission/mended': 1 });
+  });
+
+  it('an item still unreadable is kept, never sent, and listed with its stored text to copy', async () => {
+    const unreadable = { ...structuredClone(OUTBOX[0]!), id: 'unreadable-1', submission: { kind: 'tip', payload: { text: 'my words\u0000' } } };
+    await restore(changed({}, [...OUTBOX, unreadable]));
+    await storedStateReady();
+    expect((await listOutbox()).map((i) => i.id)).toEqual(OUTBOX.map((i) => i.id));
+    const listed = await listUnreadableOutbox();
+    expect(listed).toEqual([{ id: 'unreadable-1', raw: expect.stringContaining('my words\\u0000') }]);
+    expect(JSON.parse(listed[0]!.raw)).toEqual(unreadable.submission);
+    expect(await rawOutbox()).toContainEqual(unreadable);
   });
 
   it('twenty blocks at once (tabs) all land: settings writes run one at a time, each on the last', async () => {
