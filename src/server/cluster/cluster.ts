@@ -20,9 +20,11 @@ export interface Cluster {
   leadership: Leadership;
   bus: ChangeBus;
   /**
-   * How long the leader waits after new rules before recomputing: long enough for every
-   * process to have loaded them (NOTIFY, or the fallback poll), so no write computed under
-   * the old rules can land behind the recompute's cursor. 0 with one process (SQLite).
+   * How long the leader waits after new rules before recomputing: long enough for most
+   * processes to have loaded them (NOTIFY, or the fallback poll), so the recompute rarely
+   * meets a write in flight. Not the fence itself: every write reads the newest rules version
+   * inside its transaction, after its locks (storage/writes.ts `rulesInForce`), so none is
+   * computed under superseded rules behind the recompute's cursor. 0 with one process (SQLite).
    */
   rulesSettleMs: number;
   close(): Promise<void>;
