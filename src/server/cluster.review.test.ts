@@ -3,7 +3,8 @@
  * - the listen connection cut silently (no reset: a frozen TCP proxy) is noticed by the
  *   heartbeat, so the bus polls, reconnects and resyncs instead of believing it listens;
  * - a timed job whose run fails is tried again in the same period (its claim is released);
- * - a leader deposed mid-recompute is told to stop (`shouldContinue`), on a real lock.
+ * - a leader deposed mid-recompute is told to stop (`shouldContinue`), on a real lock;
+ * - a process that hears only `recomputed` (its `rules` notice lost) still reloads the rules.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -14,7 +15,10 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobScheduler } from './cluster/jobs.js';
 import { alwaysLeader, postgresLeadership } from './cluster/leader.js';
-import { postgresBus, type ClusterEvent } from './cluster/notify.js';
+import { channelFor, postgresBus, type ClusterEvent } from './cluster/notify.js';
+import { DEFAULT_RULES } from '../core/rules.js';
+import { startServer } from './index.js';
+import { createTestDatabase } from './testing/databases.js';
 import { openStorage } from './storage/sql-storage.js';
 import { testBackends } from './testing/databases.js';
 
@@ -140,4 +144,30 @@ describe.skipIf(skipPg)('deposed leader', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe.skipIf(skipPg)('a recomputed notice alone', () => {
+  it('makes the process reload the rules it missed', async () => {
+    const db = await createTestDatabase('postgres');
+    const schema = db.options.schema!;
+    const url = `${PG_URL}${PG_URL?.includes('?') ? '&' : '?'}schema=${schema}`;
+    const server = await startServer({ database: url, port: 0, logLevel: 'silent', rateLimits: false });
+    const other = await openStorage(db.database, db.options);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      const rulesVersion = async () => ((await (await fetch(`${server.url}/v1/rules`)).json()) as { version: number }).version;
+      expect(await rulesVersion()).toBe(1);
+      // Another process publishes without a notice (as if its NOTIFY was lost); then the leader's `recomputed` arrives.
+      const { version: _v, ...rest } = DEFAULT_RULES;
+      await other.moderation.publishRules({ accountId: 'x', pseudonym: 'mod-test', role: 'moderator' }, rest, 'v2', Date.now());
+      await admin.query('SELECT pg_notify($1, $2)', [channelFor(schema), JSON.stringify({ kind: 'recomputed', version: 2 })]);
+      await waitUntil('the rules reloaded', async () => (await rulesVersion()) === 2, 15_000);
+    } finally {
+      await admin.end();
+      await other.close();
+      await server.close();
+      await db.drop();
+    }
+  }, 60_000);
 });
