@@ -155,7 +155,7 @@ describe('text a database could not store alike (core/fields.ts)', () => {
   for (const lang of ['en', 'es']) {
     it(`says control characters, lone surrogates and noncharacters in words (${lang})`, async () => {
       const { refusalText } = await wordsIn(lang);
-      for (const text of ['a\u0000b', 'a\u0085b', 'a\ud800b', 'a\ufffeb']) {
+      for (const text of ['a\u0000b', 'a\u0090b', 'a\ud800b', 'a\ufffeb']) {
         expect(refusalText(refusal(ReviewInput, { ...review, text }), label)).toBe(`[text]: ${LOCALES[lang]!.pluralErrOddCharacters!.message}`);
       }
     });

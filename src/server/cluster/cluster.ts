@@ -23,7 +23,7 @@ export interface Cluster {
    * How long the leader waits after new rules before recomputing: long enough for most
    * processes to have loaded them (NOTIFY, or the fallback poll), so the recompute rarely
    * meets a write in flight. Not the fence itself: every write reads the newest rules version
-   * inside its transaction, after its locks (storage/writes.ts `rulesInForce`), so none is
+   * inside its transaction, after its locks (storage/rules-in-force.ts), so none is
    * computed under superseded rules behind the recompute's cursor. 0 with one process (SQLite).
    */
   rulesSettleMs: number;

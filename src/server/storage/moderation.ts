@@ -11,7 +11,7 @@ import type { Review } from '../../core/schemas.js';
 import type { SqlDriver, SqlExecutor } from './driver.js';
 import { recomputeRequester, removeRequesterRow, touchRequester } from './aggregate.js';
 import { DomainError } from './errors.js';
-import { rulesInForce } from './writes.js';
+import { rulesInForce } from './rules-in-force.js';
 import { recomputeCursor, recomputeRulesBatch } from './rules-recompute.js';
 import { pseudonym } from './views.js';
 import { decideIncident, incidentById, writeAudit } from './incidents.js';
