@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Page, type Worker } from 'playwrigh
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EXTENSION_DIR = join(process.env.LANTERN_DIST ? resolve(process.env.LANTERN_DIST) : join(ROOT, 'dist'), 'extension');
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(path)) {
     throw new Error(`Chromium not found at ${path}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);

@@ -14,7 +14,7 @@ export * from './browser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES_DIR = join(ROOT, 'e2e', 'fixtures');
-export const ARTIFACTS_DIR = join(ROOT, 'artifacts');
+const ARTIFACTS_DIR = join(ROOT, 'artifacts');
 
 /** Serves e2e/fixtures/<file> for every request to `urlPattern`, as text/html. */
 export async function serveFixture(context: BrowserContext, urlPattern: string, file: string): Promise<void> {

@@ -24,7 +24,7 @@ export const SYNC_ALARM = 'lantern-sync';
 const MIN_WAIT_S = 30; // alarms can't fire sooner in Chrome
 const MAX_BACKOFF_S = 60 * 60;
 /** The promise to workers: another worker's review shows within this many seconds. */
-export const MAX_WAIT_S = 5 * 60;
+const MAX_WAIT_S = 5 * 60;
 
 let running: Promise<void> | null = null;
 

@@ -17,7 +17,7 @@ import type { PlatformAdapter } from '../platforms/types.js';
 import { contentFeatures, type ContentActions, type ContentFeature } from './features/index.js';
 import { isOwnNode } from './features/host-slots.js';
 
-export interface LookupAnswer {
+interface LookupAnswer {
   enabled: boolean;
   filterMode: 'hide' | 'dim' | 'off';
   results: LookupResult[];

@@ -56,7 +56,7 @@ const WINDOW = `\\[${INT1},${RATING},${RATING},${RATING},${RATING},${HOURLY},${I
 const SUSPECT_TASK = `\\[${string(1, 64)},[12],${INT0},${DATE}\\]`;
 
 /** The grammar of one row's text, unanchored (scanning a body uses it sticky). */
-export const SUMMARY_TEXT_SOURCE =
+const SUMMARY_TEXT_SOURCE =
   `\\[${KEY},${string(0, 200)},(?:0|1|${WINDOW}),(?:0|${WINDOW}),` +
   `\\[${INT0},(?:null|${DATE}),${BIT}\\],\\[${INT0},${INT0},${INT0},${INT0}\\],${BIT},${INT0}` +
   `(?:,\\[${SUSPECT_TASK}(?:,${SUSPECT_TASK}){0,49}\\])?\\]`;

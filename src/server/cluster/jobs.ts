@@ -11,13 +11,13 @@
  */
 import type { Leadership } from './leader.js';
 
-export interface JobClaims {
+interface JobClaims {
   claimJobRun(job: string, slot: number, runner: string, now: number): Promise<boolean>;
   finishJobRun(job: string, slot: number, now: number): Promise<void>;
   releaseJobRun(job: string, slot: number, runner: string): Promise<void>;
 }
 
-export interface JobLog {
+interface JobLog {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }

@@ -32,7 +32,7 @@ export interface LeaderLog {
 }
 
 /** The two int4 keys of the lock: one pair per schema, so test schemas in one database don't compete. */
-export function leaderLockKeys(schema: string | null): [number, number] {
+function leaderLockKeys(schema: string | null): [number, number] {
   return [0x4c414e54 | 0, fnv1a32(`lantern-leader:${schema ?? ''}`) | 0];
 }
 

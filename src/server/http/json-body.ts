@@ -102,7 +102,7 @@ function checkCharset(contentType: string | undefined): void {
   }
 }
 
-export function parseJsonBody(request: FastifyRequest, bytes: Buffer): unknown {
+function parseJsonBody(request: FastifyRequest, bytes: Buffer): unknown {
   checkCharset(request.headers['content-type']);
   if (bytes.length === 0) throw new HttpError(400, 'invalid_json', 'the body is empty; send a JSON object', '(body)');
   let text: string;

@@ -71,7 +71,7 @@ const pendingRows = new WeakMap<SqlExecutor, Map<string, { rowJson: string; dige
  * The requester's task groups browsers should match (issue 11): incidents not dismissed
  * that reached a replicated state ("investigating" automatically, "confirmed" by a moderator).
  */
-export async function suspectTasksOf(tx: SqlExecutor, requester: string): Promise<SuspectTask[]> {
+async function suspectTasksOf(tx: SqlExecutor, requester: string): Promise<SuspectTask[]> {
   const rows = await tx.all<{ task_key: string; status: string; accounts: number; first_report_at: number }>(
     `SELECT task_key, status, accounts, first_report_at FROM incidents
      WHERE requester_key = ? AND task_key <> '' AND status <> 'dismissed' AND replicated IS NOT NULL ORDER BY task_key LIMIT 50`,

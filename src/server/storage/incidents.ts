@@ -24,7 +24,7 @@ export { correlation } from './correlation.js';
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 /** The server itself, in the audit log. */
-export const SERVER_MODERATOR = 'lantern';
+const SERVER_MODERATOR = 'lantern';
 
 export type IncidentStatus = Incident['status'];
 
@@ -49,7 +49,7 @@ export interface IncidentRow {
 const INCIDENT_COLUMNS = `i.id, i.requester_key, i.task_key, i.task_title, i.trigger_kind, i.status, i.accounts, i.reports, i.replicated,
   i.first_report_at, i.last_report_at, i.opened_at, i.decided_at, i.closed_at, q.name`;
 
-export function incidentView(row: IncidentRow, rules: Rules): Incident {
+function incidentView(row: IncidentRow, rules: Rules): Incident {
   const taskWide = row.task_key !== '';
   return {
     id: row.id,
@@ -103,7 +103,7 @@ export async function listIncidents(
 
 let auditCounter = 0;
 /** Sorts by time, then by order of writing within this process (several entries can share a millisecond). */
-export const auditId = (at: number) =>
+const auditId = (at: number) =>
   `${Math.max(0, at).toString(36).padStart(10, '0')}${(auditCounter++ % 36 ** 6).toString(36).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
 
 export function writeAudit(
@@ -126,11 +126,11 @@ export function writeAudit(
  * The webhook's body: the incident as moderators see it in the list — requester, task
  * group, counts, dates, status. Never an account, a report, a note or a moderator's reason.
  */
-export function webhookBody(event: string, incident: Incident, now: number): string {
+function webhookBody(event: string, incident: Incident, now: number): string {
   return JSON.stringify({ event, at: iso(now), incident });
 }
 
-export async function queueWebhook(tx: SqlExecutor, event: string, body: string, now: number): Promise<string> {
+async function queueWebhook(tx: SqlExecutor, event: string, body: string, now: number): Promise<string> {
   const id = `wh-${now.toString(36)}-${randomBytes(6).toString('hex')}`;
   await tx.run('INSERT INTO webhook_deliveries (id, event, body_json, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)', [id, event, body, now, now]);
   return id;

@@ -18,13 +18,13 @@ import { REVIEW_COLUMNS, ownReview, pseudonym, type ReviewRecord } from './views
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-export const newId = () => randomBytes(12).toString('base64url');
+const newId = () => randomBytes(12).toString('base64url');
 
 /**
  * The key a requester is kept under: a key a moderator merged into another one is
  * written to the surviving key (extensions that have not synced yet still send the old one).
  */
-export async function canonicalKey<K extends string>(tx: SqlExecutor, key: K): Promise<K> {
+async function canonicalKey<K extends string>(tx: SqlExecutor, key: K): Promise<K> {
   let current: string = key;
   for (let hops = 0; hops < 8; hops += 1) {
     const [row] = await tx.all<{ merged_into: string | null }>('SELECT merged_into FROM requesters WHERE key = ?', [current]);

@@ -15,7 +15,7 @@ import { decodeSummary, EncodedSummary, formatVersionToken } from '../../core/sy
 import { registerCache } from './invalidation.js';
 import type { Storage } from '../storage/storage.js';
 
-export const EXPORT_FORMAT = 1;
+const EXPORT_FORMAT = 1;
 
 export class ExportCache {
   private current: { gzipped: Buffer; builtAt: number; etag: string; generation: number } | null = null;

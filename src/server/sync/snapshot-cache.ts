@@ -34,7 +34,7 @@ export interface BuiltSnapshot {
 }
 
 /** The body text is assembled from stored canonical rows: no parse, no re-serialisation. */
-export function snapshotText(head: SyncHead, rows: readonly string[]): string {
+function snapshotText(head: SyncHead, rows: readonly string[]): string {
   return (
     `{"format":${SYNC_FORMAT},"version":${JSON.stringify(formatVersionToken(head.epoch, head.seq))},` +
     `"rulesVersion":${head.rulesVersion},"bucketPrefixLength":${prefixLengthFor(head.checksum.rows)},` +
@@ -46,12 +46,12 @@ export function snapshotText(head: SyncHead, rows: readonly string[]): string {
  * The one boundary with the wire format: the snapshot body for one version, as bytes.
  * Must be a pure function of (head, rows) — byte-identical snapshots across processes rest on it.
  */
-export function encodeSnapshotBody(head: SyncHead, rows: readonly string[]): Buffer {
+function encodeSnapshotBody(head: SyncHead, rows: readonly string[]): Buffer {
   return Buffer.from(snapshotText(head, rows), 'utf8');
 }
 
 /** Fixed, so equal bodies compress to equal bytes in every process (same zlib). */
-export const SNAPSHOT_GZIP_LEVEL = 9;
+const SNAPSHOT_GZIP_LEVEL = 9;
 
 /**
  * Strong ETags, one per representation: the version (epoch.seq), the rules version (a new
