@@ -2,7 +2,7 @@
  * What every view of the moderation page shares: the API call, the loading of one page of
  * a queue, the pager, the loading/error line and the action form (a reason is required).
  */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EndpointName, ResponseOf } from '../core/moderation-endpoints.js';
 import type { Me, Page } from '../core/moderation-protocol.js';
@@ -59,6 +59,36 @@ export function Pager(props: { page: Page<unknown>; onPage(page: number): void; 
         Next
       </button>
     </nav>
+  );
+}
+
+/**
+ * One page of a queue: the loading line, the pager, the queue's words when it is empty, and
+ * one `<li>` per item from `children`. `bottomPager` repeats the pager under a long page.
+ */
+export function PagedItems<T>(props: {
+  data: Page<T> | null;
+  loading: boolean;
+  error: string | null;
+  onPage(page: number): void;
+  label: string;
+  empty: ComponentChildren;
+  bottomPager?: boolean;
+  children(item: T): VNode;
+}) {
+  const { data } = props;
+  return (
+    <>
+      <Loading loading={props.loading && !data} error={props.error} />
+      {data && (
+        <>
+          <Pager page={data} onPage={props.onPage} label={props.label} />
+          {data.items.length === 0 && <p class="muted">{props.empty}</p>}
+          <ul class="items">{data.items.map((item) => props.children(item))}</ul>
+          {props.bottomPager && data.items.length > 5 && <Pager page={data} onPage={props.onPage} label={`${props.label} (bottom)`} />}
+        </>
+      )}
+    </>
   );
 }
 

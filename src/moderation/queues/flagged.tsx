@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { REVIEW_FLAG_REASONS } from '../../core/schemas.js';
 import { MuteBan, RequesterFilter, ReviewBody } from '../parts.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
 
 export function FlaggedQueue(props: { ctx: Ctx; version: number }) {
   const { ctx } = props;
@@ -30,31 +30,23 @@ export function FlaggedQueue(props: { ctx: Ctx; version: number }) {
         </label>
         <RequesterFilter value={requester} onChange={(v) => (setRequester(v), setPage(1))} />
       </div>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <Pager page={data} onPage={setPage} label="Flagged reviews" />
-          {data.items.length === 0 && <p class="muted">Nothing flagged. The queue is empty.</p>}
-          <ul class="items">
-            {data.items.map((item) => (
-              <li key={item.review.id} data-review={item.review.id}>
-                <ReviewBody item={item} rules={ctx.rules} />
-                <div class="actions">
-                  <Action
-                    label="Hide review"
-                    danger
-                    run={(r) => ctx.api('hideReview', { params: { id: item.review.id }, body: { reason: r } })}
-                    done={() => ctx.changed('Review hidden; its author sees the reason.')}
-                  />
-                  <Action label="Dismiss flags" run={(r) => ctx.api('dismissReviewFlags', { params: { id: item.review.id }, body: { reason: r } })} done={() => ctx.changed('Flags dismissed.')} />
-                  <MuteBan ctx={ctx} target={{ kind: 'review', id: item.review.id }} who="author" />
-                </div>
-              </li>
-            ))}
-          </ul>
-          {data.items.length > 5 && <Pager page={data} onPage={setPage} label="Flagged reviews (bottom)" />}
-        </>
-      )}
+      <PagedItems data={data} loading={loading} error={error} onPage={setPage} label="Flagged reviews" empty="Nothing flagged. The queue is empty." bottomPager>
+        {(item) => (
+          <li key={item.review.id} data-review={item.review.id}>
+            <ReviewBody item={item} rules={ctx.rules} />
+            <div class="actions">
+              <Action
+                label="Hide review"
+                danger
+                run={(r) => ctx.api('hideReview', { params: { id: item.review.id }, body: { reason: r } })}
+                done={() => ctx.changed('Review hidden; its author sees the reason.')}
+              />
+              <Action label="Dismiss flags" run={(r) => ctx.api('dismissReviewFlags', { params: { id: item.review.id }, body: { reason: r } })} done={() => ctx.changed('Flags dismissed.')} />
+              <MuteBan ctx={ctx} target={{ kind: 'review', id: item.review.id }} who="author" />
+            </div>
+          </li>
+        )}
+      </PagedItems>
     </>
   );
 }

@@ -3,7 +3,7 @@
  */
 import { useState } from 'preact/hooks';
 import { MuteBan, RequesterFilter, ReviewBody } from '../parts.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
 
 export function HeldQueue(props: { ctx: Ctx; version: number; status: 'held' | 'hidden' }) {
   const { ctx, status } = props;
@@ -33,41 +33,34 @@ export function HeldQueue(props: { ctx: Ctx; version: number; status: 'held' | '
         )}
         <RequesterFilter value={requester} onChange={(v) => (setRequester(v), setPage(1))} />
       </div>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <Pager page={data} onPage={setPage} label={status} />
-          {data.items.length === 0 && <p class="muted">Nothing here.</p>}
-          <ul class="items">
-            {data.items.map((item) => (
-              <li key={item.review.id} data-review={item.review.id}>
-                <p class="small">
-                  <span class="tag">{status === 'held' ? `held: ${item.heldReason}` : `hidden: ${item.heldReason}`}</span>
-                </p>
-                <ReviewBody item={item} rules={ctx.rules} />
-                <div class="actions">
+      <PagedItems data={data} loading={loading} error={error} onPage={setPage} label={status} empty="Nothing here.">
+        {(item) => (
+          <li key={item.review.id} data-review={item.review.id}>
+            <p class="small">
+              <span class="tag">{status === 'held' ? `held: ${item.heldReason}` : `hidden: ${item.heldReason}`}</span>
+            </p>
+            <ReviewBody item={item} rules={ctx.rules} />
+            <div class="actions">
+              <Action
+                label={status === 'held' ? 'Release review' : 'Restore review'}
+                run={(r) => ctx.api('restoreReview', { params: { id: item.review.id }, body: { reason: r } })}
+                done={() => ctx.changed(status === 'held' ? 'Review released.' : 'Review restored.')}
+              />
+              {status === 'held' && (
+                <>
+                  <Action label="Hide review" danger run={(r) => ctx.api('hideReview', { params: { id: item.review.id }, body: { reason: r } })} done={() => ctx.changed('Review hidden.')} />
                   <Action
-                    label={status === 'held' ? 'Release review' : 'Restore review'}
-                    run={(r) => ctx.api('restoreReview', { params: { id: item.review.id }, body: { reason: r } })}
-                    done={() => ctx.changed(status === 'held' ? 'Review released.' : 'Review restored.')}
+                    label={`Release all held for ${item.requester.name || item.requester.key}`}
+                    run={(r) => ctx.api('releaseHeld', { body: { requester: item.requester.key, reason: r } })}
+                    done={() => ctx.changed('Held reviews released.')}
                   />
-                  {status === 'held' && (
-                    <>
-                      <Action label="Hide review" danger run={(r) => ctx.api('hideReview', { params: { id: item.review.id }, body: { reason: r } })} done={() => ctx.changed('Review hidden.')} />
-                      <Action
-                        label={`Release all held for ${item.requester.name || item.requester.key}`}
-                        run={(r) => ctx.api('releaseHeld', { body: { requester: item.requester.key, reason: r } })}
-                        done={() => ctx.changed('Held reviews released.')}
-                      />
-                    </>
-                  )}
-                  <MuteBan ctx={ctx} target={{ kind: 'review', id: item.review.id }} who="author" />
-                </div>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+                </>
+              )}
+              <MuteBan ctx={ctx} target={{ kind: 'review', id: item.review.id }} who="author" />
+            </div>
+          </li>
+        )}
+      </PagedItems>
     </>
   );
 }

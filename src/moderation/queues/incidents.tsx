@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { ActionResult, Incident, Page } from '../../core/moderation-protocol.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
 
 export const when = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`;
 export const accountsText = (n: number) => `${n.toLocaleString('en')} established ${n === 1 ? 'account' : 'accounts'}`;
@@ -72,18 +72,11 @@ export function IncidentsView(props: { ctx: Ctx; version: number }) {
           </button>
         ))}
       </div>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <Pager page={data} onPage={setPage} label="Incidents" />
-          {data.items.length === 0 && <p class="muted">No {status || ''} incidents.</p>}
-          <ul class="items">
-            {data.items.map((incident) => (
-              <IncidentItem key={incident.id} ctx={ctx} incident={incident} />
-            ))}
-          </ul>
-        </>
-      )}
+      <PagedItems data={data} loading={loading} error={error} onPage={setPage} label="Incidents" empty={<>No {status || ''} incidents.</>}>
+        {(incident) => (
+          <IncidentItem key={incident.id} ctx={ctx} incident={incident} />
+        )}
+      </PagedItems>
     </>
   );
 }

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { REQUESTER_FLAG_REASONS } from '../../core/schemas.js';
 import { MuteBan, RequesterFilter, SummaryLine } from '../parts.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
 
 export function IssueQueue(props: { ctx: Ctx; version: number }) {
   const { ctx } = props;
@@ -39,56 +39,49 @@ export function IssueQueue(props: { ctx: Ctx; version: number }) {
         </label>
         <RequesterFilter value={requester} onChange={(v) => (setRequester(v), setPage(1))} />
       </div>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <Pager page={data} onPage={setPage} label="Issue flags" />
-          {data.items.length === 0 && <p class="muted">No requesters with {status} issue flags.</p>}
-          <ul class="items">
-            {data.items.map((group) => (
-              <li key={group.requester.key} data-requester={group.requester.key}>
-                <h3>
-                  {group.requester.name || group.requester.key} <span class="muted small mono">{group.requester.key}</span>
-                </h3>
-                <p>
-                  <SummaryLine summary={group.summary} rules={ctx.rules} />
-                </p>
-                <p class="small">
-                  {Object.entries(group.counts).map(([r, n]) => (
-                    <span key={r} class="tag">
-                      {r.replace(/_/g, ' ')} ×{n}
-                    </span>
-                  ))}{' '}
-                  {group.open} open, latest {group.latestAt.slice(0, 10)}
-                  {group.confirmed && <span class="level-danger"> · danger confirmed</span>}
-                </p>
-                <ul class="small">
-                  {group.flags.slice(0, 5).map((f) => (
-                    <li key={f.id}>
-                      {f.createdAt.slice(0, 10)} · {f.reason.replace(/_/g, ' ')} {f.taskId && `· task ${f.taskId}`} · {f.status}
-                      {f.note && ` — “${f.note}”`}
-                    </li>
-                  ))}
-                </ul>
-                <div class="actions">
-                  <Action
-                    label="Confirm phishing / personal data danger"
-                    danger
-                    run={(r) => ctx.api('decideIssues', { params: { key: group.requester.key }, body: { decision: 'confirm', reason: r } })}
-                    done={() => ctx.changed('Danger confirmed.')}
-                  />
-                  <Action
-                    label="Dismiss issue flags"
-                    run={(r) => ctx.api('decideIssues', { params: { key: group.requester.key }, body: { decision: 'dismiss', reason: r } })}
-                    done={() => ctx.changed('Issue flags dismissed.')}
-                  />
-                  {group.flags[0] && <MuteBan ctx={ctx} target={{ kind: 'requester_flag', id: group.flags[0].id }} who="latest flagger" />}
-                </div>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <PagedItems data={data} loading={loading} error={error} onPage={setPage} label="Issue flags" empty={<>No requesters with {status} issue flags.</>}>
+        {(group) => (
+          <li key={group.requester.key} data-requester={group.requester.key}>
+            <h3>
+              {group.requester.name || group.requester.key} <span class="muted small mono">{group.requester.key}</span>
+            </h3>
+            <p>
+              <SummaryLine summary={group.summary} rules={ctx.rules} />
+            </p>
+            <p class="small">
+              {Object.entries(group.counts).map(([r, n]) => (
+                <span key={r} class="tag">
+                  {r.replace(/_/g, ' ')} ×{n}
+                </span>
+              ))}{' '}
+              {group.open} open, latest {group.latestAt.slice(0, 10)}
+              {group.confirmed && <span class="level-danger"> · danger confirmed</span>}
+            </p>
+            <ul class="small">
+              {group.flags.slice(0, 5).map((f) => (
+                <li key={f.id}>
+                  {f.createdAt.slice(0, 10)} · {f.reason.replace(/_/g, ' ')} {f.taskId && `· task ${f.taskId}`} · {f.status}
+                  {f.note && ` — “${f.note}”`}
+                </li>
+              ))}
+            </ul>
+            <div class="actions">
+              <Action
+                label="Confirm phishing / personal data danger"
+                danger
+                run={(r) => ctx.api('decideIssues', { params: { key: group.requester.key }, body: { decision: 'confirm', reason: r } })}
+                done={() => ctx.changed('Danger confirmed.')}
+              />
+              <Action
+                label="Dismiss issue flags"
+                run={(r) => ctx.api('decideIssues', { params: { key: group.requester.key }, body: { decision: 'dismiss', reason: r } })}
+                done={() => ctx.changed('Issue flags dismissed.')}
+              />
+              {group.flags[0] && <MuteBan ctx={ctx} target={{ kind: 'requester_flag', id: group.flags[0].id }} who="latest flagger" />}
+            </div>
+          </li>
+        )}
+      </PagedItems>
     </>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportView } from '../../core/moderation-protocol.js';
 import { MuteBan, RequesterFilter, SummaryLine } from '../parts.js';
-import { Action, Loading, PER_PAGE, Pager, useLoad, type Ctx } from '../shared.js';
+import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
 
 export function SuspensionQueue(props: { ctx: Ctx; version: number }) {
   const { ctx } = props;
@@ -29,53 +29,46 @@ export function SuspensionQueue(props: { ctx: Ctx; version: number }) {
         </label>
         <RequesterFilter value={requester} onChange={(v) => (setRequester(v), setPage(1))} />
       </div>
-      <Loading loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <Pager page={data} onPage={setPage} label="Suspension reports" />
-          {data.items.length === 0 && <p class="muted">No requesters with {status} reports.</p>}
-          <ul class="items">
-            {data.items.map((group) => (
-              <li key={group.requester.key} data-requester={group.requester.key}>
-                <h3>
-                  {group.requester.name || group.requester.key} <span class="muted small mono">{group.requester.key}</span>
-                </h3>
-                <p>
-                  <SummaryLine summary={group.summary} rules={ctx.rules} />
-                </p>
-                <p class="small">
-                  <strong>{group.reports}</strong> reports ({group.open} open), latest {group.latestAt.slice(0, 10)}
-                  {group.confirmed && <span class="level-danger"> · link confirmed</span>}
-                </p>
-                {group.topTasks.length > 0 && (
-                  <p class="small">
-                    Tasks named:{' '}
-                    {group.topTasks.map((t) => (
-                      <span key={t.taskId} class="tag">
-                        {t.taskTitle || t.taskId} ({t.reports})
-                      </span>
-                    ))}
-                  </p>
-                )}
-                <Reports ctx={ctx} requester={group.requester.key} version={props.version} />
-                <div class="actions">
-                  <Action
-                    label="Confirm suspension link"
-                    danger
-                    run={(r) => ctx.api('decideSuspension', { params: { key: group.requester.key }, body: { decision: 'confirm', reason: r } })}
-                    done={() => ctx.changed('Suspension link confirmed; the requester now shows as danger.')}
-                  />
-                  <Action
-                    label="Dismiss suspension reports"
-                    run={(r) => ctx.api('decideSuspension', { params: { key: group.requester.key }, body: { decision: 'dismiss', reason: r } })}
-                    done={() => ctx.changed('Suspension reports dismissed.')}
-                  />
-                </div>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <PagedItems data={data} loading={loading} error={error} onPage={setPage} label="Suspension reports" empty={<>No requesters with {status} reports.</>}>
+        {(group) => (
+          <li key={group.requester.key} data-requester={group.requester.key}>
+            <h3>
+              {group.requester.name || group.requester.key} <span class="muted small mono">{group.requester.key}</span>
+            </h3>
+            <p>
+              <SummaryLine summary={group.summary} rules={ctx.rules} />
+            </p>
+            <p class="small">
+              <strong>{group.reports}</strong> reports ({group.open} open), latest {group.latestAt.slice(0, 10)}
+              {group.confirmed && <span class="level-danger"> · link confirmed</span>}
+            </p>
+            {group.topTasks.length > 0 && (
+              <p class="small">
+                Tasks named:{' '}
+                {group.topTasks.map((t) => (
+                  <span key={t.taskId} class="tag">
+                    {t.taskTitle || t.taskId} ({t.reports})
+                  </span>
+                ))}
+              </p>
+            )}
+            <Reports ctx={ctx} requester={group.requester.key} version={props.version} />
+            <div class="actions">
+              <Action
+                label="Confirm suspension link"
+                danger
+                run={(r) => ctx.api('decideSuspension', { params: { key: group.requester.key }, body: { decision: 'confirm', reason: r } })}
+                done={() => ctx.changed('Suspension link confirmed; the requester now shows as danger.')}
+              />
+              <Action
+                label="Dismiss suspension reports"
+                run={(r) => ctx.api('decideSuspension', { params: { key: group.requester.key }, body: { decision: 'dismiss', reason: r } })}
+                done={() => ctx.changed('Suspension reports dismissed.')}
+              />
+            </div>
+          </li>
+        )}
+      </PagedItems>
     </>
   );
 }

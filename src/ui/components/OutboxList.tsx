@@ -61,6 +61,18 @@ export function OutboxList(props: { items: OutboxItem[]; unreadable?: Unreadable
     }
   }
 
+  /** Discard, with its confirmation: the same for a readable item and an unreadable one. */
+  const discardButton = (item: { id: string }) => (
+    <ConfirmButton
+      label={t('discard')}
+      question={t('discardQuestion')}
+      confirmLabel={t('discardConfirm')}
+      confirming={confirming === item.id}
+      setConfirming={(on) => setConfirming(on ? item.id : null)}
+      onConfirm={() => void discard(item)}
+    />
+  );
+
   return (
     <div data-view="outbox">
       <h3>{t('outboxTitle', String(items.length + unreadable.length))}</h3>
@@ -87,14 +99,7 @@ export function OutboxList(props: { items: OutboxItem[]; unreadable?: Unreadable
                     {t('edit')}
                   </button>
                 )}
-                <ConfirmButton
-                  label={t('discard')}
-                  question={t('discardQuestion')}
-                  confirmLabel={t('discardConfirm')}
-                  confirming={confirming === item.id}
-                  setConfirming={(on) => setConfirming(on ? item.id : null)}
-                  onConfirm={() => void discard(item)}
-                />
+                {discardButton(item)}
               </div>
             </li>
           ))}
@@ -104,14 +109,7 @@ export function OutboxList(props: { items: OutboxItem[]; unreadable?: Unreadable
               {/* A value, never markup: what is stored stays text. */}
               <textarea readOnly rows={6} class="small" aria-label={t('outboxUnreadableLabel')} value={item.raw} />
               <div class="actions">
-                <ConfirmButton
-                  label={t('discard')}
-                  question={t('discardQuestion')}
-                  confirmLabel={t('discardConfirm')}
-                  confirming={confirming === item.id}
-                  setConfirming={(on) => setConfirming(on ? item.id : null)}
-                  onConfirm={() => void discard(item)}
-                />
+                {discardButton(item)}
               </div>
             </li>
           ))}
