@@ -1,9 +1,10 @@
 /**
  * The badge index end to end: the background stores every requester's brief in
- * extension storage, in shards; the content script reads them at start (decoding only the
- * shards of the requesters it sees) and draws a badge in the same task that added its
- * row, before any answer from the background; the background's full answer then replaces
- * the brief — also when the index is wrong — and a broken index is ignored.
+ * extension storage, in shards; the content script reads only the index's meta at start
+ * and a shard when a requester of it is first on the page, and draws that badge from the
+ * index before any answer from the background (held here, so the order is certain) — in
+ * the same task that added the row once its shard was read; the background's full answer
+ * then replaces the brief — also when the index is wrong — and a broken index is ignored.
  */
 import type { Page, Worker } from '@playwright/test';
 import { packBrief, UNKNOWN_BRIEF, type BadgeBrief } from '../src/core/badge-brief.js';
@@ -67,14 +68,14 @@ async function tabIndexSize(page: Page, background: Worker): Promise<number | nu
  * first drawn, and whether that was in the same task (before the background's answer,
  * which turns details to "full").
  */
-async function addRowAndLook(page: Page, requesterId: string) {
-  return page.evaluate(async (id) => {
+async function addRowAndLook(page: Page, requesterId: string, tag = requesterId) {
+  return page.evaluate(async ({ id, tag }) => {
     const first = document.querySelector('li.hit-set-table-row')!;
     const row = first.cloneNode(true) as HTMLElement;
     for (const own of row.querySelectorAll('lantern-badge, lantern-banner')) own.remove();
     row.removeAttribute('data-lantern-filtered');
     for (const link of row.querySelectorAll('a[href*="/requesters/"]')) link.setAttribute('href', `/requesters/${id}/projects?ref=w_pl_prvw`);
-    row.dataset.test = id;
+    row.dataset.test = tag;
     const look = () => {
       const badge = row.querySelector<HTMLElement>('lantern-badge[data-lantern-level]');
       return badge && { level: badge.dataset.lanternLevel ?? null, details: badge.dataset.lanternDetails ?? null, text: badge.shadowRoot?.textContent ?? null };
@@ -94,7 +95,17 @@ async function addRowAndLook(page: Page, requesterId: string) {
     await Promise.resolve(); // mutation observers (Lantern's among them) run before this resumes
     const sameTask = look();
     return { ...(await firstDrawn), sameTask: sameTask !== null };
-  }, requesterId);
+  }, { id: requesterId, tag });
+}
+
+/** Holds the background's answers to page scans until the returned function is called. */
+async function holdLookups(background: Worker): Promise<() => Promise<void>> {
+  type Hold = { lantern: { holdLookups(): () => void }; lanternRelease?: () => void };
+  await background.evaluate(() => {
+    const self = globalThis as unknown as Hold;
+    self.lanternRelease = self.lantern.holdLookups();
+  });
+  return () => background.evaluate(() => (globalThis as unknown as Hold).lanternRelease?.());
 }
 
 const badgeOf = (page: Page, id: string) => page.locator(`li[data-test="${id}"] lantern-badge`);
@@ -103,7 +114,7 @@ test.beforeEach(async ({ context }) => {
   await serveFixture(context, 'https://worker.mturk.com/**', 'mturk-home.html');
 });
 
-test('a row added later gets its badge in the same task, from the index; the full answer follows', async ({ context, background }) => {
+test('a row added later gets its badge from the index before any answer (in the same task once its shard was read); the full answer follows', async ({ context, background }) => {
   await seedReplica(background, [summaryFor(`mturk:${NEWCOMER}`, 'Newcomer Labs', 'danger'), summaryFor(`mturk:${OTHER}`, 'Other Labs', 'caution')]);
   await indexBuilt(background, 2);
   const page = await context.newPage();
@@ -111,18 +122,25 @@ test('a row added later gets its badge in the same task, from the index; the ful
   await expect(page.locator('lantern-badge[data-lantern-details="full"]').first()).toBeVisible();
   await expect.poll(() => tabIndexSize(page, background)).toBe(2);
 
-  // Drawn from the index: level and words are there, the background has not answered yet.
+  // Drawn from the index: level and words are there, the background has not answered
+  // (its answers are held). The requester's shard is read when first needed...
+  const release = await holdLookups(background);
   const seen = await addRowAndLook(page, NEWCOMER);
-  expect(seen).toEqual({ level: 'danger', details: 'brief', text: expect.stringContaining('Suspensions'), sameTask: true });
+  expect(seen).toMatchObject({ level: 'danger', details: 'brief', text: expect.stringContaining('Suspensions') });
+  // ...and from then on a row of it gets its badge in the very task that added it.
+  expect(await addRowAndLook(page, NEWCOMER, `${NEWCOMER}-again`)).toEqual({ level: 'danger', details: 'brief', text: expect.stringContaining('Suspensions'), sameTask: true });
+  await release();
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-details', 'full');
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-level', 'danger');
   // The full answer brings what the brief lacks: the banner with its counts.
   await expect(page.locator(`li[data-test="${NEWCOMER}"] lantern-banner`)).toHaveCount(1);
 
+  const releaseAgain = await holdLookups(background);
   const caution = await addRowAndLook(page, OTHER);
   expect(caution).toMatchObject({ level: 'caution', details: 'brief', text: expect.stringContaining('$3.50/h') });
-  // A requester the index doesn't hold: "no reviews yet" at once.
-  expect(await addRowAndLook(page, 'A2NOBODYKNOWS9')).toMatchObject({ level: 'unknown', details: 'brief', text: expect.stringContaining('No reviews yet'), sameTask: true });
+  // A requester the index doesn't hold: "no reviews yet" from the index, before any answer.
+  expect(await addRowAndLook(page, 'A2NOBODYKNOWS9')).toMatchObject({ level: 'unknown', details: 'brief', text: expect.stringContaining('No reviews yet') });
+  await releaseAgain();
 });
 
 test('the background’s answer wins over a wrong index', async ({ context, background }) => {
@@ -135,7 +153,9 @@ test('the background’s answer wins over a wrong index', async ({ context, back
   const page = await context.newPage();
   await page.goto(HOME_URL);
   await expect.poll(() => tabIndexSize(page, background)).toBe(1);
+  const release = await holdLookups(background);
   expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: 'danger', details: 'brief' });
+  await release();
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-details', 'full');
   await expect(badgeOf(page, NEWCOMER)).toHaveAttribute('data-lantern-level', 'ok');
   await expect(badgeOf(page, NEWCOMER).getByRole('button')).toHaveText(/\$12\.60\/h/);

@@ -2,8 +2,11 @@
 import browser from 'webextension-polyfill';
 import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { Handlers } from '../core/messaging.js';
+import type { PlatformId } from '../core/platforms.js';
 import type { RequesterKey } from '../core/requester-key.js';
 import { DETAIL_CARD_SCRIPT } from '../core/messages.js';
+import { TEST_HOOKS } from '../core/build-flags.js';
+import { lookupsReleased } from './lookup-gate.js';
 import { countProblem } from './diagnostics.js';
 import { workLogContentHandlers } from './handlers-work-log.js';
 import { guideContentHandlers } from './handlers-guide.js';
@@ -21,7 +24,8 @@ import { getRules, getSettings, updateSettings } from './settings.js';
  * decoding here; the content script decodes and assesses the few it shows), the author's
  * own not-yet-synced reviews merged in (own-overlay.ts), and the worker's blocklist.
  */
-async function lookup(platform: 'mturk' | 'prolific', keys: readonly RequesterKey[]) {
+async function lookup(platform: PlatformId, keys: readonly RequesterKey[]) {
+  if (TEST_HOOKS) await lookupsReleased();
   const unique = [...new Set(keys)];
   const [settings, rules] = await Promise.all([getSettings(), getRules()]);
   const { thresholds, filterMode } = settings;

@@ -15,6 +15,7 @@ import { keepSuspectMatches, matchSuspectsSoon } from './suspect-matcher.js';
 import { startWorkLog } from './handlers-work-log.js';
 import { welcomeOnInstall } from './handlers-guide.js';
 import { storedStateReady } from './stored-state/upgrade.js';
+import { holdLookups } from './lookup-gate.js';
 
 listen();
 keepBadgeIndex();
@@ -41,4 +42,4 @@ void resume();
 
 // For end-to-end tests and benchmarks only: the same functions the extension runs. Test
 // builds define LANTERN_TEST_HOOKS true (scripts/build.ts); in store builds esbuild drops this.
-if (TEST_HOOKS) Object.assign(globalThis, { lantern: { storedStateReady, replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon } });
+if (TEST_HOOKS) Object.assign(globalThis, { lantern: { storedStateReady, replica, syncNow, syncStatus, flushOutbox, patchMeta, rebuildBadgeIndex, badgeIndexStatus, matchSuspectsSoon, holdLookups } });

@@ -1,13 +1,15 @@
 /**
- * The badge index in this tab (core/badge-index.ts). At start it reads the meta and every
- * shard's stored text in one storage call and decodes none of them: a shard is decoded
- * (a few dozen entries) the first time a requester of it is on the page, so page start
- * costs no decoding of the whole index, and rows added later still get their badges in
- * the very task that added them (no storage round trip on the way). Everything comes
- * straight from extension storage (no background round trip, so it works while the
- * background sleeps) and follows the background's writes: a changed meta (settings) or
- * shard replaces what the tab had. Anything that doesn't validate is ignored: those
- * requesters wait for the background's answers, as they would without an index.
+ * The badge index in this tab (core/badge-index.ts). At start it reads only the meta
+ * (thresholds, blocklist, size: well under a kilobyte), so a page load costs the same
+ * whatever the index's size; a shard (a few dozen requesters of 4,096 shards) is read
+ * and decoded the first time a requester of it is on the page. The rows that asked for
+ * it are drawn again when it arrives (one storage read for every shard a scan missed,
+ * a millisecond or two), and rows of shards already read get their badges in the very
+ * task that added them. Everything comes straight from extension storage (no background
+ * round trip, so it works while the background sleeps) and follows the background's
+ * writes: a changed meta (settings) or shard replaces what the tab had. Anything that
+ * doesn't validate is ignored: those requesters wait for the background's answers, as
+ * they would without an index.
  */
 import { BADGE_INDEX_META_KEY, BriefReader, Shard, SHARD_COUNT, shardKey, shardOf, shardOfKey, StoredBadgeIndexMeta } from '../core/badge-index.js';
 import { TEST_HOOKS } from '../core/build-flags.js';
@@ -36,17 +38,24 @@ function timed<T>(work: () => T): T {
   }
 }
 
-/** A shard as stored (decoded on first use), decoded, or null: not stored or broken (its requesters wait for answers). */
-type ShardState = string | Shard | null;
+/** A shard as stored (decoded on first use), decoded, null: not stored or broken (its requesters wait for answers), or undefined: not read yet. */
+type ShardState = string | Shard | null | undefined;
 
-const ALL_SHARD_KEYS = Array.from({ length: SHARD_COUNT }, (_, shard) => shardKey(shard));
-
-/** `onReplaced` runs after the background wrote a new index, meta or shards (not after the first read). */
-export function watchBadgeHints(platform: Platform, onReplaced: () => void): HintSource {
+/**
+ * `onReplaced` runs after the background wrote a new index, meta or shards (not after
+ * the first read); `onShardsRead` after shards a scan asked for arrived (draw again).
+ */
+export function watchBadgeHints(platform: Platform, onReplaced: () => void, onShardsRead: () => void): HintSource {
   let meta: StoredBadgeIndexMeta | null = null;
   let reader: BriefReader | null = null;
   let hints: BadgeHints | null = null;
-  const shards: ShardState[] = new Array<ShardState>(SHARD_COUNT).fill(null);
+  const shards: ShardState[] = new Array<ShardState>(SHARD_COUNT);
+  /** Bumped by each write the tab is told of: a read begun before it is older. */
+  const writes = new Uint32Array(SHARD_COUNT);
+  /** Shards asked for by this task's scans, read together in one storage call. */
+  let wanted: Set<number> | null = null;
+  /** Shards being read now: asked for once, however many scans miss them meanwhile. */
+  const reading = new Uint8Array(SHARD_COUNT);
   let replaced = false;
 
   const decode = (shard: number, stored: unknown): Shard | null => {
@@ -58,11 +67,52 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
     }
   };
 
+  const keep = (shard: number, stored: unknown) => {
+    shards[shard] = typeof stored === 'string' ? stored : null;
+  };
+
+  const read = (batch: number[]) => {
+    const seen = batch.map((shard) => writes[shard]!);
+    ext.storage.local
+      .get(batch.map(shardKey))
+      .then((stored) => {
+        batch.forEach((shard, i) => {
+          reading[shard] = 0;
+          // Written since the read began: asked again by the next scan that needs it.
+          if (writes[shard] === seen[i]) keep(shard, stored[shardKey(shard)]);
+        });
+        onShardsRead();
+      })
+      .catch(() =>
+        batch.forEach((shard) => {
+          reading[shard] = 0;
+          shards[shard] ??= null;
+        }),
+      );
+  };
+
+  const want = (shard: number) => {
+    if (!wanted) {
+      wanted = new Set();
+      // After the scan that asked: one read for every shard it missed.
+      queueMicrotask(() => {
+        const batch = [...wanted!];
+        wanted = null;
+        read(batch);
+      });
+    }
+    wanted.add(shard);
+    reading[shard] = 1;
+  };
+
   const brief = (key: RequesterKey) => {
     const hash = fnv1a32(key);
     const shard = shardOf(hash);
-    let state: ShardState = shards[shard] ?? null;
-    // Decoded the first time a requester of it is on the page: a page decodes a few dozen of 4,096.
+    let state = shards[shard];
+    if (state === undefined) {
+      if (!reading[shard]) want(shard);
+      return null;
+    }
     if (typeof state === 'string') {
       const text = state;
       shards[shard] = state = timed(() => decode(shard, text));
@@ -76,11 +126,6 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
     reader = meta && new BriefReader({ thresholds: meta.thresholds, blocked: new Set(meta.blocked) });
     hints = meta && reader ? { enabled: meta.platforms[platform], filterMode: meta.filterMode, size: meta.requesters, brief } : null;
   };
-  /** Shards a write told of before the first read came back: that read may be older. */
-  const told = new Set<number>();
-  const keep = (shard: number, stored: unknown) => {
-    shards[shard] = typeof stored === 'string' ? stored : null;
-  };
 
   ext.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
@@ -88,8 +133,9 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
     for (const [key, change] of Object.entries(changes)) {
       const shard = shardOfKey(key);
       if (shard !== null) {
-        keep(shard, change?.newValue);
-        told.add(shard);
+        writes[shard] = writes[shard]! + 1;
+        // A shard this tab never needed stays unread: its new text is dropped, not kept.
+        if (shards[shard] !== undefined) keep(shard, change?.newValue);
         changed = true;
       }
     }
@@ -101,18 +147,9 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void): Hin
     }
     if (changed) onReplaced();
   });
-  // Every shard's text in one read, none decoded yet: the page's own requesters' shards
-  // are decoded when asked for, so badges are drawn in the task that adds their rows.
   const ready = ext.storage.local
-    .get([BADGE_INDEX_META_KEY, ...ALL_SHARD_KEYS])
-    .then((stored) =>
-      timed(() => {
-        if (!replaced) useMeta(stored[BADGE_INDEX_META_KEY]);
-        ALL_SHARD_KEYS.forEach((key, shard) => {
-          if (!told.has(shard)) keep(shard, stored[key]);
-        });
-      }),
-    )
+    .get(BADGE_INDEX_META_KEY)
+    .then((stored) => timed(() => void (replaced || useMeta(stored[BADGE_INDEX_META_KEY]))))
     .catch(() => undefined);
   return { current: () => hints, ready };
 }

@@ -35,7 +35,11 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 
 function start(adapter: PlatformAdapter): void {
   // A new index (replica, settings or rules changed): ask again, showing the old until then.
-  const hints = watchBadgeHints(adapter.platform, () => void watcher.refresh());
+  const hints = watchBadgeHints(
+    adapter.platform,
+    () => void watcher.refresh(),
+    () => void watcher.scanNow(),
+  );
   const watcher = watchPage(document, {
     adapter,
     hints: hints.current,
