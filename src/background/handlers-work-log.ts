@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import type { CONTENT_MESSAGES } from '../core/messages.js';
 import type { UI_MESSAGES } from '../core/messages-ui.js';
 import type { Handlers } from '../core/messaging.js';
+import { platformOfKey } from '../core/platforms.js';
 import { migrateRecentTasks } from './recent-tasks.js';
 import { getSettings } from './settings.js';
 import { forgetMatches } from './suspect-matcher.js';
@@ -25,7 +26,10 @@ export const workLogContentHandlers: Pick<Handlers<typeof CONTENT_MESSAGES>, 'co
     workLogStats.observations += observations.length;
     const { workLog, platforms } = await getSettings();
     // A platform the worker switched Lantern off for is not logged either.
-    const kept = observations.filter((o) => platforms[o.requester.startsWith('mturk:') ? 'mturk' : 'prolific']);
+    const kept = observations.filter((o) => {
+      const platform = platformOfKey(o.requester);
+      return platform !== null && platforms[platform];
+    });
     const { recorded } = await recordObservations(kept, workLog);
     return { recorded };
   },

@@ -25,6 +25,7 @@
 import * as z from 'zod/mini';
 import { AMBIGUOUS, UNKNOWN_BRIEF, unpackBrief, type BadgeBrief } from './badge-brief.js';
 import { fnv1a32 } from './hash.js';
+import { perPlatform } from './platforms.js';
 import { RequesterKey } from './requester-key.js';
 import { Thresholds } from './rules.js';
 
@@ -56,7 +57,7 @@ export const StoredBadgeIndexMeta = z.object({
   version: z.int().check(z.nonnegative()),
   builtAt: z.int().check(z.nonnegative()),
   requesters: z.int().check(z.nonnegative()),
-  platforms: z.object({ mturk: z.boolean(), prolific: z.boolean() }),
+  platforms: z.object(perPlatform(() => z.boolean())),
   filterMode: z.enum(['hide', 'dim', 'off']),
   thresholds: Thresholds,
   blocked: z.array(RequesterKey),

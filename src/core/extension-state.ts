@@ -8,6 +8,7 @@
  * reading is field by field (background/stored-state/records.ts), never all or nothing.
  */
 import * as z from 'zod/mini';
+import { perPlatform } from './platforms.js';
 import { RequesterKey } from './requester-key.js';
 import { int, Thresholds } from './rules.js';
 import { RequesterFlagInput, ReviewFields, ReviewFlagInput, ReviewInput, SuspensionReportInput } from './schemas.js';
@@ -50,7 +51,8 @@ export const Settings = z.strictObject({
   blocklist: z.array(BlockEntry).check(z.maxLength(10_000)),
   /** How tasks from blocked or below-threshold requesters are shown. */
   filterMode: z.enum(['hide', 'dim', 'off']),
-  platforms: z.strictObject({ mturk: z.boolean(), prolific: z.boolean() }),
+  /** Which platforms Lantern reads (each can be switched off): one flag per platform. */
+  platforms: z.strictObject(perPlatform(() => z.boolean())),
   /** The browser-only work log (issue 11): on by default, 120 days. */
   workLog: WorkLogSettings,
   /** Suspect-task alerts: browser notifications on or off. */

@@ -8,6 +8,7 @@
  * naming the field, never a half-done action.
  */
 import * as z from 'zod/mini';
+import { PLATFORM_IDS } from './platforms.js';
 import { RequesterKey } from './requester-key.js';
 import { RecentTask } from './recent-task.js';
 import { Rules, Thresholds } from './rules.js';
@@ -43,7 +44,7 @@ export interface LookupResult {
 
 /** What a task page shows, as its content script read it: for prefilling the popup's forms. */
 export const PageInfo = z.object({
-  platform: z.enum(['mturk', 'prolific']),
+  platform: z.enum(PLATFORM_IDS),
   page: z.string(),
   requesters: z.array(z.object({ key: RequesterKey, name: z.string() })),
   /** How many requesters the badge index this tab holds knows; null without one (badges then wait for lookups). */
@@ -81,7 +82,7 @@ export const CONTENT_MESSAGES = {
   'content/lookup': {
     from: 'content',
     request: z.strictObject({
-      platform: z.enum(['mturk', 'prolific']),
+      platform: z.enum(PLATFORM_IDS),
       keys: z.array(RequesterKey).check(z.minLength(1), z.maxLength(LOOKUP_MAX_KEYS)),
     }),
     /**
@@ -100,7 +101,7 @@ export const CONTENT_MESSAGES = {
   'content/diagnostic': {
     from: 'content',
     request: z.strictObject({
-      platform: z.enum(['mturk', 'prolific']),
+      platform: z.enum(PLATFORM_IDS),
       page: z.string().check(z.maxLength(40)),
       problem: z.enum(DIAGNOSTIC_PROBLEMS),
     }),

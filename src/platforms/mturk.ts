@@ -10,6 +10,7 @@
  * a table row, a `requester_id` field or the task page's contact link — never from text.
  */
 import { cutText } from '../core/text-cut.js';
+import { isPlatformPage } from '../core/platforms.js';
 import { requesterKey } from '../core/requester-key.js';
 import { isTaskPage, taskPageContext, taskPageSpot } from './mturk-task-page.js';
 import { mturkWork, mturkWorkOnSubmit } from './mturk-work.js';
@@ -135,7 +136,7 @@ export const mturkAdapter: PlatformAdapter = {
   platform: 'mturk',
 
   handles(url) {
-    return url.hostname === 'worker.mturk.com';
+    return isPlatformPage('mturk', url);
   },
 
   scan(doc, url): ScanResult {

@@ -9,9 +9,8 @@
  * and leaves study → researcher pairs on <html>; the adapter reads them.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { prolificNameKey } from '../core/requester-key.js';
 import { fixtureHelpers, fixtureText, openFixture, pagesFixture } from './fixture-page.testing.js';
-import { prolificAdapter as prolific } from './prolific.js';
+import { prolificAdapter as prolific, prolificNameKey } from './prolific.js';
 
 const API = 'https://internal-api.prolific.com/api/v1/participant/studies/';
 const PARTICIPANT = '61dac579706e042f7517cf95';

@@ -9,13 +9,17 @@
  * badge says so. The participant's own id in the header is never read.
  */
 import { cutText } from '../core/text-cut.js';
-import { prolificNameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
+import { isPlatformPage } from '../core/platforms.js';
+import { nameKey, requesterKey, type RequesterKey } from '../core/requester-key.js';
 import type { PlatformAdapter, Problem, RequesterSpot, ScanResult, TaskContext } from './types.js';
 import { taskObservation } from './work.js';
 
 const CARD = 'li[data-testid^="study-"]';
 const HOST = '[data-testid="host"], [aria-labelledby*="host-name-"]';
 const STUDY_PATH = /^\/studies\/([0-9a-f]{24})\/?$/;
+
+/** A researcher the page names but gives no id for: keyed by name (`prolific-name:…`). */
+export const prolificNameKey = (name: string): RequesterKey | null => nameKey('prolific', name);
 
 function researchers(doc: Document): Record<string, [string, string]> {
   try {
@@ -53,7 +57,7 @@ export const prolificAdapter: PlatformAdapter = {
   platform: 'prolific',
 
   handles(url) {
-    return url.hostname === 'app.prolific.com';
+    return isPlatformPage('prolific', url);
   },
 
   scan(doc, url): ScanResult {

@@ -1,7 +1,8 @@
 /**
  * A platform adapter finds requesters on one platform's pages. It reads the page and
- * nothing else: no network, no storage, no rendering. Adding a platform is one new
- * adapter file plus its fixtures, registered in ./index.ts.
+ * nothing else: no network, no storage, no rendering. Adding a platform is one entry in
+ * core/platforms.ts, one new adapter file plus its fixtures, registered in ./index.ts
+ * (README "Adding a platform").
  */
 import type { DIAGNOSTIC_PROBLEMS } from '../core/messages.js';
 import type { Platform } from '../core/requester-key.js';

@@ -2,7 +2,7 @@
  * Refusals in a worker's words. Checks in the background and on the server describe a
  * problem in fixed English phrases (`core/validation.ts` `issueText`, and the schemas' own
  * sentences); here each known phrase becomes a sentence in the worker's language, so no
- * "Invalid input", regex or `prolific:<24 hex>` reaches them. Unknown text passes as it is
+ * "Invalid input", regex or key pattern reaches them. Unknown text passes as it is
  * (it is already words: a server's or a network's message).
  */
 import { t, tPlural } from './i18n.js';
@@ -13,7 +13,8 @@ const num = (text: string) => Number(text);
 
 const RULES: Rule[] = [
   // The schemas' own sentences (core/requester-key.ts, core/fields.ts, core/schemas.ts).
-  [/^must be "mturk:A…"/, () => t('pluralErrRequesterKey')],
+  // A key fitting no platform: `must be "<platform>:…" …` (core/requester-key.ts builds it from the platform table).
+  [/^must be "[a-z][a-z0-9]*:/, () => t('pluralErrRequesterKey')],
   [/^letters, digits, "_" and "-" only$/, () => t('pluralErrIdChars')],
   [/^must be an https:\/\/ address/, () => t('pluralErrServerUrl')],
   [/^pick at least one task or name a requester$/, () => t('pluralErrPickSomething')],

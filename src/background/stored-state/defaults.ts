@@ -1,5 +1,6 @@
 /** What the worker's settings are before they set anything, and what a bad field falls back to. */
 import type { Settings } from '../../core/extension-state.js';
+import { perPlatform } from '../../core/platforms.js';
 import { DEFAULT_THRESHOLDS } from '../../core/rules.js';
 import { DEFAULT_ALERT_SETTINGS, DEFAULT_WORK_LOG_SETTINGS } from '../../core/work-log.js';
 
@@ -16,7 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   thresholds: DEFAULT_THRESHOLDS,
   blocklist: [],
   filterMode: 'dim',
-  platforms: { mturk: true, prolific: true },
+  platforms: perPlatform(() => true),
   workLog: DEFAULT_WORK_LOG_SETTINGS,
   alerts: DEFAULT_ALERT_SETTINGS,
 };

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { AccountRecord, BlockEntry, OutboxItem, ServerUrl, Settings, StoredSubmission } from '../../core/extension-state.js';
 import { repairText, TEXT_REFUSALS } from '../../core/fields.js';
+import { perPlatform } from '../../core/platforms.js';
 import { Currency, int, num, type Thresholds } from '../../core/rules.js';
 import { Checksum, VersionToken } from '../../core/sync-protocol.js';
 import type { AlertSettings, WorkLogSettings } from '../../core/work-log.js';
@@ -22,7 +23,7 @@ const settingsReader = object<Settings>({
   thresholds,
   blocklist: list(BlockEntry, 10_000),
   filterMode: value(Settings.shape.filterMode),
-  platforms: object<Settings['platforms']>({ mturk: value(z.boolean()), prolific: value(z.boolean()) }),
+  platforms: object<Settings['platforms']>(perPlatform(() => value(z.boolean()))),
   workLog: object<WorkLogSettings>({ enabled: value(z.boolean()), retentionDays: value(int(1, 3650)) }),
   alerts: object<AlertSettings>({ notify: value(z.boolean()) }),
 });

@@ -10,7 +10,7 @@ import { saveFile } from '../../ui/components/save-file.js';
 import { fieldLabel, send } from '../../ui/components/send.js';
 import { useSaveStatus } from '../../ui/components/use-save-status.js';
 import { t, tPlural } from '../../ui/i18n.js';
-import { keyFromInput } from '../block-input.js';
+import { requesterFromInput } from '../../core/requester-input.js';
 import type { SettingsProps } from './types.js';
 
 const FILTER_MODES = ['hide', 'dim', 'off'] as const;
@@ -55,7 +55,7 @@ export function BlocklistSection({ settings, update, onImported }: SettingsProps
   function add(event: Event) {
     event.preventDefault();
     // Bare ids and whole addresses as the platform shows them, not only Lantern's own keys.
-    const parsed = keyFromInput(key);
+    const parsed = requesterFromInput(key);
     if (!parsed) {
       setKeyInvalid(true);
       save.say({ text: `${fieldLabel('key')}: ${t('formBlockKeyInvalid')}`, kind: 'error' });

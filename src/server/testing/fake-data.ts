@@ -3,6 +3,7 @@
  * review counts per requester follow a heavy tail (most requesters have a handful,
  * a few have thousands), as on Turkopticon.
  */
+import { defaultCurrency } from '../../core/platforms.js';
 import type { RequesterKey } from '../../core/requester-key.js';
 import type { Review } from '../../core/schemas.js';
 import { ISSUE_TAGS, OUTCOMES } from '../../core/schemas.js';
@@ -70,7 +71,7 @@ export function fakeReview(requester: RequesterKey, name: string, taskId: string
     requesterName: name,
     taskId,
     taskTitle: words(random, WORDS, 3),
-    reward: { cents: 5 + Math.floor(random() * 400), currency: requester.startsWith('prolific') ? 'GBP' : 'USD' },
+    reward: { cents: 5 + Math.floor(random() * 400), currency: defaultCurrency(requester) },
     bonusCents: random() < 0.1 ? Math.floor(random() * 100) : 0,
     minutes: random() < 0.1 ? null : Math.round((0.5 + random() * 40) * 10) / 10,
     finished: random() < 0.9,

@@ -3,6 +3,7 @@
  * into a ReviewInput only on submit, so a half-typed amount never becomes a wrong number.
  */
 import type { PageInfo } from '../../core/messages.js';
+import { defaultCurrency } from '../../core/platforms.js';
 import { DEFAULT_REVIEW_RULES, REVIEW_MIN_TEXT, type Currency, type ReviewRules } from '../../core/rules.js';
 import { hasSubstance, RATING_DIMENSIONS, ReviewInput, type IssueTag, type Outcome, type RatingDimension } from '../../core/schemas.js';
 import { t } from '../i18n.js';
@@ -36,10 +37,6 @@ export interface ReviewDraft {
 export type PageTask = NonNullable<PageInfo['task']>;
 
 const MAX_MINUTES = 7 * 24 * 60;
-
-function defaultCurrency(requester: string): Currency {
-  return requester.startsWith('prolific:') ? 'GBP' : 'USD';
-}
 
 function noRatings(): Record<RatingDimension, string> {
   return { pay: '', fairness: '', speed: '', communication: '' };

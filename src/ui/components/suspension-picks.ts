@@ -3,7 +3,8 @@
  * tested: work-log entries grouped into pickable tasks per requester, typed requester
  * ids read into keys, and a delivered report turned back into an editable payload.
  */
-import { prolificNameKey, requesterKey, type RequesterKey } from '../../core/requester-key.js';
+import { requesterFromInput, requesterFromName } from '../../core/requester-input.js';
+import type { RequesterKey } from '../../core/requester-key.js';
 import { weekStart, type SuspensionReportInput } from '../../core/schemas.js';
 import type { OwnSuspensionReport } from '../../core/sync-protocol.js';
 import type { WorkLogEntry } from '../../core/work-log.js';
@@ -70,32 +71,14 @@ export function groupEntries(entries: readonly WorkLogEntry[], picked: Iterable<
   return [...groups.values()];
 }
 
-/** A pasted link may be percent-encoded (`requester_id%5D=A…`); a bad escape keeps the text. */
-function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
- * What a worker typed as a requester: an MTurk id (A…) or a link to the requester's page,
- * a Prolific researcher id (24 hex) or a link holding it, a Lantern key — or, with no id,
- * a Prolific researcher's name (Prolific pages often show only that). Null: not readable.
+ * What a worker typed as a requester: an id, a link to the requester's page or a Lantern
+ * key (core/requester-input.ts, the blocklist reads the same) — or, with no id, a name
+ * (some platforms' pages show only that). Null: not readable.
  */
 export function readTypedRequester(idText: string, nameText: string): RequesterKey | null {
-  const id = decoded(idText.trim());
-  if (id === '') return nameText.trim() ? prolificNameKey(nameText) : null;
-  const key = /^(mturk|prolific):(.+)$/.exec(id);
-  if (key) return requesterKey(key[1] as 'mturk' | 'prolific', key[2]!);
-  // MTurk links: worker.mturk.com/requesters/<ID>/projects, …?requester_id=<ID>, …requesterId=<ID>.
-  const mturk = /(?:\/requesters\/|requester_?id\]?=)(A[0-9A-Z]{11,20})(?![0-9A-Za-z])/i.exec(id);
-  if (mturk) return requesterKey('mturk', mturk[1]!.toUpperCase());
-  if (/^A[0-9A-Z]{11,20}$/i.test(id)) return requesterKey('mturk', id.toUpperCase());
-  const prolific = /(?:^|[/=])([0-9a-f]{24})(?![0-9a-f])/i.exec(id);
-  if (prolific) return requesterKey('prolific', prolific[1]!.toLowerCase());
-  return null;
+  if (idText.trim() === '') return nameText.trim() ? requesterFromName(nameText) : null;
+  return requesterFromInput(idText);
 }
 
 export interface NamedRequester {
