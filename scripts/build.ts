@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { DETAIL_CARD_SCRIPT } from '../src/core/messages.js';
 import { ServerUrl } from '../src/core/extension-state.js';
+import { PLATFORM_IDS, PLATFORMS } from '../src/core/platforms.js';
 import { checkManifest } from './manifest-check.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,10 +90,29 @@ function entryOptions(outdir: string, dev: boolean, defaultServer: string | null
   ];
 }
 
+interface ContentScript {
+  matches: string[];
+  js: string[];
+}
+
+/**
+ * The platforms' pages (src/core/platforms.ts `hosts`) are where content.js runs and what
+ * the host permissions ask for: manifest.json leaves both lists empty, the build fills them,
+ * so a new platform's hosts need no second list.
+ */
+function withPlatformHosts(manifest: Record<string, unknown>): void {
+  const matches = PLATFORM_IDS.flatMap((platform) => PLATFORMS[platform].hosts.map((host) => `https://${host}/*`));
+  manifest.host_permissions = [...matches, ...((manifest.host_permissions as string[] | undefined) ?? [])];
+  const content = (manifest.content_scripts as ContentScript[]).find((script) => script.js.includes('content.js'));
+  if (!content) throw new Error('manifest.json has no content script running content.js');
+  content.matches = [...matches, ...content.matches];
+}
+
 function copyStatic(outdir: string): void {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   manifest.version = pkg.version;
+  withPlatformHosts(manifest);
   writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   cpSync(join(ROOT, 'src/_locales'), join(outdir, '_locales'), { recursive: true });
   mkdirSync(join(outdir, 'icons'), { recursive: true });
