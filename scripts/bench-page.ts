@@ -104,7 +104,7 @@ async function baselineServer(pageHtml: (start: number) => string, warmup: strin
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/page' || url.pathname === '/plain') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(url.pathname === '/page' ? shell(warmup).replace('</head>', `${script}</head>`) : pageHtml(Number(url.searchParams.get('start') ?? 0)));
+      res.end(url.pathname === '/page' ? shell(warmup).replace('</head>', () => `${script}</head>`) : pageHtml(Number(url.searchParams.get('start') ?? 0)));
       return;
     }
     let posted = '';
