@@ -11,23 +11,11 @@ import type { BadgeBrief } from '../core/badge-brief.js';
 import type { LookupResult } from '../core/messages.js';
 import { isKeyedByName, type RequesterKey } from '../core/requester-key.js';
 import type { Level } from '../core/schemas.js';
-import { formatMoney, t, tPlural } from '../ui/i18n.js';
+import { formatMoney } from '../ui/format.js';
+import { t, tPlural } from '../ui/i18n.js';
 import { levelIconSvg } from '../ui/level-icon-svg.js';
+import { levelLabel } from '../ui/labels.js';
 import { describeReason } from '../ui/reasons.js';
-
-const LEVEL_LABELS: Record<Level, string> = {
-  unknown: 'levelLabelUnknown',
-  ok: 'levelLabelOk',
-  caution: 'levelLabelCaution',
-  danger: 'levelLabelDanger',
-};
-
-const levelLabels = new Map<Level, string>();
-function levelLabel(level: Level): string {
-  let label = levelLabels.get(level);
-  if (label === undefined) levelLabels.set(level, (label = t(LEVEL_LABELS[level])));
-  return label;
-}
 
 /** The badge's words: a pure function of the brief, so index and full answer agree. */
 function badgeText(brief: BadgeBrief): string {
@@ -43,7 +31,7 @@ function badgeText(brief: BadgeBrief): string {
 
 /** The level in words for screen readers: a neutral badge on a small sample is not "no reviews yet". */
 function levelWords(brief: BadgeBrief): string {
-  return brief.level === 'unknown' && brief.sample ? t('sampleLevelLabel') : levelLabel(brief.level);
+  return levelLabel(brief.level, brief.level === 'unknown' && !!brief.sample);
 }
 
 /** The screen reader's sentence after name and level: reasons and counts once the full answer is in. */

@@ -8,12 +8,7 @@ import { assess } from '../core/rating.js';
 import { DEFAULT_THRESHOLDS, type Rules } from '../core/rules.js';
 import type { RequesterSummary } from '../core/schemas.js';
 import { Action, type Ctx } from './shared.js';
-
-/** "1 counted review", "2 counted reviews": the page is in English, by English plural rules (issue 12). */
-const englishPlurals = new Intl.PluralRules('en');
-function counted(n: number, one: string, other: string): string {
-  return `${n} ${englishPlurals.select(n) === 'one' ? one : other}`;
-}
+import { amount, counted } from './words.js';
 
 export function SummaryLine(props: { summary: RequesterSummary | null; rules: Rules }) {
   if (!props.summary) return <span class="muted small">No summary yet</span>;
@@ -24,7 +19,7 @@ export function SummaryLine(props: { summary: RequesterSummary | null; rules: Ru
     <span class="small" data-field="summary">
       <span class={`level-${level}`}>{level}</span> · {counted(s.allTime.reviews, 'counted review', 'counted reviews')}
       {s.held > 0 && ` · ${s.held} held`}
-      {hourly && ` · ${(hourly.centsPerHour / 100).toFixed(2)} ${hourly.currency}/h from ${counted(hourly.tasks, 'task', 'tasks')}`}
+      {hourly && ` · ${amount(hourly.centsPerHour, hourly.currency)}/h from ${counted(hourly.tasks, 'task', 'tasks')}`}
       {` · suspension reports from ${counted(s.suspensions.accounts, 'established account', 'established accounts')}`}
       {s.suspensions.confirmed && ' (link confirmed)'}
       {s.phishingConfirmed && ' · phishing confirmed'}
@@ -77,7 +72,7 @@ export function ReviewBody(props: { item: FlaggedItem; rules: Rules }) {
       </p>
       <p class="small muted">
         Review <span class="mono">{review.id}</span> by {review.author} on {review.createdOn} · task “{review.taskTitle || review.taskId}” ·{' '}
-        {(review.reward.cents / 100).toFixed(2)} {review.reward.currency} · {review.minutes ?? '?'} min · {review.outcome} · {ratings}
+        {amount(review.reward.cents, review.reward.currency)} · {review.minutes ?? '?'} min · {review.outcome} · {ratings}
       </p>
       {review.text ? <p class="review-text">{review.text}</p> : <p class="muted small">(no text)</p>}
       {review.tags.length > 0 && (

@@ -8,6 +8,7 @@ import type { EndpointName, ResponseOf } from '../core/moderation-endpoints.js';
 import type { Me, Page } from '../core/moderation-protocol.js';
 import type { Rules } from '../core/rules.js';
 import type { CallInput } from './api.js';
+import { count, counted } from './words.js';
 
 export const PER_PAGE = 50;
 
@@ -53,7 +54,7 @@ export function Pager(props: { page: Page<unknown>; onPage(page: number): void; 
         Previous
       </button>
       <span data-field="page-info">
-        Page {props.page.page} of {pages.toLocaleString('en')} ({props.page.total.toLocaleString('en')} {props.page.total === 1 ? 'item' : 'items'})
+        Page {props.page.page} of {count(pages)} ({counted(props.page.total, 'item', 'items')})
       </span>
       <button type="button" class="secondary" disabled={props.page.page >= pages} onClick={() => props.onPage(props.page.page + 1)}>
         Next

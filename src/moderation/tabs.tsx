@@ -17,6 +17,7 @@ import { SuspensionQueue } from './queues/suspensions.js';
 import type { Api, Ctx } from './shared.js';
 import { MergeTool } from './tools/merge.js';
 import { RulesEditor } from './tools/rules.js';
+import { count } from './words.js';
 
 const TABS = [
   ['incidents', 'Incidents'],
@@ -110,7 +111,7 @@ export function Moderation(props: { me: Me; api: Api; secret: string; onSignOut(
                 {label}
                 {n !== null && (
                   <span class="count" aria-label={`${n} waiting`}>
-                    {n.toLocaleString('en')}
+                    {count(n)}
                   </span>
                 )}
               </button>

@@ -9,7 +9,8 @@ import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PageInfo } from '../core/messages.js';
 import { RequesterCard, type RequesterActions } from '../ui/components/RequesterCard.js';
-import { formatMoney, t, tPlural } from '../ui/i18n.js';
+import { formatMoney } from '../ui/format.js';
+import { t, tPlural } from '../ui/i18n.js';
 import { SuspectMatchBanner } from './SuspectMatchBanner.js';
 
 export type Requester = { key: string; name: string };

@@ -13,7 +13,8 @@ import { errorText, send } from '../ui/components/send.js';
 import { payloadFromReport, weekLabel } from '../ui/components/suspension-picks.js';
 import { useLoad } from '../ui/components/use-load.js';
 import { serverErrorText } from '../ui/components/use-submit.js';
-import { t, uiLocale } from '../ui/i18n.js';
+import { uiLocale } from '../ui/format.js';
+import { t } from '../ui/i18n.js';
 
 const REPORT_KINDS = new Set(['suspension', 'suspension-edit', 'suspension-withdraw']);
 /** Words and a symbol for each state: never colour alone. */

@@ -4,11 +4,11 @@
  */
 import { useState } from 'preact/hooks';
 import type { WorkLogEntry } from '../core/work-log.js';
-import { formatDateTime } from '../ui/components/format.js';
-import { outcomeLabel } from '../ui/components/ReviewForm.js';
+import { formatDateTime, formatMoney } from '../ui/format.js';
+import { outcomeLabel } from '../ui/labels.js';
 import { send } from '../ui/components/send.js';
 import { useLoad } from '../ui/components/use-load.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { t } from '../ui/i18n.js';
 
 /** Shown before "show all": the popup is small. */
 const SHOWN = 5;

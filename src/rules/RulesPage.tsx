@@ -9,7 +9,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Settings } from '../core/extension-state.js';
 import type { Currency, Rules } from '../core/rules.js';
 import { errorText, send } from '../ui/components/send.js';
-import { formatMoney, formatShare, t, tPlural, uiLocale } from '../ui/i18n.js';
+import { formatAmount, formatMoney, formatShare } from '../ui/format.js';
+import { t, tPlural } from '../ui/i18n.js';
+import { ISSUE_ORDER, levelWord, tagLabel, tagMeaning } from '../ui/labels.js';
 import { LevelIcon } from '../ui/level-icon.js';
 
 interface Loaded {
@@ -18,8 +20,6 @@ interface Loaded {
   settings: Settings;
 }
 
-/** Minor units per hour in any currency (the review rules name none): "100.00". */
-const perHour = (cents: number) => (cents / 100).toLocaleString(uiLocale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const days = (n: number) => tPlural('rulesPageDays', n);
 const accounts = (n: number) => tPlural('rulesPageAccounts', n);
 /** Any accounts, established or not (flags, brigading). */
@@ -83,14 +83,14 @@ function RulesText({ rules, fromServer, settings }: Loaded) {
       <p data-field="rules-version">{fromServer ? t('rulesPageVersionServer', String(rules.version)) : t('rulesPageVersionBuiltIn', String(rules.version))}</p>
       <p class="muted">{t('rulesPageIntro')}</p>
 
-      <Section id="danger" title={t('levelWordDanger')} level="danger">
+      <Section id="danger" title={levelWord('danger')} level="danger">
         <ul>
           <li data-field="danger-suspensions">{t('rulesPageDangerSuspensions', [accounts(danger.suspensionAccounts), days(danger.suspensionWindowDays)])}</li>
           <li data-field="danger-phishing">{t('rulesPageDangerPhishing', accounts(danger.phishingAccounts))}</li>
         </ul>
       </Section>
 
-      <Section id="caution" title={t('levelWordCaution')} level="caution">
+      <Section id="caution" title={levelWord('caution')} level="caution">
         <ul>
           <li data-field="caution-pay">{t('rulesPageCautionPay', payThresholds(settings))}</li>
           <li data-field="caution-rejections">{t('rulesPageCautionRejections', formatShare(caution.rejectionShare))}</li>
@@ -103,11 +103,11 @@ function RulesText({ rules, fromServer, settings }: Loaded) {
         </p>
       </Section>
 
-      <Section id="ok" title={t('levelWordOk')} level="ok">
+      <Section id="ok" title={levelWord('ok')} level="ok">
         <p>{t('rulesPageOk')}</p>
       </Section>
 
-      <Section id="unknown" title={t('levelWordUnknown')} level="unknown">
+      <Section id="unknown" title={levelWord('unknown')} level="unknown">
         <p>{t('rulesPageUnknown')}</p>
       </Section>
 
@@ -118,7 +118,7 @@ function RulesText({ rules, fromServer, settings }: Loaded) {
         {reviews && <p data-field="review-minimum">{t('rulesPageReviewMinimum', String(reviews.minTextLength))}</p>}
         {reviews && (
           <p data-field="review-confirm">
-            {t('rulesPageReviewConfirm', [perHour(reviews.confirmHourlyAboveCents), perHour(reviews.confirmHourlyBelowCents)])}
+            {t('rulesPageReviewConfirm', [formatAmount(reviews.confirmHourlyAboveCents), formatAmount(reviews.confirmHourlyBelowCents)])}
           </p>
         )}
       </Section>
@@ -141,14 +141,7 @@ function RulesText({ rules, fromServer, settings }: Loaded) {
       <Section id="issues" title={t('rulesPageIssuesTitle')}>
         <p>{t('rulesPageIssuesIntro')}</p>
         <dl class="stats">
-          <dt>{t('tagBroken')}</dt>
-          <dd>{t('rulesPageIssueBroken')}</dd>
-          <dt>{t('tagUnpaidScreener')}</dt>
-          <dd>{t('rulesPageIssueUnpaidScreener')}</dd>
-          <dt>{t('tagPersonalData')}</dt>
-          <dd>{t('rulesPageIssuePersonalData')}</dd>
-          <dt>{t('tagPhishing')}</dt>
-          <dd>{t('rulesPageIssuePhishing')}</dd>
+          {ISSUE_ORDER.map((tag) => [<dt key={`${tag}-t`}>{tagLabel(tag)}</dt>, <dd key={`${tag}-d`}>{tagMeaning(tag)}</dd>])}
         </dl>
       </Section>
 

@@ -66,7 +66,7 @@ describe('formatMoney()', () => {
     it(`says what Intl says, in ${locale}`, async () => {
       language = locale;
       vi.resetModules();
-      const { formatMoney } = await import('./i18n.js');
+      const { formatMoney } = await import('./format.js');
       for (const currency of ['USD', 'GBP', 'EUR', 'JPY']) {
         const intl = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 });
         for (let cents = 0; cents <= 101_000; cents += 11) expect(formatMoney(cents, currency)).toBe(intl.format(cents / 100));

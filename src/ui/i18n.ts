@@ -1,8 +1,9 @@
 /**
- * Strings and number formats for every extension page and the content script.
+ * Strings for every extension page and the content script (numbers and dates: `format.ts`).
  * Strings live in `_locales/<lang>/messages.json`; this is the one place that reads them.
  */
 import { ext } from './extension-api.js';
+import { formatCount, uiLocale } from './format.js';
 
 /**
  * Markers passed as substitutions once per key, to learn where each `$N` lands in the
@@ -71,64 +72,4 @@ export function pluralCategory(count: number, fractionDigits = 0): Intl.LDMLPlur
   let rules = pluralRules.get(fractionDigits);
   if (!rules) pluralRules.set(fractionDigits, (rules = new Intl.PluralRules(uiLocale(), { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })));
   return rules.select(count);
-}
-
-/** A number in the worker's language ("1,234" / "1234" / "12.345"), with that many decimals. */
-export function formatCount(n: number, fractionDigits = 0): string {
-  return format(`count:${fractionDigits}`, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(n);
-}
-
-export function uiLocale(): string {
-  try {
-    return ext.i18n.getUILanguage() || 'en';
-  } catch {
-    return 'en';
-  }
-}
-
-/** Number formats are costly to build and a task list formats hundreds of numbers: one each. */
-const formats = new Map<string, Intl.NumberFormat>();
-function format(id: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  let found = formats.get(id);
-  if (!found) {
-    found = new Intl.NumberFormat(uiLocale(), options);
-    formats.set(id, found);
-  }
-  return found;
-}
-
-/** Minor units (cents, pence) as money in the worker's language, e.g. "$7.25". */
-export function formatMoney(cents: number, currency: string): string {
-  const id = `money:${currency}`;
-  let fast = moneyPatterns.get(id);
-  if (fast === undefined) moneyPatterns.set(id, (fast = moneyPattern(format(id, { style: 'currency', currency, maximumFractionDigits: 2 }))));
-  return (Number.isInteger(cents) && cents >= 0 && cents < 100_000 && fast?.(cents)) || format(id, { style: 'currency', currency, maximumFractionDigits: 2 }).format(cents / 100);
-}
-
-/**
- * A task list formats hundreds of hourly rates in the task that draws it, and Intl's
- * `format` is the costly part of a badge. So each currency's shape in the worker's
- * language ("$7.25", "7,25 €") is read from Intl once, and kept only if it gives Intl's
- * very text on sample amounts; anything it might get wrong goes to Intl.
- */
-const moneyPatterns = new Map<string, ((cents: number) => string) | null>();
-function moneyPattern(intl: Intl.NumberFormat): ((cents: number) => string) | null {
-  const parts = intl.formatToParts(1.5);
-  const integer = parts.findIndex((p) => p.type === 'integer');
-  const fraction = parts.findIndex((p) => p.type === 'fraction');
-  if (integer < 0 || fraction !== integer + 2 || parts[integer + 1]?.type !== 'decimal' || parts[fraction]!.value.length !== 2) return null;
-  const before = parts.slice(0, integer).map((p) => p.value).join('');
-  const point = parts[integer + 1]!.value;
-  const after = parts.slice(fraction + 1).map((p) => p.value).join('');
-  const pattern = (cents: number) => `${before}${Math.floor(cents / 100)}${point}${String(cents % 100).padStart(2, '0')}${after}`;
-  const agrees = [0, 5, 99, 725, 1250, 99_999].every((cents) => pattern(cents) === intl.format(cents / 100));
-  return agrees ? pattern : null;
-}
-
-export function formatShare(share: number): string {
-  return format('share', { style: 'percent', maximumFractionDigits: 0 }).format(share);
-}
-
-export function formatRating(mean: number): string {
-  return format('rating', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(mean);
 }

@@ -1,17 +1,8 @@
 /** Warning reasons in words, for badges, cards and the popup. */
-import type { RatingDimension, Reason } from '../core/schemas.js';
-import { formatMoney, formatRating, formatShare, t, tPlural } from './i18n.js';
-
-const DIMENSION_KEYS: Record<RatingDimension, string> = {
-  pay: 'ratingPay',
-  fairness: 'ratingFairness',
-  speed: 'ratingSpeed',
-  communication: 'ratingCommunication',
-};
-
-export function dimensionLabel(dimension: RatingDimension): string {
-  return t(DIMENSION_KEYS[dimension]);
-}
+import type { Reason } from '../core/schemas.js';
+import { formatMoney, formatRating, formatShare } from './format.js';
+import { t, tPlural } from './i18n.js';
+import { dimensionLabel } from './labels.js';
 
 export function describeReason(reason: Reason): string {
   switch (reason.code) {

@@ -10,7 +10,8 @@ import { StatusLine } from '../ui/components/fields.js';
 import { errorText, send } from '../ui/components/send.js';
 import { SyncStatusView } from '../ui/components/SyncStatusView.js';
 import { useStatus } from '../ui/components/use-status.js';
-import { formatMoney, t } from '../ui/i18n.js';
+import { formatMoney } from '../ui/format.js';
+import { t } from '../ui/i18n.js';
 
 const PROMISES = ['welcomePrivacyLocal', 'welcomePrivacyAccount', 'welcomePrivacyWorkLog', 'welcomePrivacyReports', 'welcomePrivacyBuckets', 'welcomePrivacyServer'];
 

@@ -10,7 +10,8 @@ import { LevelIcon } from '../../ui/level-icon.js';
 import { t, tPlural } from '../../ui/i18n.js';
 import { describeReason } from '../../ui/reasons.js';
 import { refusalText } from '../../ui/error-words.js';
-import { formatDay, LEVEL_WORDS } from './format.js';
+import { formatCalendarDay } from '../../ui/format.js';
+import { levelWord } from '../../ui/labels.js';
 import type { CardActions, CardData } from './card-data.js';
 import { Reviews, type ReviewsState } from './reviews.js';
 import { Sparkline } from './sparkline.js';
@@ -106,7 +107,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
       </header>
       <p class={`level ${level}`}>
         <LevelIcon level={level} size={12} />
-        <span>{fewReviews ? t('sampleLevelWord') : t(LEVEL_WORDS[level])}</span>
+        <span>{levelWord(level, fewReviews)}</span>
       </p>
       {/* Issue 12: why no level is given, and on how little the pay rests. */}
       {fewReviews && sample && <p data-role="sample-why">{tPlural('sampleCardWhy', sample.reviews, [String(sample.needed)])}</p>}
@@ -117,7 +118,7 @@ export function Card({ data, actions, view, update, onClose }: Props) {
           {sus.accounts > 0 && (
             <p>
               {tPlural('pluralCardSuspensionAccounts', sus.accounts)}
-              {sus.since && ` ${t('cardSuspensionSince', formatDay(sus.since))}`}
+              {sus.since && ` ${t('cardSuspensionSince', formatCalendarDay(sus.since))}`}
             </p>
           )}
           <p>{sus.confirmed ? t('cardSuspensionConfirmed') : t('cardSuspensionUnconfirmed')}</p>

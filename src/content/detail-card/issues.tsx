@@ -6,30 +6,24 @@
 import type { RequesterSummary } from '../../core/summary.js';
 import { ext } from '../../ui/extension-api.js';
 import { t, tPlural } from '../../ui/i18n.js';
-
-const ISSUES = [
-  ['broken', 'tagBroken', 'rulesPageIssueBroken'],
-  ['unpaid_screener', 'tagUnpaidScreener', 'rulesPageIssueUnpaidScreener'],
-  ['personal_data', 'tagPersonalData', 'rulesPageIssuePersonalData'],
-  ['phishing', 'tagPhishing', 'rulesPageIssuePhishing'],
-] as const;
+import { ISSUE_ORDER, tagLabel, tagMeaning } from '../../ui/labels.js';
 
 /** Fire and forget: the page opens in a tab of its own; a failure leaves the card as it is. */
 const openRules = () => void ext.runtime.sendMessage({ type: 'content/open-rules', payload: {} }).catch(() => undefined);
 
 export function CardIssues({ summary }: { summary: RequesterSummary | null }) {
-  const reported = summary ? ISSUES.filter(([issue]) => summary.issues[issue] > 0) : [];
+  const reported = summary ? ISSUE_ORDER.filter((issue) => summary.issues[issue] > 0) : [];
   return (
     <>
       {summary && reported.length > 0 && (
         <>
           <h3>{t('rulesPageCardIssuesTitle')}</h3>
           <ul class="reasons" data-list="issues">
-            {reported.map(([issue, label, meaning]) => (
+            {reported.map((issue) => (
               <li key={issue} data-issue={issue}>
-                <strong>{t(label)}</strong>
+                <strong>{tagLabel(issue)}</strong>
                 {`: ${tPlural('rulesPageCardIssueAccounts', summary.issues[issue])}`}
-                <span class="sub">{t(meaning)}</span>
+                <span class="sub">{tagMeaning(issue)}</span>
               </li>
             ))}
           </ul>

@@ -5,9 +5,9 @@
  */
 import { RATING_DIMENSIONS } from '../../core/fields.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { formatMoney, t } from '../../ui/i18n.js';
-import { dimensionLabel } from '../../ui/reasons.js';
-import { formatDay, outcomeLabel, tagLabel } from './format.js';
+import { formatCalendarDay, formatMoney } from '../../ui/format.js';
+import { t } from '../../ui/i18n.js';
+import { dimensionLabel, outcomeLabel, tagLabel } from '../../ui/labels.js';
 import { reviewCentsPerHour } from './geometry.js';
 
 export type ReviewsState =
@@ -21,7 +21,7 @@ const CLAMP = 220;
 function ReviewItem({ review, open, toggle, onFlag }: { review: PublicReview; open: boolean; toggle(): void; onFlag?(review: PublicReview): void }) {
   const cents = reviewCentsPerHour(review);
   const facts = [
-    formatDay(review.createdOn) + (review.editedOn ? ` (${t('edited')})` : ''),
+    formatCalendarDay(review.createdOn) + (review.editedOn ? ` (${t('edited')})` : ''),
     outcomeLabel(review.outcome),
     cents !== null ? t('badgePerHour', formatMoney(cents, review.reward.currency)) : review.finished ? '' : t('notFinished'),
   ];
@@ -51,7 +51,7 @@ function ReviewItem({ review, open, toggle, onFlag }: { review: PublicReview; op
       )}
       {onFlag && (
         // Issue 12: flag a review where it is read; the popup's flag form (same reasons) opens for it.
-        <button type="button" class="link flag" aria-label={t('cardFlagReviewOf', [formatDay(review.createdOn), review.taskTitle || ''])} onClick={() => onFlag(review)}>
+        <button type="button" class="link flag" aria-label={t('cardFlagReviewOf', [formatCalendarDay(review.createdOn), review.taskTitle || ''])} onClick={() => onFlag(review)}>
           {t('cardFlagReview')}
         </button>
       )}

@@ -3,7 +3,8 @@
  * alternative; a dashed line marks the worker's own minimum when it is known.
  */
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { formatMoney, t, tPlural } from '../../ui/i18n.js';
+import { formatMoney } from '../../ui/format.js';
+import { t, tPlural } from '../../ui/i18n.js';
 import { payPoints, sparkGeometry } from './geometry.js';
 
 const W = 120;

@@ -6,9 +6,9 @@
 import type { ComponentChildren } from 'preact';
 import { RATING_DIMENSIONS } from '../../core/fields.js';
 import type { RatingStat, RequesterSummary, WindowStats } from '../../core/summary.js';
-import { formatMoney, formatRating, formatShare, t, tPlural } from '../../ui/i18n.js';
-import { dimensionLabel } from '../../ui/reasons.js';
-import { formatCount } from './format.js';
+import { formatCount, formatMoney, formatRating, formatShare } from '../../ui/format.js';
+import { t, tPlural } from '../../ui/i18n.js';
+import { dimensionLabel } from '../../ui/labels.js';
 
 type Cell = { main: string; sub?: string; warn?: boolean };
 

@@ -5,7 +5,8 @@
  */
 import { useState } from 'preact/hooks';
 import type { Correlation } from '../../core/moderation-protocol.js';
-import { accountsText, when } from './incidents.js';
+import { counted, when } from '../words.js';
+import { accountsText } from './incidents.js';
 import { Loading, useLoad, type Ctx } from '../shared.js';
 
 const DAY_CHOICES = [7, 14, 30, 60, 90, 180];
@@ -67,7 +68,7 @@ export function CorrelationView(props: { ctx: Ctx; version: number }) {
                   <span class="mono small muted">{row.requester.key}</span> within {data.days} days
                 </p>
                 <p class="small muted">
-                  {row.reports.toLocaleString('en')} {row.reports === 1 ? 'report names' : 'reports name'} it (any account) · first {when(row.firstReportAt)} · last{' '}
+                  {counted(row.reports, 'report names', 'reports name')} it (any account) · first {when(row.firstReportAt)} · last{' '}
                   {when(row.lastReportAt)}{' '}
                   {row.incidentId && (
                     <span class="tag" data-field="incident">

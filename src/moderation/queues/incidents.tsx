@@ -7,9 +7,9 @@
 import { useState } from 'preact/hooks';
 import type { ActionResult, Incident, Page } from '../../core/moderation-protocol.js';
 import { Action, type Ctx, PagedItems, PER_PAGE, useLoad } from '../shared.js';
+import { counted, when } from '../words.js';
 
-export const when = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`;
-export const accountsText = (n: number) => `${n.toLocaleString('en')} established ${n === 1 ? 'account' : 'accounts'}`;
+export const accountsText = (n: number) => counted(n, 'established account', 'established accounts');
 const requesterText = (r: Incident['requester']) => (r.name ? `${r.name} (${r.key})` : r.key);
 
 /** The one sentence that says what an incident is about. */
@@ -98,7 +98,7 @@ function IncidentItem(props: { ctx: Ctx; incident: Incident }) {
         <span data-field="browsers">{browsersText(incident)}</span>
       </p>
       <p class="small muted">
-        {incident.reports.toLocaleString('en')} {incident.reports === 1 ? 'report' : 'reports'} · first report {when(incident.firstReportAt)} · last report{' '}
+        {counted(incident.reports, 'report', 'reports')} · first report {when(incident.firstReportAt)} · last report{' '}
         {when(incident.lastReportAt)} · opened {when(incident.openedAt)}
         {incident.decidedAt && ` · decided ${when(incident.decidedAt)}`}
       </p>

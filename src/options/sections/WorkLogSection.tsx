@@ -6,11 +6,12 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { WorkLogEntry } from '../../core/work-log.js';
 import { ConfirmButton, Field, StatusLine, describedBy } from '../../ui/components/fields.js';
-import { formatDateTime, formatNumber } from '../../ui/components/format.js';
 import { saveFile } from '../../ui/components/save-file.js';
 import { errorText, send } from '../../ui/components/send.js';
 import { useSaveStatus } from '../../ui/components/use-save-status.js';
-import { formatMoney, t, tPlural, uiLocale } from '../../ui/i18n.js';
+import { formatCount, formatDate, formatDateTime, formatMoney } from '../../ui/format.js';
+import { t, tPlural } from '../../ui/i18n.js';
+import { outcomeLabel } from '../../ui/labels.js';
 import type { SettingsProps } from './types.js';
 
 const PAGE = 50;
@@ -24,17 +25,12 @@ function parseRetentionDays(text: string): number | null {
   return days >= RETENTION_MIN && days <= RETENTION_MAX ? days : null;
 }
 
-/** Status pages give the submission's day, not its time: shown as a date. */
-function formatDay(ms: number): string {
-  return new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium' }).format(new Date(ms));
-}
-
-/** What the worker did with the task and when, in words: one or two lines. */
+/** What the worker did with the task and when, in words: one or two lines (status pages give the submission's day, not its time). */
 function whenText(e: WorkLogEntry): string[] {
   const lines: string[] = [];
   if (e.acceptedAt !== null) lines.push(t('workLogAcceptedOn', formatDateTime(e.acceptedAt)));
-  if (e.returnedAt !== null) lines.push(t('workLogReturnedOn', formatDay(e.returnedAt)));
-  else if (e.submittedAt !== null) lines.push(t('workLogSubmittedOn', formatDay(e.submittedAt)));
+  if (e.returnedAt !== null) lines.push(t('workLogReturnedOn', formatDate(e.returnedAt)));
+  else if (e.submittedAt !== null) lines.push(t('workLogSubmittedOn', formatDate(e.submittedAt)));
   return lines.length > 0 ? lines : [t('workLogPreviewedOn', formatDateTime(e.firstSeenAt))];
 }
 
@@ -74,7 +70,7 @@ function LogTable({ entries, label }: { entries: WorkLogEntry[]; label: string }
                   </span>
                 ))}
               </td>
-              <td>{e.outcome ? t(`outcome_${e.outcome}`) : t('workLogOutcomeUnknown')}</td>
+              <td>{e.outcome ? outcomeLabel(e.outcome) : t('workLogOutcomeUnknown')}</td>
             </tr>
           ))}
         </tbody>
@@ -199,7 +195,7 @@ export function WorkLogSection({ settings, update }: SettingsProps) {
               ? search.trim()
                 ? t('workLogNoMatch')
                 : t('workLogEmpty')
-              : tPlural('pluralWorkLogShowing', total, [formatNumber(page.entries.length)])}
+              : tPlural('pluralWorkLogShowing', total, [formatCount(page.entries.length)])}
         </p>
         {page && page.entries.length > 0 && <LogTable entries={page.entries} label={t('workLogTableLabel')} />}
       </div>

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { OutboxItem } from '../../core/extension-state.js';
 import { t, tPlural } from '../i18n.js';
 import { ConfirmButton, StatusLine } from './fields.js';
-import { formatRelative } from './format.js';
+import { formatRelative } from '../format.js';
 import { errorText, send } from './send.js';
 import { reportSizeWords } from './report-words.js';
 import { reportCounts, requestersOf } from './suspension-picks.js';

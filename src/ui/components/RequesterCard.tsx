@@ -7,11 +7,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RequesterSummary, Assessment } from '../../core/schemas.js';
 import { RATING_DIMENSIONS } from '../../core/schemas.js';
 import type { PublicReview } from '../../core/sync-protocol.js';
-import { formatMoney, formatRating, formatShare, t, tPlural } from '../i18n.js';
-import { describeReason, dimensionLabel } from '../reasons.js';
+import { formatMoney, formatRating, formatShare } from '../format.js';
+import { t, tPlural } from '../i18n.js';
+import { dimensionLabel, outcomeLabel, tagLabel } from '../labels.js';
+import { describeReason } from '../reasons.js';
 import { LevelPill } from './Level.js';
 import { errorText, send } from './send.js';
-import { outcomeLabel, tagLabel } from './ReviewForm.js';
 
 interface Detail {
   summary: RequesterSummary | null;

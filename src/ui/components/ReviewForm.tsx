@@ -5,10 +5,11 @@
  * one of the worker's own reviews.
  */
 import { useEffect, useId, useState } from 'preact/hooks';
-import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type IssueTag, type RatingDimension } from '../../core/schemas.js';
+import { ISSUE_TAGS, OUTCOMES, RATING_DIMENSIONS, type RatingDimension } from '../../core/schemas.js';
 import { Currency, DEFAULT_REVIEW_RULES, type ReviewRules } from '../../core/rules.js';
-import { formatMoney, t } from '../i18n.js';
-import { dimensionLabel } from '../reasons.js';
+import { formatMoney } from '../format.js';
+import { t } from '../i18n.js';
+import { dimensionLabel, outcomeLabel, tagLabel } from '../labels.js';
 import { describedBy, Field, FormFooter } from './fields.js';
 import { refusalToFields, type FieldErrors } from './form-errors.js';
 import { parseMoney, parseOptionalNumber } from './format.js';
@@ -17,15 +18,6 @@ import { fieldLabel, send } from './send.js';
 import { useSubmit, type ServerError } from './use-submit.js';
 
 const TEXT_MAX = 2000;
-
-const TAG_KEYS: Record<IssueTag, string> = {
-  unpaid_screener: 'tagUnpaidScreener',
-  broken: 'tagBroken',
-  personal_data: 'tagPersonalData',
-  phishing: 'tagPhishing',
-};
-export const tagLabel = (tag: IssueTag) => t(TAG_KEYS[tag]);
-export const outcomeLabel = (outcome: string) => t(`outcome_${outcome}`);
 
 export interface ReviewFormProps {
   draft: ReviewDraft;

@@ -7,7 +7,8 @@
  */
 import { useId, useState } from 'preact/hooks';
 import type { SuspensionReportInput } from '../../core/schemas.js';
-import { t, uiLocale } from '../i18n.js';
+import { uiLocale } from '../format.js';
+import { t } from '../i18n.js';
 import { describedBy, Field, FormFooter } from './fields.js';
 import { todayIso } from './format.js';
 import { NamedRequesters } from './NamedRequesters.js';

@@ -6,7 +6,7 @@ import { useId, useState } from 'preact/hooks';
 import type { Status } from '../../core/messages-ui.js';
 import { t, tPlural } from '../i18n.js';
 import { StatusLine } from './fields.js';
-import { formatDateTime, formatNumber, formatRelative } from './format.js';
+import { formatCount, formatDateTime, formatRelative } from '../format.js';
 import { errorText, send } from './send.js';
 
 const STATE_KEYS = { never: 'syncStateNever', idle: 'syncStateIdle', syncing: 'syncStateSyncing', error: 'syncStateError' } as const;
@@ -58,7 +58,7 @@ export function SyncStatusView(props: { status: Status | null; error: string | n
       {progress && (
         <div class="field">
           <label for={progressId}>
-            {tPlural('pluralSnapshotProgress', progress.total, [formatNumber(progress.done)])}
+            {tPlural('pluralSnapshotProgress', progress.total, [formatCount(progress.done)])}
           </label>
           <progress id={progressId} value={progress.done} max={Math.max(progress.total, 1)} />
         </div>
@@ -67,7 +67,7 @@ export function SyncStatusView(props: { status: Status | null; error: string | n
         <dt>{t('lastSync')}</dt>
         <dd title={sync.lastSyncAt ? formatDateTime(sync.lastSyncAt) : undefined}>{sync.lastSyncAt ? formatRelative(sync.lastSyncAt) : t('never')}</dd>
         <dt>{t('replicaRows')}</dt>
-        <dd data-field="rows">{formatNumber(sync.rows)}</dd>
+        <dd data-field="rows">{formatCount(sync.rows)}</dd>
         <dt>{t('nextSync')}</dt>
         <dd>{sync.nextSyncAt ? formatRelative(sync.nextSyncAt) : t('notScheduled')}</dd>
         {status.serverUrl && (

@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { WorkLogEntry } from '../../core/work-log.js';
 import { t, tPlural } from '../i18n.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime } from '../format.js';
 import { errorText, send } from './send.js';
 import { groupEntries, MAX_REPORT_TASKS, pickId, REPORT_DAY_CHOICES, type PickableTask } from './suspension-picks.js';
 

@@ -1,13 +1,7 @@
-/** Small conversions the pages' forms need: money typed as "7.25" ↔ cents, times in words. */
-import browser from 'webextension-polyfill';
-
-function locale(): string {
-  try {
-    return browser.i18n.getUILanguage() || 'en';
-  } catch {
-    return 'en';
-  }
-}
+/**
+ * Small conversions the pages' forms need: money typed as "7.25" ↔ cents, today's date,
+ * minutes. Numbers and dates shown to the worker are formatted in `ui/format.ts`.
+ */
 
 /** "7.25", "7,25", "7", ".5" → 725, 725, 700, 50; anything else (or > 2 decimals) → null. */
 export function parseMoney(input: string): number | null {
@@ -39,23 +33,4 @@ export function todayIso(now = new Date()): string {
 /** Whole minutes since `since` (ms), at least 1. */
 export function minutesSince(since: number, now = Date.now()): number {
   return Math.max(1, Math.round((now - since) / 60_000));
-}
-
-export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
-}
-
-export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(locale()).format(n);
-}
-
-/** "3 minutes ago", "in 20 seconds". */
-export function formatRelative(ms: number, now = Date.now()): string {
-  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
-  const seconds = Math.round((ms - now) / 1000);
-  const abs = Math.abs(seconds);
-  if (abs < 60) return rtf.format(seconds, 'second');
-  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
-  return rtf.format(Math.round(seconds / 86_400), 'day');
 }
