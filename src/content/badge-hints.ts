@@ -45,7 +45,7 @@ type ShardState = string | Shard | null | undefined;
  * `onReplaced` runs after the background wrote a new index, meta or shards (not after
  * the first read); `onShardsRead` after shards a scan asked for arrived (draw again).
  */
-export function watchBadgeHints(platform: Platform, onReplaced: () => void, onShardsRead: () => void): HintSource {
+export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKey[], onReplaced: () => void, onShardsRead: () => void): HintSource {
   let meta: StoredBadgeIndexMeta | null = null;
   let reader: BriefReader | null = null;
   let hints: BadgeHints | null = null;
@@ -147,9 +147,19 @@ export function watchBadgeHints(platform: Platform, onReplaced: () => void, onSh
     }
     if (changed) onReplaced();
   });
+  // The meta, and the shards of the requesters on the page at start: one read, so the
+  // first badges wait for no second round trip.
+  const first = [...new Set(onPage.map((key) => shardOf(fnv1a32(key))))];
+  for (const shard of first) reading[shard] = 1;
   const ready = ext.storage.local
-    .get(BADGE_INDEX_META_KEY)
-    .then((stored) => timed(() => void (replaced || useMeta(stored[BADGE_INDEX_META_KEY]))))
-    .catch(() => undefined);
+    .get([BADGE_INDEX_META_KEY, ...first.map(shardKey)])
+    .then((stored) =>
+      timed(() => {
+        if (!replaced) useMeta(stored[BADGE_INDEX_META_KEY]);
+        for (const shard of first) if (writes[shard] === 0) keep(shard, stored[shardKey(shard)]);
+      }),
+    )
+    .catch(() => undefined)
+    .finally(() => first.forEach((shard) => (reading[shard] = 0)));
   return { current: () => hints, ready };
 }

@@ -35,8 +35,17 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 
 function start(adapter: PlatformAdapter): void {
   // A new index (replica, settings or rules changed): ask again, showing the old until then.
+  // The requesters already on the page have their shards read with the index's meta.
+  const onPage = (() => {
+    try {
+      return adapter.scan(document, new URL(location.href)).spots.map((spot) => spot.key);
+    } catch {
+      return []; // the watcher's own scan reports what went wrong
+    }
+  })();
   const hints = watchBadgeHints(
     adapter.platform,
+    onPage,
     () => void watcher.refresh(),
     () => void watcher.scanNow(),
   );
