@@ -198,7 +198,7 @@ async function tabIndexSize(ext: Page): Promise<number | null> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-type IndexStatus = { building: boolean; last: { rows: number; ms: number; kind?: string; phases?: object } | null };
+type IndexStatus = { building: boolean; last: { rows: number; computed?: number; ms: number; kind?: string; phases?: object } | null };
 type Hooks = {
   lantern: {
     badgeIndexStatus(): IndexStatus;
@@ -225,17 +225,29 @@ async function prepare(name: string, extensionDir: string, serverUrl: string, pa
   const background = await backgroundOf(browser);
   const ext = await extensionPage(browser, background);
   await sendUi(ext, 'ui/settings-set', { serverUrl });
+  const waitingSince = Date.now();
+  let said = 0;
+  /** Every 10 s of waiting, what is awaited and what is seen (a stall says where it is). */
+  const progress = (what: string, seen: unknown) => {
+    if (Date.now() - said < 10_000) return;
+    said = Date.now();
+    console.log(`${name}: waiting ${((Date.now() - waitingSince) / 1000).toFixed(0)} s for ${what}; seen ${JSON.stringify(seen)}`);
+  };
   for (;;) {
     const status = await sendUi<{ sync: { state: string; rows: number; lastError: string | null } }>(ext, 'ui/status');
     if (status.sync.lastError) throw new Error(status.sync.lastError);
     if (status.sync.state === 'idle' && status.sync.rows >= expected) break;
+    progress(`the sync (${expected} rows)`, status.sync);
     await ext.waitForTimeout(100);
   }
   // The badge index is built after the snapshot; wait for it to be stored.
   let status: IndexStatus;
   for (;;) {
     status = await background.evaluate(() => (globalThis as unknown as Hooks).lantern.badgeIndexStatus());
-    if (!status.building && status.last && status.last.rows >= expected) break;
+    // `computed`: requesters taken in; `rows` counts entries, and keys whose hashes collide
+    // (about one pair at 100k) share one (marked ambiguous). Earlier builds report rows only.
+    if (!status.building && status.last && (status.last.computed ?? status.last.rows) >= expected) break;
+    progress(`the badge index (${expected} rows)`, status);
     await ext.waitForTimeout(100);
   }
   // tsx keeps function names with a `__name` helper, which page.evaluate'd code then lacks.
@@ -540,6 +552,7 @@ async function main(): Promise<void> {
   const driver = openSqliteDriver(database);
   await migrate(driver, undefined, Date.now());
   const data = await loadBenchData(driver, { requesters: REQUESTERS, reviews: REQUESTERS * 2, now: Date.now() });
+  console.log(`Loaded ${data.requesterKeys.length.toLocaleString()} requesters, ${data.reviews.toLocaleString()} reviews`);
   await driver.close();
   const mturkKeys = data.requesterKeys.filter((k: string) => k.startsWith('mturk:'));
   const mturkIds = mturkKeys.map((k: string) => k.slice('mturk:'.length));
