@@ -50,13 +50,17 @@ const metaFor = (requesters: number): StoredBadgeIndexMeta => ({
 
 /** What the content script of the task page says about its badge index (through the popup's own message). */
 async function tabIndexSize(page: Page, background: Worker): Promise<number | null> {
+  return (await tabIndexInfo(page, background)).badgeIndexSize;
+}
+
+async function tabIndexInfo(page: Page, background: Worker): Promise<{ badgeIndexSize: number | null; badgeIndexShards: number | null }> {
   const ext = await extensionPage(page.context(), background);
   try {
     return await ext.evaluate(async () => {
-      const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ ok: boolean; value: { badgeIndexSize: number | null } }> } } }).chrome;
+      const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ ok: boolean; value: { badgeIndexSize: number | null; badgeIndexShards: number | null } }> } } }).chrome;
       const [tab] = await chrome.tabs.query({ url: 'https://worker.mturk.com/*' });
       const reply = await chrome.tabs.sendMessage(tab!.id, { type: 'tab/page-info', payload: {} });
-      return reply.value.badgeIndexSize;
+      return { badgeIndexSize: reply.value.badgeIndexSize, badgeIndexShards: reply.value.badgeIndexShards };
     });
   } finally {
     await ext.close();
@@ -141,6 +145,26 @@ test('a row added later gets its badge from the index before any answer (in the 
   // A requester the index doesn't hold: "no reviews yet" from the index, before any answer.
   expect(await addRowAndLook(page, 'A2NOBODYKNOWS9')).toMatchObject({ level: 'unknown', details: 'brief', text: expect.stringContaining('No reviews yet') });
   await releaseAgain();
+});
+
+test('a page start reads only the shards of its rows; a page that keeps adding rows reads the whole index once, and its next rows are drawn in the same task', async ({ context, background }) => {
+  await seedReplica(background, [summaryFor(`mturk:${NEWCOMER}`, 'Newcomer Labs', 'danger'), summaryFor(`mturk:${OTHER}`, 'Other Labs', 'caution')]);
+  await indexBuilt(background, 2);
+  const page = await context.newPage();
+  await page.goto(HOME_URL);
+  await expect(page.locator('lantern-badge[data-lantern-details="full"]').first()).toBeVisible();
+  const atStart = await tabIndexInfo(page, background);
+  // The fixture's few requesters' shards, not the 4,096.
+  expect(atStart.badgeIndexShards).toBeGreaterThan(0);
+  expect(atStart.badgeIndexShards).toBeLessThan(20);
+  // Rows of an unread shard, on a page open for a while (5 s, by the page's own clock).
+  await page.waitForFunction(() => performance.now() > 5_500);
+  const release = await holdLookups(background);
+  expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: 'danger', details: 'brief' });
+  await expect.poll(async () => (await tabIndexInfo(page, background)).badgeIndexShards).toBe(SHARD_COUNT);
+  expect(await addRowAndLook(page, OTHER)).toEqual({ level: 'caution', details: 'brief', text: expect.stringContaining('$3.50/h'), sameTask: true });
+  await release();
+  await expect(badgeOf(page, OTHER)).toHaveAttribute('data-lantern-details', 'full');
 });
 
 test('the background’s answer wins over a wrong index', async ({ context, background }) => {

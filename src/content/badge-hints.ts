@@ -22,7 +22,18 @@ export interface HintSource {
   current(): BadgeHints | null;
   /** Resolves once the meta was read (with or without an index). */
   ready: Promise<void>;
+  /** How many of the index's shards this tab holds (read, or known to be absent). */
+  shardsHeld(): number;
 }
+
+/**
+ * A page still open this long after its start that then shows requesters of shards it
+ * hasn't read is a page that keeps adding rows (a long-lived list, a live study list):
+ * the rest of the index is read then, once, so its later rows get their badges in the
+ * task that adds them. Pages reloaded sooner (page monitors) and single-page apps filling
+ * in their first rows never pay for it.
+ */
+const WHOLE_INDEX_AFTER_MS = 5_000;
 
 /**
  * In test builds, each synchronous piece of index work is a user-timing measure
@@ -57,6 +68,8 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
   /** Shards being read now: asked for once, however many scans miss them meanwhile. */
   const reading = new Uint8Array(SHARD_COUNT);
   let replaced = false;
+  let startedAt = Infinity;
+  let wholeRequested = false;
 
   const decode = (shard: number, stored: unknown): Shard | null => {
     if (stored === '') return Shard.EMPTY;
@@ -71,7 +84,7 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
     shards[shard] = typeof stored === 'string' ? stored : null;
   };
 
-  const read = (batch: number[]) => {
+  const read = (batch: number[], redraw = true) => {
     const seen = batch.map((shard) => writes[shard]!);
     ext.storage.local
       .get(batch.map(shardKey))
@@ -81,7 +94,7 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
           // Written since the read began: asked again by the next scan that needs it.
           if (writes[shard] === seen[i]) keep(shard, stored[shardKey(shard)]);
         });
-        onShardsRead();
+        if (redraw) onShardsRead();
       })
       .catch(() =>
         batch.forEach((shard) => {
@@ -99,6 +112,18 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
         const batch = [...wanted!];
         wanted = null;
         read(batch);
+        if (!wholeRequested && performance.now() - startedAt >= WHOLE_INDEX_AFTER_MS) {
+          // The shards this scan needs first, then, in a read of its own, all the others.
+          wholeRequested = true;
+          const rest: number[] = [];
+          for (let shard = 0; shard < SHARD_COUNT; shard++) {
+            if (shards[shard] === undefined && !reading[shard]) {
+              reading[shard] = 1;
+              rest.push(shard);
+            }
+          }
+          if (rest.length > 0) read(rest, false);
+        }
       });
     }
     wanted.add(shard);
@@ -160,6 +185,14 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
       }),
     )
     .catch(() => undefined)
-    .finally(() => first.forEach((shard) => (reading[shard] = 0)));
-  return { current: () => hints, ready };
+    .finally(() => {
+      first.forEach((shard) => (reading[shard] = 0));
+      startedAt = performance.now();
+    });
+  const shardsHeld = () => {
+    let held = 0;
+    for (let shard = 0; shard < SHARD_COUNT; shard++) if (shards[shard] !== undefined) held += 1;
+    return held;
+  };
+  return { current: () => hints, ready, shardsHeld };
 }

@@ -49,6 +49,8 @@ export const PageInfo = z.object({
   requesters: z.array(z.object({ key: RequesterKey, name: z.string() })),
   /** How many requesters the badge index this tab holds knows; null without one (badges then wait for lookups). */
   badgeIndexSize: z.nullable(z.int().check(z.nonnegative())),
+  /** How many of the index's shards the tab holds (it reads them as its page needs them). */
+  badgeIndexShards: z.nullable(z.int().check(z.nonnegative())),
   task: z.nullable(
     z.object({
       requester: RequesterKey,
