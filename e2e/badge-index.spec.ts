@@ -53,14 +53,14 @@ async function tabIndexSize(page: Page, background: Worker): Promise<number | nu
   return (await tabIndexInfo(page, background)).badgeIndexSize;
 }
 
-async function tabIndexInfo(page: Page, background: Worker): Promise<{ badgeIndexSize: number | null; badgeIndexShards: number | null }> {
+async function tabIndexInfo(page: Page, background: Worker): Promise<{ badgeIndexSize: number | null; badgeIndexShards: number | null; badgeIndexOpenMs: number }> {
   const ext = await extensionPage(page.context(), background);
   try {
     return await ext.evaluate(async () => {
-      const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ ok: boolean; value: { badgeIndexSize: number | null; badgeIndexShards: number | null } }> } } }).chrome;
+      const chrome = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ ok: boolean; value: { badgeIndexSize: number | null; badgeIndexShards: number | null; badgeIndexOpenMs: number } }> } } }).chrome;
       const [tab] = await chrome.tabs.query({ url: 'https://worker.mturk.com/*' });
       const reply = await chrome.tabs.sendMessage(tab!.id, { type: 'tab/page-info', payload: {} });
-      return { badgeIndexSize: reply.value.badgeIndexSize, badgeIndexShards: reply.value.badgeIndexShards };
+      return { badgeIndexSize: reply.value.badgeIndexSize, badgeIndexShards: reply.value.badgeIndexShards, badgeIndexOpenMs: reply.value.badgeIndexOpenMs };
     });
   } finally {
     await ext.close();
@@ -157,8 +157,8 @@ test('a page start reads only the shards of its rows; a page that keeps adding r
   // The fixture's few requesters' shards, not the 4,096.
   expect(atStart.badgeIndexShards).toBeGreaterThan(0);
   expect(atStart.badgeIndexShards).toBeLessThan(20);
-  // Rows of an unread shard, on a page open for a while (5 s, by the page's own clock).
-  await page.waitForFunction(() => performance.now() > 5_500);
+  // Rows of an unread shard, on a page open for a while (5 s since its index was read).
+  await expect.poll(async () => (await tabIndexInfo(page, background)).badgeIndexOpenMs, { timeout: 20_000 }).toBeGreaterThan(5_000);
   const release = await holdLookups(background);
   expect(await addRowAndLook(page, NEWCOMER)).toMatchObject({ level: 'danger', details: 'brief' });
   await expect.poll(async () => (await tabIndexInfo(page, background)).badgeIndexShards).toBe(SHARD_COUNT);

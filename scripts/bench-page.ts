@@ -191,14 +191,15 @@ async function timeBaseline(page: Page, ids: string[], api: string, warm = true)
 }
 
 /** How many requesters the open task page's badge index holds (null: not read yet), and how many shards it holds. */
-async function tabIndexInfo(ext: Page): Promise<{ size: number | null; shards: number | null }> {
+async function tabIndexInfo(ext: Page): Promise<{ size: number | null; shards: number | null; openMs: number }> {
   return ext.evaluate(async (url) => {
-    type Chrome = { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ value?: { badgeIndexSize: number | null; badgeIndexShards?: number | null } }> } };
+    type Info = { badgeIndexSize: number | null; badgeIndexShards?: number | null; badgeIndexOpenMs?: number };
+    type Chrome = { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<{ value?: Info }> } };
     const { tabs } = (globalThis as unknown as { chrome: Chrome }).chrome;
     const [tab] = await tabs.query({ url: `${url}*` });
-    if (!tab) return { size: null, shards: null };
+    if (!tab) return { size: null, shards: null, openMs: 0 };
     const info = (await tabs.sendMessage(tab.id, { type: 'tab/page-info', payload: {} })).value;
-    return { size: info?.badgeIndexSize ?? null, shards: info?.badgeIndexShards ?? null };
+    return { size: info?.badgeIndexSize ?? null, shards: info?.badgeIndexShards ?? null, openMs: info?.badgeIndexOpenMs ?? 0 };
   }, PAGE_URL);
 }
 const tabIndexSize = async (ext: Page) => (await tabIndexInfo(ext)).size;
@@ -233,7 +234,7 @@ async function prepare(name: string, extensionDir: string, serverUrl: string, pa
   const ext = await extensionPage(browser, background);
   await sendUi(ext, 'ui/settings-set', { serverUrl });
   const waitingSince = Date.now();
-  let said = 0;
+  let said = Date.now();
   /** Every 10 s of waiting, what is awaited and what is seen (a stall says where it is). */
   const progress = (what: string, seen: unknown) => {
     if (Date.now() - said < 10_000) return;
@@ -489,10 +490,16 @@ async function measureSizes(subject: Subject, ids: string[], baselineUrl: string
       const page = await subject.browser.newPage();
       await page.goto(PAGE_URL);
       await page.locator('lantern-badge[data-lantern-details="full"]').first().waitFor();
-      await page.waitForFunction(() => performance.now() > 5_500);
-      await timeLantern(page, ids.slice(offset, offset + 1));
-      offset = ((offset + 1) % (ids.length - size - 1)) + 1;
-      while ((await tabIndexInfo(subject.ext)).shards !== 4096) await subject.ext.waitForTimeout(20);
+      while ((await tabIndexInfo(subject.ext)).openMs <= 5_000) await subject.ext.waitForTimeout(100);
+      // One new row of an unread shard makes the tab read the whole index; another if a row
+      // happened to fall in a shard it held. A minute at most.
+      const deadline = Date.now() + 60_000;
+      while ((await tabIndexInfo(subject.ext)).shards !== 4096) {
+        if (Date.now() > deadline) throw new Error('the long-lived page never read the whole index');
+        await timeLantern(page, ids.slice(offset, offset + 1));
+        offset = ((offset + 1) % (ids.length - size - 1)) + 1;
+        await subject.ext.waitForTimeout(200);
+      }
       const slice = ids.slice(offset, offset + size);
       offset = ((offset + size) % (ids.length - size - 1)) + 1;
       later.push((await timeLantern(page, slice)).badges);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:server [-- --quick] [--backend sqlite|postgres|both] [--duration 10]`
+ * `npm run bench:server [-- --quick] [--backend sqlite|postgres|both] [--duration 10] [--before <checkout>]`
  *
  * The server at the design's scale: 100k requesters, 5M reviews, 500k accounts
  * (--quick: 5k / 50k / 5k), built in bulk and cached between runs (bench-server-data.ts).
@@ -8,6 +8,11 @@
  * load generator may be the bottleneck) and an open-loop fixed rate of 200 req/s, then
  * prints a table per backend, whether each target was met, and the capacity arithmetic;
  * writes bench-results/server.json. PostgreSQL runs when LANTERN_PG_URL is set.
+ *
+ * `--before <checkout>`: an earlier commit's server (a checkout, node_modules linked) is
+ * measured the same way in the same run, on its own copy of the same dataset, told it is
+ * at the newest schema that server knows (the later migrations only add a table and an
+ * index it never reads).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     requesters: { type: 'string' },
     reviews: { type: 'string' },
     accounts: { type: 'string' },
+    before: { type: 'string' },
   },
 });
 const QUICK = values.quick;
@@ -183,12 +189,65 @@ async function benchBackend(backend: 'sqlite' | 'postgres', runId: string): Prom
   }
 }
 
-async function measure(dataset: PreparedDataset): Promise<Omit<BackendResult, 'dataset' | 'aged' | 'agingSeconds'>> {
+/** `--before`: the earlier server on its own copy of the same dataset (aged as above). */
+async function benchBefore(backend: 'sqlite' | 'postgres', runId: string, checkout: string): Promise<Omit<BackendResult, 'dataset' | 'aged' | 'agingSeconds'>> {
+  console.log(`\n== ${backend}, before (${checkout}): the same dataset`);
+  const now = Date.now();
+  const onProgress = (text: string) => console.log(`  dataset: ${text}`);
+  const dataset = backend === 'sqlite' ? await prepareSqlite(SPEC, { now, onProgress, runId: `${runId}_before` }) : await preparePostgres(PG_URL!, SPEC, { now, onProgress, runId: `${runId}_before` });
+  try {
+    const storage = await openStorage(dataset.database);
+    try {
+      await storage.ageWindows(Date.now());
+    } finally {
+      await storage.close();
+    }
+    const known = await newestMigrationIn(checkout);
+    await forgetMigrationsAfter(dataset.database, known);
+    console.log(`  told the copy it is at schema ${known} (the earlier server's newest)`);
+    return await measure(dataset, checkout);
+  } finally {
+    await dataset.dispose();
+  }
+}
+
+async function newestMigrationIn(checkout: string): Promise<number> {
+  const { readdirSync } = await import('node:fs');
+  const versions = readdirSync(`${checkout}/src/server/storage/migrations`).map((f) => Number(/^(\d{3})_/.exec(f)?.[1] ?? NaN)).filter(Number.isFinite);
+  return Math.max(...versions);
+}
+
+async function forgetMigrationsAfter(database: string, version: number): Promise<void> {
+  if (database.startsWith('postgres')) {
+    const pg = (await import('pg')).default;
+    const url = new URL(database);
+    const schema = url.searchParams.get('schema');
+    url.searchParams.delete('schema');
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(`DELETE FROM ${schema ? `"${schema}".` : ''}schema_migrations WHERE version > $1`, [version]);
+    } finally {
+      await client.end();
+    }
+  } else {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(database);
+    try {
+      db.prepare('DELETE FROM schema_migrations WHERE version > ?').run(version);
+    } finally {
+      db.close();
+    }
+  }
+}
+
+async function measure(dataset: PreparedDataset, serverDir = '.'): Promise<Omit<BackendResult, 'dataset' | 'aged' | 'agingSeconds'>> {
   const { data } = dataset;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port), '--database', dataset.database, '--log-level', 'warn', '--no-rate-limits'], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: serverDir,
   });
   const rows: Row[] = [];
   const at200: BackendResult['at200'] = {};
@@ -260,8 +319,8 @@ async function measure(dataset: PreparedDataset): Promise<Omit<BackendResult, 'd
   }
 }
 
-function printTable(backend: string, result: BackendResult) {
-  console.log(`\n### ${backend} — ${SPEC.requesters.toLocaleString()} requesters, ${result.dataset.data.reviews.toLocaleString()} reviews, ${SPEC.accounts.toLocaleString()} accounts, ${DURATION} s per run\n`);
+function printTable(backend: string, result: Omit<BackendResult, 'dataset' | 'aged' | 'agingSeconds'>, reviews: number) {
+  console.log(`\n### ${backend} — ${SPEC.requesters.toLocaleString()} requesters, ${reviews.toLocaleString()} reviews, ${SPEC.accounts.toLocaleString()} accounts, ${DURATION} s per run\n`);
   console.log('| scenario | client | req/s | MB/s | p50 ms | p99 ms | bytes/resp | non-2xx |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of result.rows) console.log(`| ${r.scenario} | ${r.client} | ${r.rps} | ${r.mbps.toFixed(1)} | ${r.p50 ?? '–'} | ${r.p99 ?? '–'} | ${r.bytes} | ${r.non2xx} |`);
@@ -281,7 +340,11 @@ const { cpus, loadavg } = await import('node:os');
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const runId = `${process.pid}`;
 const results = new Map<string, BackendResult>();
-for (const backend of backends) results.set(backend, await benchBackend(backend, runId));
+const beforeResults = new Map<string, Omit<BackendResult, 'dataset' | 'aged' | 'agingSeconds'>>();
+for (const backend of backends) {
+  results.set(backend, await benchBackend(backend, runId));
+  if (values.before) beforeResults.set(backend, await benchBefore(backend, runId, values.before));
+}
 
 const bench = new BenchResults('server', {
   quick: QUICK,
@@ -297,7 +360,17 @@ const bench = new BenchResults('server', {
   },
 });
 for (const [backend, result] of results) {
-  printTable(backend, result);
+  printTable(backend, result, result.dataset.data.reviews);
+  const before = beforeResults.get(backend);
+  if (before) {
+    printTable(`${backend}, before`, before, result.dataset.data.reviews);
+    bench.table(`${backend} before`, before.rows.map((r) => ({ ...r })));
+    bench.table(`${backend} before at ${RATE} req/s`, Object.entries(before.at200).map(([scenario, r]) => ({ scenario, ...r })));
+    for (const scenario of ['snapshot', 'delta', 'bucket', 'review POST']) {
+      const field = scenario === 'snapshot' ? 'mbps' : 'rps';
+      bench.figure(`${backend}: ${scenario} now / before (${field})`, best(result.rows, scenario, field) / best(before.rows, scenario, field), '×');
+    }
+  }
   bench.table(backend, result.rows.map((r) => ({ ...r })));
   bench.table(`${backend} at ${RATE} req/s`, Object.entries(result.at200).map(([scenario, r]) => ({ scenario, ...r })));
   const delta = best(result.rows, 'delta', 'rps');

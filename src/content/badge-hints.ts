@@ -24,6 +24,8 @@ export interface HintSource {
   ready: Promise<void>;
   /** How many of the index's shards this tab holds (read, or known to be absent). */
   shardsHeld(): number;
+  /** How long since the start read came back (what "open a while" counts from). */
+  openMs(): number;
 }
 
 /**
@@ -84,24 +86,42 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
     shards[shard] = typeof stored === 'string' ? stored : null;
   };
 
+  /** Reads that failed; after a few, unread shards are given up (their requesters wait for answers). */
+  let failedReads = 0;
+  /** A scan found a shard being read by a read that draws nothing when it lands (the whole index's). */
+  let missedWhileReading = false;
+  const failed = (batch: number[]) => {
+    failedReads += 1;
+    for (const shard of batch) {
+      reading[shard] = 0;
+      // Left unread, a later scan asks again; given up after a few failures (an extension
+      // updated under an open page can no longer read its storage at all).
+      if (failedReads >= 3) shards[shard] ??= null;
+    }
+  };
+
   const read = (batch: number[], redraw = true) => {
     const seen = batch.map((shard) => writes[shard]!);
-    ext.storage.local
-      .get(batch.map(shardKey))
-      .then((stored) => {
+    let asked: Promise<Record<string, unknown>>;
+    try {
+      asked = ext.storage.local.get(batch.map(shardKey));
+    } catch {
+      return failed(batch); // thrown, not rejected: the page must never see it
+    }
+    asked.then(
+      (stored) => {
         batch.forEach((shard, i) => {
           reading[shard] = 0;
           // Written since the read began: asked again by the next scan that needs it.
           if (writes[shard] === seen[i]) keep(shard, stored[shardKey(shard)]);
         });
-        if (redraw) onShardsRead();
-      })
-      .catch(() =>
-        batch.forEach((shard) => {
-          reading[shard] = 0;
-          shards[shard] ??= null;
-        }),
-      );
+        if (redraw || missedWhileReading) {
+          missedWhileReading = false;
+          onShardsRead();
+        }
+      },
+      () => failed(batch),
+    );
   };
 
   const want = (shard: number) => {
@@ -136,6 +156,7 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
     let state = shards[shard];
     if (state === undefined) {
       if (!reading[shard]) want(shard);
+      else missedWhileReading = true;
       return null;
     }
     if (typeof state === 'string') {
@@ -194,5 +215,5 @@ export function watchBadgeHints(platform: Platform, onPage: readonly RequesterKe
     for (let shard = 0; shard < SHARD_COUNT; shard++) if (shards[shard] !== undefined) held += 1;
     return held;
   };
-  return { current: () => hints, ready, shardsHeld };
+  return { current: () => hints, ready, shardsHeld, openMs: () => (startedAt === Infinity ? 0 : performance.now() - startedAt) };
 }

@@ -105,7 +105,7 @@ function start(adapter: PlatformAdapter): void {
       const url = new URL(location.href);
       const scan = adapter.scan(document, url);
       const requesters = [...new Map(scan.spots.map((s) => [s.key, { key: s.key, name: s.name }])).values()];
-      return { platform: adapter.platform, page: scan.page, requesters, badgeIndexSize: hints.current()?.size ?? null, badgeIndexShards: hints.current() ? hints.shardsHeld() : null, task: await taskSeen(adapter) };
+      return { platform: adapter.platform, page: scan.page, requesters, badgeIndexSize: hints.current()?.size ?? null, badgeIndexShards: hints.current() ? hints.shardsHeld() : null, badgeIndexOpenMs: Math.round(hints.openMs()), task: await taskSeen(adapter) };
     },
   });
   onMessage((message, sender) => {

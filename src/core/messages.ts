@@ -51,6 +51,8 @@ export const PageInfo = z.object({
   badgeIndexSize: z.nullable(z.int().check(z.nonnegative())),
   /** How many of the index's shards the tab holds (it reads them as its page needs them). */
   badgeIndexShards: z.nullable(z.int().check(z.nonnegative())),
+  /** Milliseconds since the tab's start read of the index came back (a page open 5 s reads the rest when it needs more). */
+  badgeIndexOpenMs: z.int().check(z.nonnegative()),
   task: z.nullable(
     z.object({
       requester: RequesterKey,

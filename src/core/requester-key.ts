@@ -15,6 +15,16 @@ const NAME_PART = "[A-Za-z0-9%._~!*'()-]{1,150}";
 
 const namePlatforms = PLATFORM_IDS.filter((platform) => PLATFORMS[platform].nameKeys);
 
+// The key pattern below splices each platform's id pattern in without its anchors: a
+// pattern with flags, without `^…$` or with an alternation would splice wrong, so the
+// table may not hold one (checked once, when this module loads).
+for (const platform of PLATFORM_IDS) {
+  const { source, flags } = PLATFORMS[platform].requesterId;
+  if (flags || !source.startsWith('^') || !source.endsWith('$') || source.includes('|')) {
+    throw new Error(`core/platforms.ts: ${platform}'s requesterId must be /^…$/ with no flags and no "|"`);
+  }
+}
+
 /** Every valid key, whole (summary-text.ts embeds its source in the row grammar). */
 export const KEY_PATTERN = new RegExp(
   `^(?:${[

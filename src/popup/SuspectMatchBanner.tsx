@@ -8,7 +8,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { SuspectMatch } from '../core/work-log.js';
 import { StatusLine } from '../ui/components/fields.js';
-import { formatCount, formatDateTime } from '../ui/format.js';
+import { formatDateTime } from '../ui/format.js';
 import { useNotificationPermission } from '../ui/components/notification-permission.js';
 import { saveFile } from '../ui/components/save-file.js';
 import { errorText, send } from '../ui/components/send.js';

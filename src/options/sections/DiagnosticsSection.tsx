@@ -2,6 +2,14 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { errorText, send } from '../../ui/components/send.js';
 import { t } from '../../ui/i18n.js';
+import { PLATFORMS, type PlatformId } from '../../core/platforms.js';
+
+/** A platform by its own name (the platform table); other places counted (storage) by their words. */
+function placeName(place: string): string {
+  if (Object.hasOwn(PLATFORMS, place)) return PLATFORMS[place as PlatformId].name;
+  const words = t(`platform_${place}`);
+  return words === `platform_${place}` ? place : words;
+}
 
 export function DiagnosticsSection({ refreshKey }: { refreshKey: number }) {
   const id = useId();
@@ -39,7 +47,7 @@ export function DiagnosticsSection({ refreshKey }: { refreshKey: number }) {
           <tbody>
             {rows.map((row) => (
               <tr key={row.key} data-diagnostic={row.key}>
-                <td>{t(`platform_${row.platform}`) === `platform_${row.platform}` ? row.platform : t(`platform_${row.platform}`)}</td>
+                <td>{placeName(row.platform)}</td>
                 <td>{row.page}</td>
                 <td>{t(`problem_${row.problem}`) === `problem_${row.problem}` ? row.problem : t(`problem_${row.problem}`)}</td>
                 <td>{String(row.count)}</td>
