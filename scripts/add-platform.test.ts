@@ -89,7 +89,19 @@ async function copyTestReport(): Promise<{ numPassedTests: number; numFailedTest
   const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
   await run(process.execPath, [vitest, 'run', `src/platforms/${ID}.test.ts`, '--reporter=json', `--outputFile=${report}`], { cwd: copy, env }).catch(
     (e: { stdout: string; stderr: string }) => {
-      throw new Error(`the copy's test failed:\n${e.stdout}\n${e.stderr}`);
+      // The JSON reporter writes the failures to its file, not to stdout: say them.
+      let failures = '';
+      try {
+        type Report = { testResults: { message?: string; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[] };
+        const results = (JSON.parse(readFileSync(report, 'utf8')) as Report).testResults;
+        failures = results
+          .flatMap((file) => [file.message ?? '', ...file.assertionResults.filter((a) => a.status !== 'passed').map((a) => `${a.title}: ${a.failureMessages.join('\n')}`)])
+          .filter(Boolean)
+          .join('\n');
+      } catch {
+        // no report: stdout and stderr say what happened
+      }
+      throw new Error(`the copy's test failed:\n${failures}\n${e.stdout}\n${e.stderr}`);
     },
   );
   return JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
