@@ -4,7 +4,7 @@
  * delivered once, kept and retried after an outage with its idempotency key (a retry of a
  * request whose answer was lost makes no second review), a refusal kept with the server's
  * words and field and not retried, and a queued item surviving a restart of the worker.
- * The browser APIs it calls are a fake below (extension storage, alarms).
+ * The browser APIs it calls are faked in memory (fake-browser.testing.ts).
  */
 import 'fake-indexeddb/auto';
 import net from 'node:net';
@@ -12,28 +12,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { SubmissionInput } from '../core/extension-state.js';
 import { startTestServer, type TestServer } from '../server/testing/harness.js';
 
-const fake = vi.hoisted(() => {
-  const storage = new Map<string, unknown>();
-  const alarms = new Map<string, { when?: number }>();
-  const syncs = { asked: 0 };
-  const pick = (keys: string | string[] | null | undefined) => {
-    const wanted = keys == null ? [...storage.keys()] : Array.isArray(keys) ? keys : [keys];
-    return Object.fromEntries(wanted.filter((k) => storage.has(k)).map((k) => [k, structuredClone(storage.get(k))]));
-  };
-  const browser = {
-    storage: {
-      local: {
-        get: async (keys?: string | string[] | null) => pick(keys),
-        set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => storage.set(k, structuredClone(v))),
-        remove: async (keys: string | string[]) => void (Array.isArray(keys) ? keys : [keys]).forEach((k) => storage.delete(k)),
-      },
-      onChanged: { addListener: () => undefined },
-    },
-    alarms: { create: async (name: string, info: { when?: number }) => void alarms.set(name, info) },
-    runtime: { id: 'test', getURL: (path: string) => `chrome-extension://test/${path}` },
-  };
-  return { storage, alarms, syncs, browser };
-});
+// Imported inside vi.hoisted: the mock below is set up before any import runs.
+const fake = await vi.hoisted(async () => ({ ...(await import('./fake-browser.testing.js')).fakeBrowser(), syncs: { asked: 0 } }));
 vi.mock('webextension-polyfill', () => ({ default: fake.browser }));
 // The sync engine is not under test here (it has its own tests, and its own owner): a
 // delivered review only has to ask for a sync, at once.
@@ -118,6 +98,7 @@ afterAll(async () => {
 /** The background's modules as a fresh service worker loads them (IndexedDB and storage kept). */
 async function worker() {
   vi.resetModules();
+  fake.listeners.length = 0; // a restarted worker's listeners are its own
   return { ...(await import('./outbox.js')), ...(await import('./settings.js')), ...(await import('./db.js')) };
 }
 
@@ -170,7 +151,7 @@ describe('outbox', () => {
     expect(waiting!.nextAttemptAt).toBeGreaterThanOrEqual(before + 30_000);
     expect(waiting!.nextAttemptAt).toBeLessThanOrEqual(Date.now() + 30_000);
     // (no sooner than 30 s from when it is set, a moment after the item was written back)
-    const alarm = fake.alarms.get('lantern-outbox')?.when ?? 0;
+    const alarm = fake.alarms.get('lantern-outbox')?.scheduledTime ?? 0;
     expect(alarm).toBeGreaterThanOrEqual(waiting!.nextAttemptAt);
     expect(alarm).toBeLessThanOrEqual(Date.now() + 30_000);
 

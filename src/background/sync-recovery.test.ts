@@ -6,7 +6,7 @@
  * next sync repairs it; a delta that doesn't add up to its checksum, or a version the
  * server no longer knows, leads to a fresh snapshot (never a replica half one, half the
  * other); a snapshot older than the server's head is caught up in the same sync. The
- * ordinary path is sync.test.ts's. The browser APIs the engine calls are a fake below.
+ * ordinary path is sync.test.ts's. The browser APIs the engine calls are faked in memory (fake-browser.testing.ts).
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,27 +16,8 @@ import { parseVersionToken } from '../core/sync-protocol.js';
 import { startTestServer, type TestServer } from '../server/testing/harness.js';
 import { requesterKeyFor, reviewOnServer, snapshotOnServer, SyncRelay, type RelayAnswer } from '../server/testing/sync-relay.js';
 
-const fake = vi.hoisted(() => {
-  const storage = new Map<string, unknown>();
-  const alarms = new Map<string, { name: string; scheduledTime: number }>();
-  const pick = (keys: string | string[] | null | undefined) => {
-    const wanted = keys == null ? [...storage.keys()] : Array.isArray(keys) ? keys : [keys];
-    return Object.fromEntries(wanted.filter((k) => storage.has(k)).map((k) => [k, structuredClone(storage.get(k))]));
-  };
-  const browser = {
-    storage: {
-      local: {
-        get: async (keys?: string | string[] | null) => pick(keys),
-        set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => storage.set(k, structuredClone(v))),
-        remove: async (keys: string | string[]) => void (Array.isArray(keys) ? keys : [keys]).forEach((k) => storage.delete(k)),
-      },
-      onChanged: { addListener: () => undefined },
-    },
-    alarms: { create: async (name: string, info: { when: number }) => void alarms.set(name, { name, scheduledTime: info.when }) },
-    runtime: { id: 'test', getURL: (path: string) => `chrome-extension://test/${path}` },
-  };
-  return { storage, alarms, browser };
-});
+// Imported inside vi.hoisted: the mock below is set up before any import runs.
+const fake = await vi.hoisted(async () => (await import('./fake-browser.testing.js')).fakeBrowser());
 vi.mock('webextension-polyfill', () => ({ default: fake.browser }));
 
 let server: TestServer;
@@ -56,6 +37,7 @@ afterAll(async () => {
 /** The background's modules as a fresh service worker loads them (IndexedDB and storage kept). */
 async function worker() {
   vi.resetModules();
+  fake.listeners.length = 0; // a restarted worker's listeners are its own
   return { ...(await import('./db.js')), ...(await import('./settings.js')), ...(await import('./replica.js')), ...(await import('./sync.js')) };
 }
 type Worker = Awaited<ReturnType<typeof worker>>;

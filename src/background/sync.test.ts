@@ -6,7 +6,7 @@
  * writes no row; one sync runs at a time; a restarted worker keeps its replica and goes on
  * with a delta; a badge-index mending cut off by a stopped worker is taken up at the next
  * start. Failures and fresh snapshots: sync-recovery.test.ts. The browser APIs the engine
- * calls are a fake below (extension storage, alarms).
+ * calls are faked in memory (fake-browser.testing.ts).
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,42 +17,8 @@ import { readSummaryText } from '../core/summary-text.js';
 import { startTestServer, type TestServer } from '../server/testing/harness.js';
 import { requesterKeyFor, reviewOnServer, snapshotOnServer, SyncRelay } from '../server/testing/sync-relay.js';
 
-const fake = vi.hoisted(() => {
-  const storage = new Map<string, unknown>();
-  const alarms = new Map<string, { name: string; scheduledTime: number }>();
-  const listeners: ((changes: Record<string, { newValue?: unknown }>, area: string) => void)[] = [];
-  const told = (keys: string[], present: boolean) => {
-    const changes = Object.fromEntries(keys.map((k) => [k, present ? { newValue: storage.get(k) } : {}]));
-    for (const listener of listeners) listener(changes, 'local');
-  };
-  const pick = (keys: string | string[] | null | undefined) => {
-    const wanted = keys == null ? [...storage.keys()] : Array.isArray(keys) ? keys : [keys];
-    return Object.fromEntries(wanted.filter((k) => storage.has(k)).map((k) => [k, structuredClone(storage.get(k))]));
-  };
-  const browser = {
-    storage: {
-      local: {
-        get: async (keys?: string | string[] | null) => pick(keys),
-        set: async (items: Record<string, unknown>) => {
-          Object.entries(items).forEach(([k, v]) => storage.set(k, structuredClone(v)));
-          told(Object.keys(items), true);
-        },
-        remove: async (keys: string | string[]) => {
-          const gone = Array.isArray(keys) ? keys : [keys];
-          gone.forEach((k) => storage.delete(k));
-          told(gone, false);
-        },
-      },
-      onChanged: { addListener: (listener: (typeof listeners)[number]) => void listeners.push(listener) },
-    },
-    alarms: {
-      create: async (name: string, info: { when: number }) => void alarms.set(name, { name, scheduledTime: info.when }),
-      get: async (name: string) => alarms.get(name),
-    },
-    runtime: { id: 'test', getURL: (path: string) => `chrome-extension://test/${path}` },
-  };
-  return { storage, alarms, listeners, browser };
-});
+// Imported inside vi.hoisted: the mock below is set up before any import runs.
+const fake = await vi.hoisted(async () => (await import('./fake-browser.testing.js')).fakeBrowser());
 vi.mock('webextension-polyfill', () => ({ default: fake.browser }));
 
 let server: TestServer;

@@ -8,7 +8,7 @@ import { CONTENT_MESSAGES, CONTENT_PORT, DIAGNOSTIC_PROBLEMS, TAB_MESSAGES, type
 import { makeReceiver, makeSender } from '../core/messaging.js';
 import { adapterFor } from '../platforms/index.js';
 import type { PlatformAdapter } from '../platforms/types.js';
-import { watchBadgeHints } from './badge-hints.js';
+import { watchBadgeHints, type HintSource } from './badge-hints.js';
 import { watchPage } from './page-watcher.js';
 import { lookupResults } from './lookup-answer.js';
 import { cutText } from '../core/text-cut.js';
@@ -34,24 +34,10 @@ async function taskSeen(adapter: PlatformAdapter): Promise<PageInfo['task']> {
 }
 
 function start(adapter: PlatformAdapter): void {
-  // A new index (replica, settings or rules changed): ask again, showing the old until then.
-  // The requesters already on the page have their shards read with the index's meta.
-  const onPage = (() => {
-    try {
-      return adapter.scan(document, new URL(location.href)).spots.map((spot) => spot.key);
-    } catch {
-      return []; // the watcher's own scan reports what went wrong
-    }
-  })();
-  const hints = watchBadgeHints(
-    adapter.platform,
-    onPage,
-    () => void watcher.refresh(),
-    () => void watcher.scanNow(),
-  );
+  let hints: HintSource | null = null;
   const watcher = watchPage(document, {
     adapter,
-    hints: hints.current,
+    hints: () => hints?.current() ?? null,
     lookup: async (keys) => {
       const answer = await sendMessage('content/lookup', { platform: adapter.platform, keys });
       return { enabled: answer.enabled, filterMode: answer.filterMode, results: lookupResults(answer) };
@@ -92,8 +78,18 @@ function start(adapter: PlatformAdapter): void {
     },
   });
 
+  // The watcher's first scan (above, before the index's meta is read) found the page's
+  // requesters: their shards are read with the meta. A new index (replica, settings or
+  // rules changed): ask again, showing the old until then.
+  const source = watchBadgeHints(
+    adapter.platform,
+    watcher.keysOnPage(),
+    () => void watcher.refresh(),
+    () => void watcher.scanNow(),
+  );
+  hints = source;
   // Rows seen before the index's meta was read get their briefs now, if still waiting.
-  void hints.ready.then(() => watcher.scanNow());
+  void source.ready.then(() => watcher.scanNow());
 
   // The worker changed settings (blocklist, thresholds, filters, platforms) or rules synced.
   ext.storage.onChanged.addListener((changes, area) => {
@@ -105,7 +101,7 @@ function start(adapter: PlatformAdapter): void {
       const url = new URL(location.href);
       const scan = adapter.scan(document, url);
       const requesters = [...new Map(scan.spots.map((s) => [s.key, { key: s.key, name: s.name }])).values()];
-      return { platform: adapter.platform, page: scan.page, requesters, badgeIndexSize: hints.current()?.size ?? null, badgeIndexShards: hints.current() ? hints.shardsHeld() : null, badgeIndexOpenMs: Math.round(hints.openMs()), task: await taskSeen(adapter) };
+      return { platform: adapter.platform, page: scan.page, requesters, badgeIndexSize: source.current()?.size ?? null, badgeIndexShards: source.current() ? source.shardsHeld() : null, badgeIndexOpenMs: Math.round(source.openMs()), task: await taskSeen(adapter) };
     },
   });
   onMessage((message, sender) => {

@@ -46,6 +46,8 @@ export interface WatcherDeps {
 export interface PageWatcher {
   stop(): void;
   scanNow(): Promise<void>;
+  /** The requesters the last scan found on the page. */
+  keysOnPage(): RequesterKey[];
   /** Forget what is known (settings or replica changed) and scan again. */
   refresh(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   /** Bumped by every refresh: an answer to a question asked before it is not fresh. */
   let generation = 0;
   let stopped = false;
+  let onPage: RequesterKey[] = [];
   const features: ContentFeature[] = contentFeatures(() => void scanNow());
 
   /**
@@ -82,7 +85,8 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
         deps.report(scan.page, problem);
       }
     }
-    const missing = [...new Set(scan.spots.map((s) => s.key))].filter((key) => !results.has(key) || stale.has(key));
+    onPage = [...new Set(scan.spots.map((s) => s.key))];
+    const missing = onPage.filter((key) => !results.has(key) || stale.has(key));
     const hints = deps.hints();
     // A platform switched off in the index waits for the background's word (it is the truth).
     if (hints?.enabled) {
@@ -223,6 +227,7 @@ export function watchPage(doc: Document, deps: WatcherDeps): PageWatcher {
   return {
     stop,
     scanNow,
+    keysOnPage: () => onPage,
     async refresh() {
       // Ask again for everything, but keep showing the old answers until the new ones come.
       generation += 1;

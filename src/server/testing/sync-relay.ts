@@ -9,6 +9,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import { SnapshotHead, readSyncBody, type Checksum } from '../../core/sync-protocol.js';
 import type { EncodedSummaryText } from '../../core/summary-text.js';
+import type { RequesterKey } from '../../core/requester-key.js';
+import { review } from './builders.js';
 import type { TestServer } from './harness.js';
 
 export interface RelayAnswer {
@@ -97,19 +99,7 @@ export const requesterKeyFor = (label: string, n: number) => `mturk:A${label.toU
 export async function reviewOnServer(server: TestServer, requester: string, name = `Requester ${requester.slice(-4)}`): Promise<void> {
   const answer = await server.request('POST', '/v1/reviews', {
     secret: await server.account(),
-    body: {
-      requester,
-      requesterName: name,
-      taskId: '3AS5SGTU2GYRDPB34F61NLOFQ33W6Y',
-      taskTitle: 'Categorize product listings',
-      reward: { cents: 300, currency: 'USD' },
-      minutes: 12,
-      finished: true,
-      outcome: 'approved',
-      daysToDecision: 1,
-      ratings: { pay: 4, fairness: null, speed: null, communication: null },
-      text: 'Fair pay, approved the next day.',
-    },
+    body: review({ requester: requester as RequesterKey, requesterName: name }),
   });
   if (answer.status !== 201 && answer.status !== 200) throw new Error(`review: ${answer.status} ${answer.text}`);
 }
