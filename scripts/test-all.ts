@@ -42,6 +42,21 @@ function countJson(label: string, file: string, read: (report: any) => { passed:
   if (counts.failed > 0) failures.push(`${label}: ${counts.failed} failed`);
 }
 
+/** Names each failed vitest test (file, title, the message's first line) so the end of the log says which. */
+function failedVitestTests(report: any): string[] {
+  const lines: string[] = [];
+  for (const file of report.testResults ?? []) {
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const message = String(test.failureMessages?.[0] ?? '').split('\n')[0]!.slice(0, 300);
+      lines.push(`${file.name}: ${test.fullName}: ${message}`);
+    }
+    // A file that did not load has no tests, only its message.
+    if (file.status === 'failed' && !(file.assertionResults ?? []).length) lines.push(`${file.name}: ${String(file.message ?? '').split('\n')[0]}`);
+  }
+  return lines;
+}
+
 /** The end-to-end counts per Playwright project (browser): Firefox's apart from Chromium's. */
 function printPerBrowser(report: any): void {
   const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
@@ -68,6 +83,7 @@ check('dead code (knip)', run('dead code', bin('knip'), ['--no-progress']));
 const vitestJson = join(RESULTS, 'vitest.json');
 const vitestOk = run('unit and server tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 countJson('vitest', vitestJson, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
+const vitestFailures = existsSync(vitestJson) ? failedVitestTests(JSON.parse(readFileSync(vitestJson, 'utf8'))) : [];
 // A run that failed outside any test (a file that does not load) still fails the whole.
 if (!vitestOk && !failures.some((f) => f.startsWith('vitest'))) check('vitest (failed outside a test)', false);
 
@@ -81,6 +97,7 @@ if (existsSync(playwrightJson)) printPerBrowser(JSON.parse(readFileSync(playwrig
 if (!e2eOk && !failures.some((f) => f.startsWith('playwright'))) check('playwright (failed outside a test)', false);
 
 console.log('');
+for (const line of vitestFailures) console.log(`vitest failed: ${line}`);
 if (failures.length) console.log(`Failed: ${failures.join('; ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -159,7 +159,7 @@ describe('matchSuspects', () => {
     const run = await matchSuspects(NOW);
     expect(run.removed.map((m) => m.id)).toEqual([`${R}|${TASK}`]);
     expect(await listMatches()).toEqual([]);
-    await vi.waitFor(() => expect(fake.state.notifications.size).toBe(0));
+    await vi.waitFor(() => expect(fake.state.notifications.size).toBe(0), { timeout: 15_000 });
   });
 
   it('clearing the work log forgets its matches and their notifications', async () => {

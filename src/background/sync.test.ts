@@ -66,7 +66,7 @@ async function replicaMatchesServer(w: Worker): Promise<void> {
 
 /** Resolves once every replica write's badge-index mending is stored (index-debt.ts). */
 async function indexSettled(w: Worker): Promise<void> {
-  await vi.waitFor(async () => expect(await w.owedReplicaWrite()).toBeNull());
+  await vi.waitFor(async () => expect(await w.owedReplicaWrite()).toBeNull(), { timeout: 15_000 });
   await w.updateBadgeIndex([]); // and nothing further pending
 }
 
@@ -237,7 +237,7 @@ describe('sync', () => {
     );
     await stopped.syncNow();
     await mending;
-    await vi.waitFor(() => expect(cutOff).toHaveBeenCalled()); // the follow-up gave up
+    await vi.waitFor(() => expect(cutOff).toHaveBeenCalled(), { timeout: 15_000 }); // the follow-up gave up
     expect(await stopped.owedReplicaWrite()).not.toBeNull();
     expect(inIndex(later)).toBe(false);
     cutOff.mockRestore();

@@ -206,7 +206,7 @@ for (const { backend, skip } of testBackends()) {
           });
           expect(res.status, res.text).toBe(201);
         }
-        await expect.poll(() => hook.received.length).toBe(1);
+        await expect.poll(() => hook.received.length, { timeout: 15_000 }).toBe(1);
         const [r] = hook.received;
         expect(r!.headers['x-lantern-event']).toBe('incident.opened');
         expect(verified(r!)).toBe(true);
@@ -242,7 +242,7 @@ for (const { backend, skip } of testBackends()) {
         clock = T0 + 1000;
         const reason = 'Seen in three reports, moderator reason 4410';
         await storage.moderation.decideIncident({ accountId: "m", pseudonym: "mod-x", role: "moderator" }, "inc1", "confirm", reason, clock);
-        await expect.poll(() => hook.received.length).toBe(1);
+        await expect.poll(() => hook.received.length, { timeout: 15_000 }).toBe(1);
         await sender.stop();
         const [r] = hook.received;
         expect(r!.headers['x-lantern-event']).toBe('incident.confirmed');
