@@ -13,23 +13,24 @@
  * SIGTERM / SIGINT: stop accepting, finish requests in flight, close the database, exit 0.
  */
 import { parseArgs } from 'node:util';
+import { withValuesJoined } from './cli-args.js';
 import { startServer } from './index.js';
 import { checkWebhookConfig } from './webhook.js';
 
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    database: { type: 'string' },
-    'log-level': { type: 'string' },
-    'trust-proxy': { type: 'boolean' },
-    'no-rate-limits': { type: 'boolean' },
-    'webhook-url': { type: 'string' },
-    'webhook-secret': { type: 'string' },
-    'job-periods': { type: 'string' },
-    'leader-retry-ms': { type: 'string' },
-  },
-});
+const options = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  database: { type: 'string' },
+  'log-level': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
+  'no-rate-limits': { type: 'boolean' },
+  'webhook-url': { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  'job-periods': { type: 'string' },
+  'leader-retry-ms': { type: 'string' },
+} as const;
+// A secret given as a flag may begin with "-" (cli-args.ts).
+const { values } = parseArgs({ args: withValuesJoined(process.argv.slice(2), options), options });
 
 const env = process.env;
 const portText = values.port ?? env.LANTERN_PORT;

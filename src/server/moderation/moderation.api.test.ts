@@ -14,7 +14,7 @@ import { sha256Hex } from '../http/guards.js';
 import { KEY_A, KEY_B, KEY_P, review } from '../testing/builders.js';
 import { testBackends } from '../testing/databases.js';
 import { startTestServer, type TestServer } from '../testing/harness.js';
-import { seedIncident } from './incident-fixtures.js';
+import { seedIncident, withSql } from './incident-fixtures.js';
 import { runModeratorCommand } from './roles-cli.js';
 
 const { version: _version, ...RULES_INPUT } = DEFAULT_RULES;
@@ -97,9 +97,16 @@ for (const { backend, skip } of testBackends()) {
       expect(await runModeratorCommand(['grant', '--role', 'boss', '--account', worker, '--database', database], io)).toBe(2);
       expect(await runModeratorCommand(['grant', '--role', 'moderator', '--account', 'short', '--database', database], io)).toBe(2);
       expect(await runModeratorCommand(['grant', '--role', 'moderator', '--account', 'f'.repeat(64), '--database', database], io)).toBe(1);
+      // One secret in 64 begins with "-" (base64url): given after --account it is still a value, not an option.
+      const dashed = `-${'x'.repeat(42)}`;
+      const other = await t.account();
+      await withSql(t.db, (tx) => tx.run('UPDATE accounts SET secret_hash = ? WHERE secret_hash = ?', [sha256Hex(dashed), sha256Hex(other)]));
+      expect(await runModeratorCommand(['grant', '--role', 'moderator', '--account', dashed, '--database', database], io)).toBe(0);
+      expect((await t.request('GET', '/v1/moderation/me', { secret: dashed })).status).toBe(200);
+      expect(await runModeratorCommand(['revoke', '--account', dashed, '--database', database], io)).toBe(0);
       expect(await runModeratorCommand(['list', '--database', database], io)).toBe(0);
       expect(lines.join('\n')).toContain('admin-api\tadmin');
-      for (const secret of [worker, moderator, admin]) expect(lines.join('\n') + out.join('\n')).not.toContain(secret);
+      for (const secret of [worker, moderator, admin, dashed]) expect(lines.join('\n') + out.join('\n')).not.toContain(secret);
     });
 
     it('refuses every endpoint without a secret and with a non-moderator secret (401), admin-only ones to moderators (403)', async () => {

@@ -11,6 +11,7 @@
  * keep it out of shell history: prefer the reference. Secrets are never printed.
  */
 import { parseArgs } from 'node:util';
+import { withValuesJoined } from '../cli-args.js';
 import { MODERATION_ROLES, type ModerationRole } from '../../core/moderation-protocol.js';
 import { sha256Hex } from '../http/guards.js';
 import { DEFAULT_SQLITE_PATH, openStorage } from '../storage/sql-storage.js';
@@ -38,11 +39,8 @@ const USAGE = 'usage: npm run moderator -- grant --role moderator|admin --accoun
 export async function runModeratorCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { role: { type: 'string' }, account: { type: 'string' }, name: { type: 'string' }, database: { type: 'string' } },
-    });
+    const options = { role: { type: 'string' }, account: { type: 'string' }, name: { type: 'string' }, database: { type: 'string' } } as const;
+    parsed = parseArgs({ args: withValuesJoined(argv, options), allowPositionals: true, options });
   } catch (error) {
     io.err(`${(error as Error).message}\n${USAGE}`);
     return 2;
