@@ -30,16 +30,18 @@ function check(label: string, ok: boolean): void {
   }
 }
 
-/** Adds a runner's own per-test counts from its JSON report; a missing report is a failure. */
-function countJson(label: string, file: string, read: (report: any) => { passed: number; failed: number }): void {
+/** Adds a runner's own per-test counts from its JSON report, and returns the report; a missing report is a failure. */
+function countJson(label: string, file: string, read: (report: any) => { passed: number; failed: number }): any {
   if (!existsSync(file)) {
     check(`${label} (no report written)`, false);
-    return;
+    return null;
   }
-  const counts = read(JSON.parse(readFileSync(file, 'utf8')));
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const counts = read(report);
   passed += counts.passed;
   failed += counts.failed;
   if (counts.failed > 0) failures.push(`${label}: ${counts.failed} failed`);
+  return report;
 }
 
 /** Names each failed vitest test (file, title, the message's first line) so the end of the log says which. */
@@ -82,8 +84,8 @@ check('dead code (knip)', run('dead code', bin('knip'), ['--no-progress']));
 
 const vitestJson = join(RESULTS, 'vitest.json');
 const vitestOk = run('unit and server tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
-countJson('vitest', vitestJson, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
-const vitestFailures = existsSync(vitestJson) ? failedVitestTests(JSON.parse(readFileSync(vitestJson, 'utf8'))) : [];
+const vitestReport = countJson('vitest', vitestJson, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
+const vitestFailures = vitestReport ? failedVitestTests(vitestReport) : [];
 // A run that failed outside any test (a file that does not load) still fails the whole.
 if (!vitestOk && !failures.some((f) => f.startsWith('vitest'))) check('vitest (failed outside a test)', false);
 
@@ -92,8 +94,8 @@ check('web-ext lint (0 errors)', run('Firefox lint', bin('web-ext'), ['lint', '-
 
 const playwrightJson = join(RESULTS, 'playwright.json');
 const e2eOk = run('end-to-end tests (Chromium, and the shared specs in Firefox)', bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
-countJson('playwright', playwrightJson, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected }));
-if (existsSync(playwrightJson)) printPerBrowser(JSON.parse(readFileSync(playwrightJson, 'utf8')));
+const playwrightReport = countJson('playwright', playwrightJson, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected }));
+if (playwrightReport) printPerBrowser(playwrightReport);
 if (!e2eOk && !failures.some((f) => f.startsWith('playwright'))) check('playwright (failed outside a test)', false);
 
 console.log('');
